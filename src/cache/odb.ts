@@ -1,0 +1,242 @@
+// The local object store: .cairn/cache/<algo>/<2 hex>/<rest>. Objects enter through
+// .cairn/tmp/, are verified against their id, made read-only, and renamed into place.
+//
+// Tamper detection without a database: every object's mtime is stamped with OBJECT_MTIME
+// when it enters the cache. Any later write through a hardlink, or by hand, moves the
+// mtime, so `verified()` rehashes exactly the objects touched behind cairn's back.
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { CairnError, ioError } from '../core/errors.js';
+import { hashBytesWith, hashFileSync, ID_HEX_LENGTH, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
+import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
+
+/** 2001-09-09T01:46:40Z: the stamp every verified cache object carries as its mtime. */
+export const OBJECT_MTIME = 1_000_000_000;
+
+/**
+ * What every object store offers. It does not assume one file per object, so objects can
+ * later be packed; `pathOf` is the local fast path for linking into the workspace.
+ */
+export interface ObjectStore {
+  readonly algo: HashAlgorithm;
+  has(id: ObjectId): boolean;
+  /** whole object; for manifests and other small objects */
+  get(id: ObjectId, usedBy?: string): Buffer;
+  /** store bytes under their id (computed here) and return the id */
+  put(bytes: Uint8Array, opts?: { dir?: boolean }): ObjectId;
+  /** copy a file in, verifying it hashes to `expectedId` when given */
+  putFile(src: string, expectedId?: ObjectId): { id: ObjectId; size: number; added: boolean };
+  list(): Iterable<ObjectId>;
+  remove(id: ObjectId): void;
+}
+
+export interface LocalCacheOptions {
+  /** .cairn/cache */
+  dir: string;
+  /** .cairn/tmp (same filesystem, so rename is atomic) */
+  tmpDir: string;
+  algo: HashAlgorithm;
+  factory: HasherFactory;
+}
+
+let tmpCounter = 0;
+
+export class LocalCache implements ObjectStore {
+  readonly algo: HashAlgorithm;
+  readonly dir: string;
+  readonly tmpDir: string;
+  readonly factory: HasherFactory;
+
+  constructor(opts: LocalCacheOptions) {
+    this.algo = opts.algo;
+    this.dir = opts.dir;
+    this.tmpDir = opts.tmpDir;
+    this.factory = opts.factory;
+  }
+
+  pathOf(id: ObjectId): string {
+    return join(this.dir, objectKey(this.algo, id));
+  }
+
+  has(id: ObjectId): boolean {
+    return existsSync(this.pathOf(id));
+  }
+
+  get(id: ObjectId, usedBy?: string): Buffer {
+    const p = this.verified(id, undefined, usedBy);
+    try {
+      return readFileSync(p);
+    } catch (e) {
+      throw ioError(e, 'cannot read cache object', p);
+    }
+  }
+
+  tempPath(): string {
+    mkdirSync(this.tmpDir, { recursive: true });
+    return join(this.tmpDir, `obj.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
+  }
+
+  /** Seal a verified temp file into the cache: read-only, stamped, renamed into place. */
+  private seal(tmp: string, id: ObjectId): void {
+    const dst = this.pathOf(id);
+    chmodSync(tmp, 0o444);
+    utimesSync(tmp, OBJECT_MTIME, OBJECT_MTIME);
+    mkdirSync(join(dst, '..'), { recursive: true });
+    renameSync(tmp, dst);
+  }
+
+  put(bytes: Uint8Array, opts: { dir?: boolean } = {}): ObjectId {
+    const hex = hashBytesWith(this.factory, bytes);
+    const id = opts.dir ? `${hex}.dir` : hex;
+    if (this.has(id)) return id;
+    const tmp = this.tempPath();
+    try {
+      const fd = openSync(tmp, 'w', 0o644);
+      try {
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      this.seal(tmp, id);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw ioError(e, 'cannot write cache object', this.pathOf(id));
+    }
+    return id;
+  }
+
+  /**
+   * Copy `src` into the cache, hashing the bytes as they are written (one pass), so what
+   * lands in the cache is exactly what was hashed. If `expectedId` is given and the file
+   * changed since it was hashed, nothing enters the cache.
+   */
+  putFile(src: string, expectedId?: ObjectId): { id: ObjectId; size: number; added: boolean } {
+    if (expectedId !== undefined && this.has(expectedId)) {
+      return { id: expectedId, size: statSync(this.pathOf(expectedId)).size, added: false };
+    }
+    const tmp = this.tempPath();
+    let fd: number | undefined;
+    try {
+      fd = openSync(tmp, 'w', 0o644);
+      const out = fd;
+      const digest = hashFileSync(src, this.factory, (chunk) => {
+        let off = 0;
+        while (off < chunk.length) off += writeSync(out, chunk, off, chunk.length - off);
+      });
+      closeSync(fd);
+      fd = undefined;
+      if (expectedId !== undefined && digest.id !== expectedId) {
+        throw new CairnError('CAIRN_FAILED', `'${src}' changed while it was being added`, {
+          hint: 'wait until nothing writes to it, then run the command again',
+          data: { path: src },
+        });
+      }
+      if (this.has(digest.id)) {
+        rmSync(tmp, { force: true });
+        return { id: digest.id, size: digest.size, added: false };
+      }
+      this.seal(tmp, digest.id);
+      return { id: digest.id, size: digest.size, added: true };
+    } catch (e) {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(tmp, { force: true });
+      if (e instanceof CairnError) throw e;
+      throw ioError(e, 'cannot add to cache', src);
+    }
+  }
+
+  /**
+   * Path of an object that is known good. An object whose stamp or size is off is rehashed;
+   * if it no longer matches its id it is moved to quarantine and an integrity error is thrown.
+   */
+  verified(id: ObjectId, expectedSize?: number, usedBy?: string): string {
+    const p = this.pathOf(id);
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      throw new CairnError('CAIRN_MISSING_FROM_CACHE', `object ${id}${usedBy ? ` (${usedBy})` : ''} is not in the cache`, {
+        hint: 'run `cairn fetch` to download it from the remote, or `cairn status` to see what is missing',
+        data: { id, path: usedBy },
+        cause: e,
+      });
+    }
+    const stamped = Math.floor(st.mtimeMs / 1000) === OBJECT_MTIME;
+    if (stamped && (expectedSize === undefined || st.size === expectedSize)) return p;
+    this.check(id, usedBy);
+    return p;
+  }
+
+  /** Rehash an object now; quarantine and throw CAIRN_INTEGRITY if it does not match its id. */
+  check(id: ObjectId, usedBy?: string): void {
+    const p = this.pathOf(id);
+    const actual = hashFileSync(p, this.factory).id;
+    const want = isDirId(id) ? id.slice(0, -4) : id;
+    if (actual !== want) {
+      const q = this.quarantine(id);
+      throw new CairnError(
+        'CAIRN_INTEGRITY',
+        `cache object ${id}${usedBy ? ` (${usedBy})` : ''} is corrupt: its content hashes to ${actual}`,
+        {
+          hint: `it was moved to ${q}; run \`cairn fetch\` to get a good copy, or \`cairn add\` the data again`,
+          data: { id, actual, path: usedBy, quarantined: q },
+        },
+      );
+    }
+    try {
+      utimesSync(p, OBJECT_MTIME, OBJECT_MTIME);
+    } catch {
+      // a read-only filesystem: still correct, it will be rehashed next time too
+    }
+  }
+
+  quarantine(id: ObjectId): string {
+    const q = join(this.dir, 'quarantine', `${this.algo}-${id}-${Date.now()}`);
+    mkdirSync(join(q, '..'), { recursive: true });
+    renameSync(this.pathOf(id), q);
+    return q;
+  }
+
+  *list(): Iterable<ObjectId> {
+    const base = join(this.dir, this.algo);
+    let prefixes: string[];
+    try {
+      prefixes = readdirSync(base);
+    } catch {
+      return;
+    }
+    const hexLen = ID_HEX_LENGTH[this.algo];
+    for (const pre of prefixes) {
+      if (pre.length !== 2) continue;
+      for (const rest of readdirSync(join(base, pre))) {
+        const id = pre + rest;
+        const hex = id.endsWith('.dir') ? id.slice(0, -4) : id;
+        if (hex.length === hexLen && /^[0-9a-f]+$/.test(hex)) yield id;
+      }
+    }
+  }
+
+  remove(id: ObjectId): void {
+    rmSync(this.pathOf(id), { force: true });
+  }
+
+  sizeOf(id: ObjectId): number {
+    return statSync(this.pathOf(id)).size;
+  }
+}

@@ -1,0 +1,512 @@
+// Workspace ↔ cache for one tracked target (a file or a directory): hash it through the
+// stat cache, save it into the cache, and plan + apply a checkout from the cache.
+// Storage-level: knows nothing of pointer files or pipelines; callers pass ids in.
+import {
+  chmodSync,
+  copyFileSync,
+  constants as fsc,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  readdirSync,
+  type BigIntStats,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+import { CairnError, ioError } from '../core/errors.js';
+import type { HashAlgorithm, HasherFactory } from '../core/hash.js';
+import { isDirId, type ObjectId } from '../core/ids.js';
+import {
+  diffManifests,
+  digestManifest,
+  parseManifest,
+  sortManifest,
+  type Manifest,
+  type ManifestDiff,
+} from '../core/manifest.js';
+import type { LocalCache } from './odb.js';
+import { rowMatches, type Snapshot, type StateStore, type StatRow } from './state.js';
+import { hashFiles } from './hash-files.js';
+
+export const LINK_TYPES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+export const DEFAULT_LINK_TYPES: LinkType[] = ['reflink', 'copy'];
+
+export const IGNORE_FILE = '.cairnignore';
+
+export interface Workspace {
+  /** absolute repo root */
+  root: string;
+  cache: LocalCache;
+  state: StateStore;
+  algo: HashAlgorithm;
+  factory: HasherFactory;
+  /** tried in order when materialising files from the cache */
+  linkTypes: LinkType[];
+  /** optional observer for progress (files done, files total) */
+  onProgress?: (done: number, total: number, what: string) => void;
+}
+
+export interface TargetHash {
+  /** repo-relative POSIX path */
+  path: string;
+  kind: 'file' | 'dir';
+  id: ObjectId;
+  size: number;
+  nfiles?: number;
+  isexec?: boolean;
+  manifest?: Manifest;
+  manifestBytes?: Buffer;
+  /** how many files were read and hashed (the rest came from the stat cache) */
+  hashed: number;
+  /** entries skipped while walking (dangling or directory symlinks) */
+  skipped: string[];
+}
+
+function abs(ws: Workspace, rel: string): string {
+  return rel === '.' ? ws.root : join(ws.root, rel);
+}
+
+function bstat(p: string): BigIntStats | undefined {
+  try {
+    return statSync(p, { bigint: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw ioError(e, 'cannot stat', p);
+  }
+}
+
+function isExec(st: BigIntStats): boolean {
+  return (Number(st.mode) & 0o111) !== 0;
+}
+
+function statRow(st: BigIntStats, id: ObjectId): StatRow {
+  return [String(st.ino), String(st.mtimeNs), Number(st.size), id, isExec(st)];
+}
+
+/** gitignore-style matchers from the repo root's and the directory's .cairnignore files */
+function loadIgnores(ws: Workspace, dirRel: string, files: string[]): (rel: string) => boolean {
+  const matchers: { base: string; ig: Ignore }[] = [];
+  const add = (baseRel: string, file: string) => {
+    try {
+      matchers.push({ base: baseRel, ig: ignore().add(readFileSync(file, 'utf8')) });
+    } catch {
+      /* unreadable ignore file: ignore nothing from it */
+    }
+  };
+  add('', join(ws.root, IGNORE_FILE));
+  // ignore files in parents of the target, then inside it
+  const segs = dirRel === '.' ? [] : dirRel.split('/');
+  for (let i = 1; i < segs.length; i++) add(segs.slice(0, i).join('/'), join(ws.root, ...segs.slice(0, i), IGNORE_FILE));
+  for (const f of files) {
+    if (f === IGNORE_FILE || f.endsWith('/' + IGNORE_FILE)) {
+      const sub = f.slice(0, -IGNORE_FILE.length - 1);
+      add(dirRel === '.' ? sub : sub ? `${dirRel}/${sub}` : dirRel, join(abs(ws, dirRel), f));
+    }
+  }
+  if (dirRel !== '.') add(dirRel, join(abs(ws, dirRel), IGNORE_FILE));
+  return (rel: string) => {
+    const full = dirRel === '.' ? rel : `${dirRel}/${rel}`;
+    if (rel === IGNORE_FILE || rel.endsWith('/' + IGNORE_FILE)) return true;
+    for (const m of matchers) {
+      if (m.base !== '' && !full.startsWith(m.base + '/')) continue;
+      const sub = m.base === '' ? full : full.slice(m.base.length + 1);
+      if (m.ig.ignores(sub)) return true;
+    }
+    return false;
+  };
+}
+
+/** Files under a directory as relpaths, with symlinks to files followed (documented choice). */
+export function walkDir(ws: Workspace, dirRel: string): { files: string[]; skipped: string[] } {
+  const base = abs(ws, dirRel);
+  const entries = fg.sync('**', {
+    cwd: base,
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    objectMode: true,
+    unique: false,
+    suppressErrors: false,
+  });
+  const files: string[] = [];
+  const skipped: string[] = [];
+  for (const e of entries) {
+    if (e.dirent.isDirectory()) continue;
+    if (e.dirent.isFile()) {
+      files.push(e.path);
+    } else if (e.dirent.isSymbolicLink()) {
+      const st = bstat(join(base, e.path));
+      if (st?.isFile()) files.push(e.path);
+      else skipped.push(e.path);
+    } else {
+      skipped.push(e.path);
+    }
+  }
+  const ignored = loadIgnores(ws, dirRel, files);
+  return { files: files.filter((f) => !ignored(f)), skipped };
+}
+
+/**
+ * Hash a target through the stat cache: files whose (inode, mtime_ns, size) match the
+ * snapshot are not read. Throws CAIRN_NOT_FOUND when the target does not exist.
+ */
+export function hashTarget(ws: Workspace, rel: string): TargetHash {
+  const p = abs(ws, rel);
+  const st = bstat(p);
+  if (!st) {
+    throw new CairnError('CAIRN_NOT_FOUND', `'${rel}' does not exist`, { data: { path: rel } });
+  }
+  const snap = ws.state.load(rel, ws.algo);
+  if (st.isFile()) {
+    const row = snap.rows.get('');
+    if (rowMatches(row, st) && row![3]) {
+      return { path: rel, kind: 'file', id: row![3], size: Number(st.size), isexec: isExec(st), hashed: 0, skipped: [] };
+    }
+    const [d] = hashFiles(ws.factory, [p]);
+    const after = bstat(p) ?? st;
+    ws.state.save({ path: rel, algo: ws.algo, id: d!.id, rows: new Map([['', statRow(after, d!.id)]]) });
+    return { path: rel, kind: 'file', id: d!.id, size: d!.size, isexec: isExec(st), hashed: 1, skipped: [] };
+  }
+  if (!st.isDirectory()) {
+    throw new CairnError('CAIRN_BAD_TARGET', `'${rel}' is neither a file nor a directory`, { data: { path: rel } });
+  }
+  const { files, skipped } = walkDir(ws, rel);
+  const rows = new Map<string, StatRow>();
+  const entries: Manifest = [];
+  const toHash: { rel: string; st: BigIntStats }[] = [];
+  let unchanged = files.length === snap.rows.size;
+  for (const f of files) {
+    const fst = bstat(join(p, f));
+    if (!fst) {
+      unchanged = false;
+      continue; // vanished while walking
+    }
+    const row = snap.rows.get(f);
+    if (rowMatches(row, fst)) {
+      rows.set(f, row!);
+      entries.push({ relpath: f, hash: row![3], size: row![2], isexec: isExec(fst) });
+      if (row![4] !== isExec(fst)) unchanged = false;
+    } else {
+      unchanged = false;
+      toHash.push({ rel: f, st: fst });
+    }
+  }
+  if (toHash.length > 0) {
+    ws.onProgress?.(0, toHash.length, `hashing ${rel}`);
+    const digests = hashFiles(
+      ws.factory,
+      toHash.map((t) => join(p, t.rel)),
+      (done) => ws.onProgress?.(done, toHash.length, `hashing ${rel}`),
+    );
+    for (let i = 0; i < toHash.length; i++) {
+      const t = toHash[i]!;
+      const d = digests[i]!;
+      rows.set(t.rel, statRow(t.st, d.id));
+      entries.push({ relpath: t.rel, hash: d.id, size: d.size, isexec: isExec(t.st) });
+    }
+  }
+  sortManifest(entries);
+  if (unchanged && snap.id) {
+    let size = 0;
+    for (const e of entries) size += e.size;
+    return { path: rel, kind: 'dir', id: snap.id, size, nfiles: entries.length, manifest: entries, hashed: 0, skipped };
+  }
+  const md = digestManifest(entries, ws.factory);
+  ws.state.save({ path: rel, algo: ws.algo, id: md.id, rows });
+  return {
+    path: rel,
+    kind: 'dir',
+    id: md.id,
+    size: md.size,
+    nfiles: md.nfiles,
+    manifest: entries,
+    manifestBytes: md.bytes,
+    hashed: toHash.length,
+    skipped,
+  };
+}
+
+export interface SaveResult {
+  /** objects newly written to the cache */
+  added: number;
+  /** bytes newly written to the cache */
+  addedBytes: number;
+}
+
+/**
+ * Store a hashed target's objects in the cache (files first, the manifest last, so a
+ * manifest in the cache always means its files are there too), then relink the
+ * workspace when the configured link type is a link.
+ */
+export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
+  const p = abs(ws, th.path);
+  const res: SaveResult = { added: 0, addedBytes: 0 };
+  if (th.kind === 'file') {
+    const r = ws.cache.putFile(p, th.id);
+    if (r.added) {
+      res.added++;
+      res.addedBytes += r.size;
+    }
+  } else {
+    const manifest = th.manifest!;
+    let done = 0;
+    const seen = new Set<string>();
+    for (const e of manifest) {
+      if (!seen.has(e.hash)) {
+        seen.add(e.hash);
+        const r = ws.cache.putFile(join(p, e.relpath), e.hash);
+        if (r.added) {
+          res.added++;
+          res.addedBytes += r.size;
+        }
+      }
+      if (++done % 1000 === 0) ws.onProgress?.(done, manifest.length, `caching ${th.path}`);
+    }
+    if (!ws.cache.has(th.id)) {
+      const bytes = th.manifestBytes ?? digestManifest(manifest, ws.factory).bytes;
+      const id = ws.cache.put(bytes, { dir: true });
+      if (id !== th.id) throw new CairnError('CAIRN_INTEGRITY', `manifest of '${th.path}' hashed to ${id}, expected ${th.id}`);
+      res.added++;
+    }
+  }
+  if (ws.linkTypes[0] === 'hardlink' || ws.linkTypes[0] === 'symlink') relinkTarget(ws, th);
+  return res;
+}
+
+/** Replace workspace files with links to their cache objects (hardlink/symlink modes). */
+function relinkTarget(ws: Workspace, th: TargetHash): void {
+  const p = abs(ws, th.path);
+  const items: { file: string; rel: string; id: ObjectId; isexec: boolean }[] =
+    th.kind === 'file'
+      ? [{ file: p, rel: '', id: th.id, isexec: !!th.isexec }]
+      : th.manifest!.map((e) => ({ file: join(p, e.relpath), rel: e.relpath, id: e.hash, isexec: e.isexec }));
+  const rows = new Map<string, StatRow>();
+  for (const it of items) {
+    materialize(ws, it.id, it.file, it.isexec);
+    const st = bstat(it.file);
+    if (st) rows.set(it.rel, statRow(st, it.id));
+  }
+  ws.state.save({ path: th.path, algo: ws.algo, id: th.id, rows });
+}
+
+let tmpN = 0;
+
+/**
+ * Put a verified cache object at `dst` using the first link type that works.
+ * Writes a sibling temp and renames it over dst, so dst is never half-written.
+ */
+export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: boolean): LinkType {
+  const src = ws.cache.pathOf(id);
+  mkdirSync(dirname(dst), { recursive: true });
+  const tmp = `${dst}.cairn-tmp-${process.pid}-${tmpN++}`;
+  let lastErr: unknown;
+  for (const type of ws.linkTypes) {
+    try {
+      switch (type) {
+        case 'reflink':
+          copyFileSync(src, tmp, fsc.COPYFILE_FICLONE_FORCE);
+          chmodSync(tmp, isexec ? 0o755 : 0o644);
+          break;
+        case 'copy':
+          copyFileSync(src, tmp);
+          chmodSync(tmp, isexec ? 0o755 : 0o644);
+          break;
+        case 'hardlink':
+          linkSync(src, tmp);
+          break;
+        case 'symlink':
+          symlinkSync(src, tmp);
+          break;
+      }
+      renameSync(tmp, dst);
+      return type;
+    } catch (e) {
+      lastErr = e;
+      rmSync(tmp, { force: true });
+    }
+  }
+  throw ioError(lastErr, `cannot materialise (tried ${ws.linkTypes.join(', ')})`, dst);
+}
+
+export interface CheckoutTarget {
+  path: string;
+  id: ObjectId;
+  size?: number;
+}
+
+export interface CheckoutPlan {
+  path: string;
+  kind: 'file' | 'dir';
+  id: ObjectId;
+  /** relpaths ('' for a single file) to write from the cache */
+  write: { rel: string; id: ObjectId; size: number; isexec: boolean }[];
+  /** relpaths to delete: not in the manifest and their content is in the cache */
+  remove: string[];
+  /** relpaths whose workspace content exists nowhere else (would be lost) */
+  conflicts: string[];
+  /** files not in the manifest whose content is not in the cache: kept, not deleted */
+  kept: string[];
+  manifest?: Manifest;
+  /** true when nothing needs doing */
+  clean: boolean;
+}
+
+/** Read and validate a directory manifest from the cache. */
+export function loadManifest(ws: Workspace, id: ObjectId, usedBy: string): Manifest {
+  const bytes = ws.cache.get(id, usedBy);
+  return parseManifest(bytes, ws.algo, `${id} (${usedBy})`);
+}
+
+/**
+ * Plan making the workspace match `target`. Pure with respect to the workspace: reads,
+ * never writes (except stat-cache snapshots). Needs the manifest in the cache for dirs.
+ */
+export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { relink?: boolean } = {}): CheckoutPlan {
+  const p = abs(ws, target.path);
+  const kind = isDirId(target.id) ? 'dir' : 'file';
+  const plan: CheckoutPlan = { path: target.path, kind, id: target.id, write: [], remove: [], conflicts: [], kept: [], clean: true };
+  const st = bstat(p);
+  if (kind === 'file') {
+    if (st?.isDirectory()) {
+      plan.conflicts.push('');
+    } else if (st) {
+      const cur = hashTarget(ws, target.path);
+      if (cur.id === target.id && !opts.relink) return plan;
+      if (cur.id !== target.id && !ws.cache.has(cur.id)) plan.conflicts.push('');
+    }
+    plan.write.push({ rel: '', id: target.id, size: target.size ?? -1, isexec: false });
+    plan.clean = false;
+    return plan;
+  }
+  const manifest = loadManifest(ws, target.id, target.path);
+  plan.manifest = manifest;
+  if (st && !st.isDirectory()) {
+    const cur = hashTarget(ws, target.path);
+    if (!ws.cache.has(cur.id)) plan.conflicts.push('');
+    else plan.remove.push('');
+    for (const e of manifest) plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
+    plan.clean = false;
+    return plan;
+  }
+  if (!st) {
+    for (const e of manifest) plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
+    plan.clean = manifest.length === 0;
+    return plan;
+  }
+  const cur = hashTarget(ws, target.path);
+  if (cur.id === target.id && !opts.relink) return plan;
+  const have = new Map(cur.manifest!.map((e) => [e.relpath, e]));
+  for (const e of manifest) {
+    const c = have.get(e.relpath);
+    if (c && c.hash === e.hash && c.isexec === e.isexec && !opts.relink) continue;
+    if (c && c.hash !== e.hash && !ws.cache.has(c.hash)) plan.conflicts.push(e.relpath);
+    plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
+  }
+  const want = new Set(manifest.map((e) => e.relpath));
+  for (const c of cur.manifest!) {
+    if (want.has(c.relpath)) continue;
+    if (ws.cache.has(c.hash)) plan.remove.push(c.relpath);
+    else plan.kept.push(c.relpath);
+  }
+  plan.clean = plan.write.length === 0 && plan.remove.length === 0;
+  return plan;
+}
+
+/** Every object a plan will write, verified before the workspace is touched. */
+export function verifyPlanObjects(ws: Workspace, plan: CheckoutPlan): void {
+  const seen = new Set<string>();
+  for (const w of plan.write) {
+    if (seen.has(w.id)) continue;
+    seen.add(w.id);
+    ws.cache.verified(w.id, w.size >= 0 ? w.size : undefined, plan.kind === 'dir' ? `${plan.path}/${w.rel}` : plan.path);
+  }
+}
+
+export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: number; removed: number } {
+  const p = abs(ws, plan.path);
+  let written = 0;
+  let removed = 0;
+  const rows = new Map<string, StatRow>();
+  if (plan.kind === 'file') {
+    const w = plan.write[0];
+    if (w) {
+      const st = bstat(p);
+      if (st?.isDirectory()) rmSync(p, { recursive: true, force: true });
+      materialize(ws, w.id, p, w.isexec);
+      written++;
+    }
+    const st = bstat(p);
+    if (st) ws.state.save({ path: plan.path, algo: ws.algo, id: plan.id, rows: new Map([['', statRow(st, plan.id)]]) });
+    return { written, removed };
+  }
+  if (plan.remove.includes('')) rmSync(p, { force: true });
+  for (const r of plan.remove) {
+    if (r === '') continue;
+    rmSync(join(p, r), { force: true });
+    removed++;
+    pruneEmptyParents(join(p, r), p);
+  }
+  mkdirSync(p, { recursive: true });
+  let n = 0;
+  for (const w of plan.write) {
+    const dst = join(p, w.rel);
+    // a directory standing where a file belongs (or a file where a parent dir belongs)
+    clearWay(p, w.rel);
+    materialize(ws, w.id, dst, w.isexec);
+    written++;
+    if (++n % 1000 === 0) ws.onProgress?.(n, plan.write.length, `checking out ${plan.path}`);
+  }
+  // refresh the snapshot so the next status only stats
+  const snap: Snapshot = { path: plan.path, algo: ws.algo, id: plan.kept.length ? undefined : plan.id, rows };
+  for (const e of plan.manifest!) {
+    const st = bstat(join(p, e.relpath));
+    if (st) rows.set(e.relpath, statRow(st, e.hash));
+  }
+  if (plan.kept.length === 0) ws.state.save(snap);
+  return { written, removed };
+}
+
+function clearWay(dirAbs: string, rel: string): void {
+  const segs = rel.split('/');
+  let cur = dirAbs;
+  for (let i = 0; i < segs.length; i++) {
+    cur = join(cur, segs[i]!);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      return;
+    }
+    const last = i === segs.length - 1;
+    if (last && st.isDirectory()) rmSync(cur, { recursive: true, force: true });
+    if (!last && !st.isDirectory()) rmSync(cur, { force: true });
+  }
+}
+
+function pruneEmptyParents(fileAbs: string, stopAt: string): void {
+  let d = dirname(fileAbs);
+  while (d.length > stopAt.length && d.startsWith(stopAt)) {
+    try {
+      if (readdirSync(d).length > 0) return;
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    d = dirname(d);
+  }
+}
+
+export function diffTarget(ws: Workspace, oldId: ObjectId, cur: TargetHash, usedBy: string): ManifestDiff | undefined {
+  if (!isDirId(oldId) || cur.kind !== 'dir') return undefined;
+  if (!ws.cache.has(oldId)) return undefined;
+  return diffManifests(loadManifest(ws, oldId, usedBy), cur.manifest!);
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { run } from '../main.js';
+import { formatBytes, out, progress } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('add')
+    .description('track files or directories: store them in the cache and write <target>.cairn pointer files')
+    .argument('<targets...>', 'files or directories to track')
+    .option('--git-add', 'stage the pointer files and .gitignore in git')
+    .option('--json', 'print the result as JSON')
+    .action(
+      run(async (o, _cmd, [targets]) => {
+        const { add } = await import('../../api/add.js');
+        const r = await add({ cwd: process.cwd(), targets: targets as string[], gitAdd: !!o.gitAdd, onProgress: progress(o) });
+        if (o.json) {
+          out.json(r);
+          return 0;
+        }
+        if (o.quiet) return 0;
+        for (const t of r.targets) {
+          const what = t.kind === 'dir' ? `${t.nfiles} files, ${formatBytes(t.size)}` : formatBytes(t.size);
+          out.line(`${t.changed ? 'added' : 'unchanged'} ${t.path} (${what})`);
+          for (const s of t.skipped) out.err(`warning: skipped ${t.path}/${s} (a directory symlink, dangling link or special file)`);
+        }
+        if (r.staged) out.line(`\nStaged in git: ${r.gitFiles.join(' ')}`);
+        else if (r.gitFiles.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,64 @@
+// The CLI entry: parse flags, lazily load the one command module that runs, map errors to
+// exit codes. The only module that decides the exit code (bin/cairn.js sets it).
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { reportError, type GlobalFlags } from './output.js';
+
+/** Every command module under ./commands/ exports register(program). Keep sorted. */
+const COMMANDS = ['add', 'init'] as const;
+
+export type Action = (...args: unknown[]) => Promise<void>;
+
+/** Exit code of the running action; set by run() below. */
+let exitCode = 0;
+
+/**
+ * Wrap a command's body: it returns an exit code or throws; errors are rendered here.
+ * Global flags (-q, -v, --json) come from the command's own options merged with the program's.
+ */
+export function run(body: (opts: Record<string, unknown>, cmd: Command, args: unknown[]) => Promise<number>): Action {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = cmd.optsWithGlobals() as Record<string, unknown>;
+    try {
+      exitCode = await body(opts, cmd, args.slice(0, -2));
+    } catch (e) {
+      exitCode = reportError(e, opts as GlobalFlags);
+    }
+  };
+}
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // fast path: nothing to load for the version
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    process.stdout.write(version() + '\n');
+    return 0;
+  }
+  const program = new Command('cairn')
+    .description('Version data and models, run ML pipelines as CI/CD')
+    .version(version(), '-V, --version')
+    .option('-q, --quiet', 'print only errors')
+    .option('-v, --verbose', 'print more detail (stack traces on errors)')
+    .showSuggestionAfterError()
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const name of COMMANDS) {
+    const mod = (await import(`./commands/${name}.js`)) as { register(p: Command): void };
+    mod.register(program);
+  }
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    return reportError(e, {});
+  }
+  return exitCode;
+}

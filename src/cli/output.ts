@@ -1,0 +1,69 @@
+// Rendering helpers for the CLI edge: text for people, JSON for machines, errors with hints.
+import { CairnError, exitCodeFor, EXIT } from '../core/errors.js';
+
+export interface GlobalFlags {
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export const out = {
+  line(s = ''): void {
+    process.stdout.write(s + '\n');
+  },
+  json(data: unknown): void {
+    process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+  },
+  err(s: string): void {
+    process.stderr.write(s + '\n');
+  },
+};
+
+const useColor = (): boolean => !process.env.NO_COLOR && !!process.stderr.isTTY;
+export function red(s: string): string {
+  return useColor() ? `\x1b[31m${s}\x1b[0m` : s;
+}
+export function yellow(s: string): string {
+  return useColor() ? `\x1b[33m${s}\x1b[0m` : s;
+}
+
+/** Print an error (as JSON on stdout with --json) and return its exit code. */
+export function reportError(e: unknown, flags: GlobalFlags): number {
+  const code = exitCodeFor(e);
+  if (e instanceof CairnError) {
+    if (flags.json) out.json({ error: e.toJSON() });
+    out.err(`${red('error')}: ${e.message}`);
+    if (e.hint) out.err(`hint: ${e.hint}`);
+    if (flags.verbose && e.cause) out.err(String((e.cause as Error).stack ?? e.cause));
+    return code;
+  }
+  const err = e as Error;
+  if (flags.json) out.json({ error: { code: 'CAIRN_INTERNAL', message: err?.message ?? String(e) } });
+  out.err(`${red('error')}: ${err?.message ?? String(e)}`);
+  out.err(flags.verbose ? String(err?.stack) : 'hint: this looks like a bug in cairn; rerun with -v for the stack trace');
+  return code || EXIT.FAILED;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** A progress reporter on stderr, only on a TTY, never with --json, -q or CAIRN_NO_PROGRESS. */
+export function progress(flags: GlobalFlags): ((done: number, total: number, what: string) => void) | undefined {
+  if (flags.json || flags.quiet || !process.stderr.isTTY || process.env.CAIRN_NO_PROGRESS || process.env.CI) return undefined;
+  let last = 0;
+  return (done, total, what) => {
+    const now = Date.now();
+    if (now - last < 100 && done < total) return;
+    last = now;
+    const pct = total ? Math.floor((done / total) * 100) : 0;
+    process.stderr.write(`\r${what}: ${done}/${total} (${pct}%)\x1b[K${done >= total ? '\n' : ''}`);
+  };
+}

@@ -1,0 +1,100 @@
+// Every user-facing failure is a CairnError with a stable code, a message that
+// names the file or object, and a hint with the next command to run.
+// One table (EXIT_CODES) maps codes to process exit codes; docs/exit-codes.md mirrors it.
+
+export const EXIT = {
+  OK: 0,
+  FAILED: 1,
+  USAGE: 2,
+  NOT_A_REPO: 3,
+  VERDICT: 4,
+  INTEGRITY: 5,
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** code → exit code. Adding an error code means adding a row here (a test checks it). */
+export const ERROR_CODES = {
+  CAIRN_FAILED: EXIT.FAILED,
+  CAIRN_IO: EXIT.FAILED,
+  CAIRN_LOCKED: EXIT.FAILED,
+  CAIRN_CHECKOUT_CONFLICT: EXIT.FAILED,
+  CAIRN_MISSING_FROM_CACHE: EXIT.FAILED,
+  CAIRN_NOT_FOUND: EXIT.FAILED,
+  CAIRN_STAGE_FAILED: EXIT.FAILED,
+  CAIRN_REMOTE: EXIT.FAILED,
+  CAIRN_REMOTE_AUTH: EXIT.FAILED,
+  CAIRN_REMOTE_MISSING: EXIT.FAILED,
+  CAIRN_USAGE: EXIT.USAGE,
+  CAIRN_CONFIG: EXIT.USAGE,
+  CAIRN_BAD_POINTER: EXIT.USAGE,
+  CAIRN_BAD_TARGET: EXIT.USAGE,
+  CAIRN_BAD_PIPELINE: EXIT.USAGE,
+  CAIRN_BAD_LOCK: EXIT.USAGE,
+  CAIRN_BAD_PARAMS: EXIT.USAGE,
+  CAIRN_BAD_REVISION: EXIT.USAGE,
+  CAIRN_NO_REMOTE: EXIT.USAGE,
+  CAIRN_NOT_A_GIT_REPO: EXIT.NOT_A_REPO,
+  CAIRN_NOT_A_REPO: EXIT.NOT_A_REPO,
+  CAIRN_VERDICT: EXIT.VERDICT,
+  CAIRN_INTEGRITY: EXIT.INTEGRITY,
+  CAIRN_BAD_MANIFEST: EXIT.INTEGRITY,
+  CAIRN_INTERRUPTED: EXIT.INTERRUPTED,
+} as const satisfies Record<string, ExitCode>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface CairnErrorOptions {
+  hint?: string;
+  /** structured detail: the conflicting paths, the missing object, ... */
+  data?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class CairnError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly data: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, opts: CairnErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'CairnError';
+    this.code = code;
+    this.hint = opts.hint;
+    this.data = opts.data ?? {};
+  }
+
+  get exitCode(): ExitCode {
+    return ERROR_CODES[this.code];
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, hint: this.hint, data: this.data };
+  }
+}
+
+export function isCairnError(e: unknown): e is CairnError {
+  return e instanceof CairnError;
+}
+
+/** Exit code for anything thrown: CairnErrors by table, everything else 1. */
+export function exitCodeFor(e: unknown): ExitCode {
+  if (isCairnError(e)) return e.exitCode;
+  return EXIT.FAILED;
+}
+
+/** Wrap a Node fs error into a CairnError that names the path. */
+export function ioError(err: unknown, action: string, path: string): CairnError {
+  const e = err as NodeJS.ErrnoException;
+  if (e && e.code === 'ENOENT') {
+    return new CairnError('CAIRN_NOT_FOUND', `${action} '${path}': no such file or directory`, {
+      data: { path },
+      cause: err,
+    });
+  }
+  return new CairnError('CAIRN_IO', `${action} '${path}': ${e?.message ?? String(err)}`, {
+    data: { path, errno: e?.code },
+    cause: err,
+  });
+}

@@ -1,0 +1,80 @@
+// The repo lock: one cairn process at a time changes a repo. The lock is a file created
+// with O_EXCL holding the holder's pid; a second process waits (bounded) and then fails
+// naming the holder. A lock whose pid no longer runs (kill -9) is taken over.
+import { openSync, readFileSync, rmSync, writeSync, closeSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CairnError, ioError } from '../core/errors.js';
+
+export interface LockHandle {
+  path: string;
+  release(): void;
+}
+
+export interface LockOptions {
+  /** how long to wait for another holder, ms (default 30000; CAIRN_LOCK_TIMEOUT in seconds overrides) */
+  timeoutMs?: number;
+  /** what this process is doing, recorded for the other side's message */
+  purpose?: string;
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(path: string): { pid: number; purpose: string } | undefined {
+  try {
+    const [pid, ...rest] = readFileSync(path, 'utf8').split('\n');
+    return { pid: Number(pid), purpose: rest.join(' ').trim() };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function acquireLock(path: string, opts: LockOptions = {}): Promise<LockHandle> {
+  const envT = Number(process.env.CAIRN_LOCK_TIMEOUT);
+  const timeoutMs = opts.timeoutMs ?? (Number.isFinite(envT) && process.env.CAIRN_LOCK_TIMEOUT ? envT * 1000 : 30000);
+  const deadline = Date.now() + timeoutMs;
+  mkdirSync(dirname(path), { recursive: true });
+  let delay = 20;
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx', 0o644);
+      writeSync(fd, `${process.pid}\n${opts.purpose ?? ''}\n`);
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        const h = readHolder(path);
+        if (h?.pid === process.pid) rmSync(path, { force: true });
+      };
+      return { path, release };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, 'cannot create lock', path);
+    }
+    const holder = readHolder(path);
+    if (holder && !pidAlive(holder.pid)) {
+      // stale: the holder died without releasing (kill -9). Remove and retry at once.
+      rmSync(path, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new CairnError(
+        'CAIRN_LOCKED',
+        `the repo is locked by another cairn process (pid ${holder?.pid ?? '?'}${holder?.purpose ? `, ${holder.purpose}` : ''})`,
+        {
+          hint: `wait for it to finish, or if no such process runs, delete ${path}; set CAIRN_LOCK_TIMEOUT (seconds) to wait longer`,
+          data: { pid: holder?.pid, lock: path },
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+}
