@@ -1,11 +1,19 @@
 // The CLI entry: parse flags, lazily load the one command module that runs, map errors to
 // exit codes. The only module that decides the exit code (bin/cairn.js sets it).
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { reportError, type GlobalFlags } from './output.js';
 
-/** Every command module under ./commands/ exports register(program). Keep sorted. */
-const COMMANDS = ['add', 'init'] as const;
+/**
+ * Every module in ./commands/ exports register(program); they are found by listing the
+ * folder, so adding a command is adding a file. Command modules import their api lazily.
+ */
+function commandModules(): string[] {
+  return readdirSync(new URL('./commands/', import.meta.url))
+    .filter((f) => f.endsWith('.js'))
+    .sort();
+}
 
 export type Action = (...args: unknown[]) => Promise<void>;
 
@@ -47,8 +55,8 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError()
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const name of COMMANDS) {
-    const mod = (await import(`./commands/${name}.js`)) as { register(p: Command): void };
+  for (const file of commandModules()) {
+    const mod = (await import(`./commands/${file}`)) as { register(p: Command): void };
     mod.register(program);
   }
   try {
