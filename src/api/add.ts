@@ -81,7 +81,7 @@ export async function add(opts: AddOptions): Promise<AddResult> {
     const results: AddedTarget[] = [];
     const gitFiles = new Set<string>();
     for (const rel of rels) {
-      const th = hashTarget(ws, rel);
+      const th = hashTarget(ws, rel, { store: true });
       const saved = saveTarget(ws, th);
       const pointerFile = pointerFileFor(rel);
       const out = {

@@ -159,7 +159,11 @@ export function walkDir(ws: Workspace, dirRel: string): { files: string[]; skipp
  * Hash a target through the stat cache: files whose (inode, mtime_ns, size) match the
  * snapshot are not read. Throws CAIRN_NOT_FOUND when the target does not exist.
  */
-export function hashTarget(ws: Workspace, rel: string): TargetHash {
+export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean } = {}): TargetHash {
+  // With store, files the stat cache does not know are hashed while they are written into
+  // the cache (one read instead of two); see saveTarget.
+  const hashOrStore = (paths: string[], onProgress?: (done: number) => void) =>
+    opts.store ? storeFiles(ws, paths, onProgress) : hashFiles(ws.factory, paths, onProgress);
   const p = abs(ws, rel);
   const st = bstat(p);
   if (!st) {
@@ -171,7 +175,7 @@ export function hashTarget(ws: Workspace, rel: string): TargetHash {
     if (rowMatches(row, st) && row![3]) {
       return { path: rel, kind: 'file', id: row![3], size: Number(st.size), isexec: isExec(st), hashed: 0, skipped: [] };
     }
-    const [d] = hashFiles(ws.factory, [p]);
+    const [d] = hashOrStore([p]);
     const after = bstat(p) ?? st;
     ws.state.save({ path: rel, algo: ws.algo, id: d!.id, rows: new Map([['', statRow(after, d!.id)]]) });
     return { path: rel, kind: 'file', id: d!.id, size: d!.size, isexec: isExec(st), hashed: 1, skipped: [] };
@@ -202,8 +206,7 @@ export function hashTarget(ws: Workspace, rel: string): TargetHash {
   }
   if (toHash.length > 0) {
     ws.onProgress?.(0, toHash.length, `hashing ${rel}`);
-    const digests = hashFiles(
-      ws.factory,
+    const digests = hashOrStore(
       toHash.map((t) => join(p, t.rel)),
       (done) => ws.onProgress?.(done, toHash.length, `hashing ${rel}`),
     );
@@ -235,6 +238,18 @@ export function hashTarget(ws: Workspace, rel: string): TargetHash {
   };
 }
 
+/** Put files into the cache (adopting them by hardlink in hardlink mode), returning their digests. */
+function storeFiles(ws: Workspace, paths: string[], onProgress?: (done: number) => void): { id: ObjectId; size: number }[] {
+  const adopt = ws.linkTypes[0] === 'hardlink';
+  const out: { id: ObjectId; size: number }[] = new Array(paths.length);
+  for (let i = 0; i < paths.length; i++) {
+    const r = adopt ? ws.cache.adoptFile(paths[i]!) : ws.cache.putFile(paths[i]!);
+    out[i] = { id: r.id, size: r.size };
+    if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
+  }
+  return out;
+}
+
 export interface SaveResult {
   /** objects newly written to the cache */
   added: number;
@@ -250,12 +265,17 @@ export interface SaveResult {
 export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
   const p = abs(ws, th.path);
   const res: SaveResult = { added: 0, addedBytes: 0 };
+  // hardlink mode adopts workspace files into the cache without copying their bytes
+  const put = ws.linkTypes[0] === 'hardlink' ? ws.cache.adoptFile.bind(ws.cache) : ws.cache.putFile.bind(ws.cache);
   if (th.kind === 'file') {
-    const r = ws.cache.putFile(p, th.id);
+    const r = put(p, th.id);
     if (r.added) {
       res.added++;
       res.addedBytes += r.size;
     }
+  } else if (th.hashed === 0 && ws.cache.has(th.id)) {
+    // Unchanged directory whose manifest is cached: manifests enter the cache only after all
+    // their files (here, in fetch and in pull), so there is nothing to check file by file.
   } else {
     const manifest = th.manifest!;
     let done = 0;
@@ -263,7 +283,7 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
     for (const e of manifest) {
       if (!seen.has(e.hash)) {
         seen.add(e.hash);
-        const r = ws.cache.putFile(join(p, e.relpath), e.hash);
+        const r = put(join(p, e.relpath), e.hash);
         if (r.added) {
           res.added++;
           res.addedBytes += r.size;
