@@ -17,8 +17,13 @@ export interface ManifestEntry {
 
 export type Manifest = ManifestEntry[];
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Order by UTF-8 bytes. JS string order agrees except around astral characters, so the
+ * byte comparison (which allocates) is kept for those. */
 export function compareRelpath(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function sortManifest(entries: Manifest): Manifest {
