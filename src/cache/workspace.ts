@@ -34,7 +34,7 @@ import {
 } from '../core/manifest.js';
 import type { LocalCache } from './odb.js';
 import { rowMatches, type Snapshot, type StateStore, type StatRow } from './state.js';
-import { hashFiles } from './hash-files.js';
+import { hashFiles, processFiles } from './hash-files.js';
 import { statMany } from '../io/stat-many.js';
 
 export const LINK_TYPES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
@@ -70,6 +70,8 @@ export interface TargetHash {
   hashed: number;
   /** entries skipped while walking (dangling or directory symlinks) */
   skipped: string[];
+  /** every file is known to be in the cache (hashed with `store`, or unchanged since) */
+  stored?: boolean;
 }
 
 function abs(ws: Workspace, rel: string): string {
@@ -179,7 +181,7 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
   // With store, files the stat cache does not know are hashed while they are written into
   // the cache (one read instead of two); see saveTarget.
   const hashOrStore = (paths: string[], onProgress?: (done: number) => void) =>
-    opts.store ? storeFiles(ws, paths, onProgress) : hashFiles(ws.factory, paths, onProgress);
+    opts.store ? storeFiles(ws, paths, onProgress) : hashFiles(ws.factory, paths, onProgress, ws.algo);
   const p = abs(ws, rel);
   const st = bstat(p);
   if (!st) {
@@ -254,19 +256,14 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
     manifestBytes: md.bytes,
     hashed: toHash.length,
     skipped,
+    stored: !!opts.store && toHash.length === entries.length,
   };
 }
 
 /** Put files into the cache (adopting them by hardlink in hardlink mode), returning their digests. */
 function storeFiles(ws: Workspace, paths: string[], onProgress?: (done: number) => void): { id: ObjectId; size: number }[] {
-  const adopt = ws.linkTypes[0] === 'hardlink';
-  const out: { id: ObjectId; size: number }[] = new Array(paths.length);
-  for (let i = 0; i < paths.length; i++) {
-    const r = adopt ? ws.cache.adoptFile(paths[i]!) : ws.cache.putFile(paths[i]!);
-    out[i] = { id: r.id, size: r.size };
-    if (onProgress && (i + 1) % 1000 === 0) onProgress(i + 1);
-  }
-  return out;
+  const job = ws.linkTypes[0] === 'hardlink' ? 'adopt' : 'store';
+  return processFiles(paths, { job, factory: ws.factory, algo: ws.algo, cache: ws.cache, onProgress });
 }
 
 export interface SaveResult {
@@ -292,7 +289,7 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
       res.added++;
       res.addedBytes += r.size;
     }
-  } else if (th.hashed === 0 && ws.cache.has(th.id)) {
+  } else if (th.stored || (th.hashed === 0 && ws.cache.has(th.id))) {
     // Unchanged directory whose manifest is cached: manifests enter the cache only after all
     // their files (here, in fetch and in pull), so there is nothing to check file by file.
   } else {
@@ -345,6 +342,13 @@ let tmpN = 0;
  */
 export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: boolean): LinkType {
   const src = ws.cache.pathOf(id);
+  if (ws.linkTypes[0] === 'hardlink') {
+    // already the cache object (adopted by add): renaming a link onto another name of the
+    // same inode is a no-op that would leave the temp name behind
+    const a = bstat(src);
+    const b = bstat(dst);
+    if (a && b && a.ino === b.ino && a.dev === b.dev) return 'hardlink';
+  }
   mkdirSync(dirname(dst), { recursive: true });
   const tmp = `${dst}.cairn-tmp-${process.pid}-${tmpN++}`;
   let lastErr: unknown;
