@@ -24,6 +24,17 @@ export interface Snapshot {
   id?: ObjectId;
   /** relpath within the target ('' for a single file) → row */
   rows: Map<string, StatRow>;
+  /** the stored columns (in relpath order), when loaded from disk */
+  cols?: SnapshotColumns;
+}
+
+export interface SnapshotColumns {
+  rel: string[];
+  ino: number[];
+  mt: number[];
+  size: number[];
+  hid: string[];
+  x: number[];
 }
 
 export interface StatLike {
@@ -68,9 +79,21 @@ export class StateStore {
     try {
       const d = JSON.parse(text) as SnapshotFile;
       if (d.v !== 2 || d.path !== path || d.algo !== algo) return empty;
-      const rows = new Map<string, StatRow>();
-      for (let i = 0; i < d.rel.length; i++) rows.set(d.rel[i]!, [d.ino[i]!, d.mt[i]!, d.size[i]!, d.hid[i]!, d.x[i] === 1]);
-      return { path, algo, id: d.id, rows };
+      // the Map is built only if asked for: a no-op status compares the columns directly
+      let rows: Map<string, StatRow> | undefined;
+      return {
+        path,
+        algo,
+        id: d.id,
+        cols: d,
+        get rows() {
+          if (!rows) {
+            rows = new Map();
+            for (let i = 0; i < d.rel.length; i++) rows.set(d.rel[i]!, [d.ino[i]!, d.mt[i]!, d.size[i]!, d.hid[i]!, d.x[i] === 1]);
+          }
+          return rows;
+        },
+      };
     } catch {
       // an unreadable snapshot only costs a rehash
       return empty;
