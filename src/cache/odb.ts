@@ -7,6 +7,8 @@
 import {
   chmodSync,
   closeSync,
+  constants as fsConstants,
+  copyFileSync,
   existsSync,
   linkSync,
   fsyncSync,
@@ -95,6 +97,8 @@ export class LocalCache implements ObjectStore {
   }
 
   private readonly madeDirs = new Set<string>();
+  /** whether reflink clones work between the workspace and the cache (learned on first try) */
+  private cloneWorks: boolean | undefined;
 
   tempPath(): string {
     if (!this.madeDirs.has(this.tmpDir)) {
@@ -155,6 +159,24 @@ export class LocalCache implements ObjectStore {
     const small = this.putSmallFile(src, expectedId);
     if (small) return small;
     const tmp = this.tempPath();
+    if (this.cloneWorks !== false) {
+      // A filesystem with reflinks (XFS, btrfs, APFS) shares the blocks: no bytes copied.
+      // Then the clone itself is hashed, so what is sealed is what was hashed.
+      try {
+        copyFileSync(src, tmp, fsConstants.COPYFILE_FICLONE_FORCE);
+        this.cloneWorks = true;
+        try {
+          return this.admit(tmp, hashFileSync(tmp, this.factory), src, expectedId);
+        } catch (e) {
+          rmSync(tmp, { force: true });
+          throw e;
+        }
+      } catch (e) {
+        if (this.cloneWorks === true) throw e instanceof CairnError ? e : ioError(e, 'cannot add to cache', src);
+        this.cloneWorks = false; // ext4 and friends: stream instead, and stop trying
+        rmSync(tmp, { force: true });
+      }
+    }
     let fd: number | undefined;
     try {
       // One pass: the bytes are hashed as they are written, so what is sealed is what was hashed.
