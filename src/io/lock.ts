@@ -1,7 +1,7 @@
 // The repo lock: one cairn process at a time changes a repo. The lock is a file created
 // with O_EXCL holding the holder's pid; a second process waits (bounded) and then fails
 // naming the holder. A lock whose pid no longer runs (kill -9) is taken over.
-import { openSync, readFileSync, rmSync, writeSync, closeSync, mkdirSync } from 'node:fs';
+import { openSync, readFileSync, rmSync, writeSync, closeSync, mkdirSync, renameSync, linkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CairnError, ioError } from '../core/errors.js';
 
@@ -36,7 +36,24 @@ function readHolder(path: string): { pid: number; purpose: string } | undefined 
   }
 }
 
+/** Locks this process holds, by path, with a nesting depth: an api call made while another
+ * holds the lock (pull → checkout, repro → commit) re-enters instead of waiting on itself. */
+const held = new Map<string, number>();
+
 export async function acquireLock(path: string, opts: LockOptions = {}): Promise<LockHandle> {
+  const depth = held.get(path);
+  if (depth !== undefined && readHolder(path)?.pid === process.pid) {
+    held.set(path, depth + 1);
+    let released = false;
+    return {
+      path,
+      release() {
+        if (released) return;
+        released = true;
+        held.set(path, (held.get(path) ?? 1) - 1);
+      },
+    };
+  }
   const envT = Number(process.env.CAIRN_LOCK_TIMEOUT);
   const timeoutMs = opts.timeoutMs ?? (Number.isFinite(envT) && process.env.CAIRN_LOCK_TIMEOUT ? envT * 1000 : 30000);
   const deadline = Date.now() + timeoutMs;
@@ -47,10 +64,17 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
       const fd = openSync(path, 'wx', 0o644);
       writeSync(fd, `${process.pid}\n${opts.purpose ?? ''}\n`);
       closeSync(fd);
+      held.set(path, 0);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        if ((held.get(path) ?? 0) > 0) {
+          // an inner holder is still running (should not happen with awaited calls): keep it
+          held.set(path, (held.get(path) ?? 1) - 1);
+          return;
+        }
+        held.delete(path);
         const h = readHolder(path);
         if (h?.pid === process.pid) rmSync(path, { force: true });
       };
@@ -60,8 +84,24 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     }
     const holder = readHolder(path);
     if (holder && !pidAlive(holder.pid)) {
-      // stale: the holder died without releasing (kill -9). Remove and retry at once.
-      rmSync(path, { force: true });
+      // stale: the holder died without releasing (kill -9). Move it aside atomically (two
+      // waiters may both see it stale; only one rename wins) and check what was moved.
+      const aside = `${path}.stale.${process.pid}`;
+      try {
+        renameSync(path, aside);
+        const moved = readHolder(aside);
+        if (moved && moved.pid !== holder.pid && pidAlive(moved.pid)) {
+          // we moved a live holder's fresh lock: put it back unless someone took the name
+          try {
+            linkSync(aside, path);
+          } catch {
+            /* the name is taken again; the live holder will find its lock gone on release */
+          }
+        }
+        rmSync(aside, { force: true });
+      } catch {
+        /* someone else moved it first */
+      }
       continue;
     }
     if (Date.now() >= deadline) {

@@ -1,0 +1,227 @@
+// cairn gc: delete cache objects that nothing to keep refers to. What is kept is computed
+// by one function (gcRoots) from the scopes asked for; the workspace scope is built in,
+// history scopes (--all-branches, --all-tags, --all-commits, --rev) plug in through
+// registerRootProvider so the history module can supply them without this file knowing git.
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CairnError } from '../core/errors.js';
+import { isDirId, type ObjectId } from '../core/ids.js';
+import { parseManifest } from '../core/manifest.js';
+import type { ObjectRef } from '../repo/refs.js';
+import { workspaceRefs } from '../repo/refs.js';
+import { Repo } from '../repo/repo.js';
+
+export interface GcScopes {
+  /** everything the workspace's pointer files (and cairn.lock files) name */
+  workspace?: boolean;
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+  /** git revisions whose pointers and locks to keep */
+  revs?: string[];
+}
+
+export interface GcOptions extends GcScopes {
+  cwd: string;
+  /** report what would go, delete nothing */
+  dry?: boolean;
+}
+
+export interface GcResult {
+  dry: boolean;
+  scopes: string[];
+  /** objects kept (roots plus the files of kept directory manifests) */
+  kept: number;
+  removed: { id: ObjectId; size: number }[];
+  removedBytes: number;
+  /** run-cache keys removed because one of their outs is no longer kept */
+  runsRemoved: string[];
+  /** stale temp files of dead processes removed */
+  tmpRemoved: number;
+}
+
+/** Supplies refs for history scopes; registered by the history module. */
+export type RootProvider = (repo: Repo, scopes: GcScopes) => Promise<ObjectRef[]>;
+let historyProvider: RootProvider | undefined;
+
+export function registerRootProvider(p: RootProvider): void {
+  historyProvider = p;
+}
+
+function scopeNames(s: GcScopes): string[] {
+  const out: string[] = [];
+  if (s.workspace) out.push('workspace');
+  if (s.allBranches) out.push('all-branches');
+  if (s.allTags) out.push('all-tags');
+  if (s.allCommits) out.push('all-commits');
+  for (const r of s.revs ?? []) out.push(`rev:${r}`);
+  return out;
+}
+
+/** The refs (roots) to keep for the given scopes. The one place that decides what gc keeps. */
+export async function gcRoots(repo: Repo, scopes: GcScopes): Promise<ObjectRef[]> {
+  const roots: ObjectRef[] = [];
+  if (scopes.workspace) roots.push(...workspaceRefs(repo));
+  const history = scopes.allBranches || scopes.allTags || scopes.allCommits || (scopes.revs?.length ?? 0) > 0;
+  if (history) {
+    if (!historyProvider) {
+      throw new CairnError('CAIRN_USAGE', 'history scopes (--all-branches, --all-tags, --all-commits, --rev) are not available in this build', {
+        hint: 'use `cairn gc --workspace`',
+      });
+    }
+    roots.push(...(await historyProvider(repo, scopes)));
+  }
+  return roots;
+}
+
+/** Ids to keep: every root of this repo's algorithm, plus the files of every cached manifest. */
+export function keptIds(repo: Repo, roots: ObjectRef[]): Set<ObjectId> {
+  const keep = new Set<ObjectId>();
+  for (const r of roots) {
+    if (r.hash !== repo.algo || keep.has(r.id)) continue;
+    keep.add(r.id);
+    if (isDirId(r.id) && repo.cache.has(r.id)) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(repo.cache.pathOf(r.id));
+      } catch {
+        continue;
+      }
+      try {
+        for (const e of parseManifest(bytes, repo.algo, `${r.id} (${r.path})`)) keep.add(e.hash);
+      } catch {
+        // a corrupt manifest keeps nothing more; fsck reports it
+      }
+    }
+  }
+  return keep;
+}
+
+interface RunFile {
+  key: string;
+  file: string;
+}
+
+function listRuns(cacheDir: string): RunFile[] {
+  const base = join(cacheDir, 'runs');
+  const out: RunFile[] = [];
+  let pres: string[];
+  try {
+    pres = readdirSync(base);
+  } catch {
+    return out;
+  }
+  for (const pre of pres) {
+    if (pre.length !== 2) continue;
+    let rests: string[];
+    try {
+      rests = readdirSync(join(base, pre));
+    } catch {
+      continue;
+    }
+    for (const rest of rests) if (/^[0-9a-f]+$/.test(pre + rest)) out.push({ key: pre + rest, file: join(base, pre, rest) });
+  }
+  return out;
+}
+
+/** Out ids a run-cache entry names, or undefined when it cannot be read (then it is pruned). */
+function runOuts(file: string): { hash: string; id: string }[] | undefined {
+  try {
+    const d = parse(readFileSync(file, 'utf8')) as { outs?: { hash?: unknown; id?: unknown }[] };
+    if (!d || !Array.isArray(d.outs)) return undefined;
+    return d.outs.map((o) => ({ hash: String(o.hash), id: String(o.id) }));
+  } catch {
+    return undefined;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temp files of processes that no longer run: .tmp-<pid>-... in prefix folders, obj.<pid>.... in tmp/. */
+function staleTemps(repo: Repo): string[] {
+  const out: string[] = [];
+  const base = join(repo.cache.dir, repo.algo);
+  let pres: string[] = [];
+  try {
+    pres = readdirSync(base);
+  } catch {
+    /* empty cache */
+  }
+  for (const pre of pres) {
+    let names: string[];
+    try {
+      names = readdirSync(join(base, pre));
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const m = /^\.tmp-(\d+)-/.exec(n);
+      if (m && !pidAlive(Number(m[1]))) out.push(join(base, pre, n));
+    }
+  }
+  let tmps: string[] = [];
+  try {
+    tmps = readdirSync(repo.paths.tmpDir);
+  } catch {
+    /* none */
+  }
+  for (const n of tmps) {
+    const m = /^obj\.(\d+)\./.exec(n);
+    if (m && !pidAlive(Number(m[1]))) out.push(join(repo.paths.tmpDir, n));
+  }
+  return out;
+}
+
+export async function gc(opts: GcOptions): Promise<GcResult> {
+  const scopes = scopeNames(opts);
+  if (scopes.length === 0) {
+    throw new CairnError('CAIRN_USAGE', 'gc needs a scope: what should it keep?', {
+      hint: 'run `cairn gc --workspace` to keep only what the workspace refers to (add --dry to preview)',
+    });
+  }
+  const repo = await Repo.open(opts.cwd);
+  return repo.withLock('gc', async () => {
+    const roots = await gcRoots(repo, opts);
+    const keep = keptIds(repo, roots);
+    const dry = !!opts.dry;
+
+    // run-cache entries survive only if every out they restore is kept
+    const runsRemoved: string[] = [];
+    for (const r of listRuns(repo.cache.dir)) {
+      const outs = runOuts(r.file);
+      const ok = outs !== undefined && outs.every((o) => o.hash !== repo.algo || keep.has(o.id));
+      if (!ok) {
+        runsRemoved.push(r.key);
+        if (!dry) rmSync(r.file, { force: true });
+      }
+    }
+
+    const removed: GcResult['removed'] = [];
+    let removedBytes = 0;
+    for (const id of repo.cache.list()) {
+      if (keep.has(id)) continue;
+      let size = 0;
+      try {
+        size = statSync(repo.cache.pathOf(id)).size;
+      } catch {
+        continue;
+      }
+      removed.push({ id, size });
+      removedBytes += size;
+      if (!dry) repo.cache.remove(id);
+    }
+    const temps = staleTemps(repo);
+    if (!dry) for (const t of temps) rmSync(t, { force: true });
+    removed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { dry, scopes, kept: keep.size, removed, removedBytes, runsRemoved: runsRemoved.sort(), tmpRemoved: temps.length };
+  });
+}
