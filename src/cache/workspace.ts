@@ -327,9 +327,16 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
       res.added++;
       res.addedBytes += r.size;
     }
-  } else if (th.stored || (th.hashed === 0 && ws.cache.has(th.id))) {
+  } else if (th.hashed === 0 && ws.cache.has(th.id)) {
     // Unchanged directory whose manifest is cached: manifests enter the cache only after all
     // their files (here, in fetch and in pull), so there is nothing to check file by file.
+  } else if (th.stored) {
+    // every file was stored while hashing: only the manifest is left to store
+    if (!ws.cache.has(th.id)) {
+      const bytes = th.manifestBytes ?? digestManifest(th.manifest!, ws.factory).bytes;
+      if (ws.cache.put(bytes, { dir: true }) !== th.id) throw new CairnError('CAIRN_INTEGRITY', `manifest of '${th.path}' hashed to another id than ${th.id}`);
+      res.added++;
+    }
   } else {
     const manifest = th.manifest!;
     let done = 0;
