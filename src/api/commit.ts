@@ -1,0 +1,78 @@
+// cairn commit: record the current content of tracked targets into the cache and their
+// pointer files (after editing tracked data in place, or after a stage wrote an out).
+import { join, posix } from 'node:path';
+import { hashTarget, saveTarget, type Workspace } from '../cache/workspace.js';
+import { writePointer, type Pointer } from '../repo/pointer.js';
+import { Repo } from '../repo/repo.js';
+import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
+
+export interface CommitOptions {
+  cwd: string;
+  /** targets as typed (relative to cwd); all tracked targets when empty */
+  targets?: string[];
+  onProgress?: Workspace['onProgress'];
+}
+
+export interface CommittedTarget {
+  path: string;
+  pointerFile: string;
+  /** committed: the pointer now records new content; unchanged: it already did; deleted: the data is gone, nothing recorded */
+  status: 'committed' | 'unchanged' | 'deleted';
+  oldId: string;
+  id?: string;
+  size?: number;
+  nfiles?: number;
+  /** objects newly written to the cache */
+  added: number;
+}
+
+export interface CommitResult {
+  targets: CommittedTarget[];
+  /** pointer files that changed (to `git add`) */
+  gitFiles: string[];
+}
+
+export async function commit(opts: CommitOptions): Promise<CommitResult> {
+  const repo = await Repo.open(opts.cwd);
+  return repo.withLock('commit', async () => {
+    const ws = repo.workspace(opts.onProgress);
+    const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t));
+    const selected = selectTracked(listTracked(repo), rels);
+    const targets: CommittedTarget[] = [];
+    const gitFiles = new Set<string>();
+    // a pointer file may hold several outs: update them together, write once
+    const pointers = new Map<string, Pointer>();
+    for (const t of selected) {
+      if (!repo.exists(t.path)) {
+        targets.push({ path: t.path, pointerFile: t.pointerFile, status: 'deleted', oldId: t.out.id, added: 0 });
+        continue;
+      }
+      const th = hashTarget(ws, t.path, { store: true });
+      const saved = saveTarget(ws, th);
+      const changed = th.id !== t.out.id || t.out.hash !== repo.algo || th.size !== t.out.size;
+      targets.push({
+        path: t.path,
+        pointerFile: t.pointerFile,
+        status: changed ? 'committed' : 'unchanged',
+        oldId: t.out.id,
+        id: th.id,
+        size: th.size,
+        nfiles: th.nfiles,
+        added: saved.added,
+      });
+      if (!changed) continue;
+      const p = pointers.get(t.pointerFile) ?? { outs: t.pointer.outs.map((o) => ({ ...o })), extra: t.pointer.extra };
+      const i = t.pointer.outs.indexOf(t.out);
+      const name = posix.basename(t.path);
+      const idx = i >= 0 ? i : p.outs.findIndex((o) => posix.basename(o.path) === name);
+      const prev = p.outs[idx]!;
+      p.outs[idx] = { path: prev.path, hash: repo.algo, id: th.id, size: th.size, ...(th.kind === 'dir' ? { nfiles: th.nfiles } : {}) };
+      pointers.set(t.pointerFile, p);
+    }
+    for (const [file, p] of pointers) {
+      writePointer(join(repo.root, file), p);
+      gitFiles.add(file);
+    }
+    return { targets, gitFiles: [...gitFiles].sort() };
+  });
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { run } from '../main.js';
+import { out, progress } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('checkout')
+    .description('make tracked data in the workspace match the pointer files (after git checkout / git pull)')
+    .argument('[targets...]', 'tracked files or directories (default: all)')
+    .option('-f, --force', 'overwrite or delete workspace changes that are not in the cache')
+    .option('--relink', 'rewrite every file from the cache (re-apply cache.type)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      run(async (o, _cmd, [targets]) => {
+        const { checkout } = await import('../../api/checkout.js');
+        const r = await checkout({
+          cwd: process.cwd(),
+          targets: targets as string[],
+          force: !!o.force,
+          relink: !!o.relink,
+          onProgress: progress(o),
+        });
+        if (o.json) {
+          out.json(r);
+          return 0;
+        }
+        if (o.quiet) return 0;
+        for (const t of r.targets) {
+          if (t.status === 'unchanged' && !o.verbose) continue;
+          out.line(`${t.status === 'updated' ? 'restored' : 'unchanged'} ${t.path}${t.written || t.removed ? ` (${t.written} written, ${t.removed} removed)` : ''}`);
+          for (const k of t.kept) out.err(`warning: kept ${t.path}/${k}: not in the pointer and not in the cache (use --force to delete)`);
+        }
+        if (r.written === 0 && r.removed === 0) out.line('Everything is up to date.');
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { run } from '../main.js';
+import { out, progress } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('commit')
+    .description('record the current content of tracked data in the cache and its pointer files')
+    .argument('[targets...]', 'tracked files or directories (default: all)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      run(async (o, _cmd, [targets]) => {
+        const { commit } = await import('../../api/commit.js');
+        const r = await commit({ cwd: process.cwd(), targets: targets as string[], onProgress: progress(o) });
+        if (o.json) {
+          out.json(r);
+          return 0;
+        }
+        if (o.quiet) return 0;
+        for (const t of r.targets) {
+          if (t.status === 'deleted') out.err(`warning: ${t.path} is deleted from the workspace; nothing recorded (restore it with \`cairn checkout\`)`);
+          else if (t.status === 'committed' || o.verbose) out.line(`${t.status} ${t.path}`);
+        }
+        if (r.gitFiles.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
+        else out.line('Nothing to commit: every target already matches its pointer.');
+        return 0;
+      }),
+    );
+}

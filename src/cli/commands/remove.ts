@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { run } from '../main.js';
+import { out } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('remove')
+    .description('stop tracking data: delete its pointer file and .gitignore entry, keep the data')
+    .argument('<targets...>', 'tracked files or directories (or their .cairn files)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      run(async (o, _cmd, [targets]) => {
+        const { remove } = await import('../../api/remove.js');
+        const r = await remove({ cwd: process.cwd(), targets: targets as string[] });
+        if (o.json) {
+          out.json(r);
+          return 0;
+        }
+        if (o.quiet) return 0;
+        for (const t of r.targets) out.line(`stopped tracking ${t.path} (data kept${t.copied ? `, ${t.copied} linked files made private copies` : ''})`);
+        if (r.gitFiles.length) out.line(`\nTo record this in git, run:\n\n\tgit add -A ${r.gitFiles.join(' ')}`);
+        return 0;
+      }),
+    );
+}
