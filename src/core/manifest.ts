@@ -30,9 +30,21 @@ export function sortManifest(entries: Manifest): Manifest {
   return entries.sort((x, y) => compareRelpath(x.relpath, y.relpath));
 }
 
+/**
+ * A relpath as manifests store it: '/'-separated. A backslash counts as a separator, so
+ * a tree listed on Windows gives the same bytes and id as on Linux (a file name holding a
+ * backslash is not portable anyway; see docs/formats.md).
+ */
+export function manifestPath(p: string): string {
+  return p.includes('\\') ? p.split('\\').join('/') : p;
+}
+
 /** Canonical bytes: a JSON array, fixed key order, no whitespace, sorted entries. */
 export function serializeManifest(entries: Manifest): Buffer {
-  const sorted = [...entries].sort((x, y) => compareRelpath(x.relpath, y.relpath));
+  const norm = entries.some((e) => e.relpath.includes('\\'))
+    ? entries.map((e) => ({ ...e, relpath: manifestPath(e.relpath) }))
+    : entries;
+  const sorted = [...norm].sort((x, y) => compareRelpath(x.relpath, y.relpath));
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i]!;
