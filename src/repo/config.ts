@@ -29,7 +29,13 @@ export function parseYamlText(text: string, file: string, what: string, code: 'C
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const line = err instanceof YAMLParseError && err.linePos ? err.linePos[0].line : undefined;
+    // with prettyErrors off, linePos is not filled in: count lines up to the offset
+    const line =
+      err instanceof YAMLParseError && err.linePos
+        ? err.linePos[0].line
+        : Array.isArray(err.pos) && typeof err.pos[0] === 'number'
+          ? text.slice(0, err.pos[0]).split('\n').length
+          : undefined;
     throw new CairnError(code, `${file}${line ? `:${line}` : ''}: malformed ${what}: ${err.message.split('\n')[0]}`, {
       hint: `fix the YAML in ${file}${line ? ` near line ${line}` : ''} (or restore it with git checkout -- ${file})`,
       data: { file, line },
