@@ -1,0 +1,392 @@
+// cairn.yaml: parse, template (${...} from params.yaml and vars), expand foreach/matrix,
+// validate, resolve paths to repo-relative POSIX. Errors name file, line and key.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { CairnError } from '../core/errors.js';
+
+export const PIPELINE_FILE = 'cairn.yaml';
+export const DEFAULT_PARAMS_FILE = 'params.yaml';
+
+export interface PlotProps { x?: string; y?: string | string[]; title?: string; template?: 'linear' | 'scatter' | 'confusion' | 'bar'; x_label?: string; y_label?: string }
+export interface StageOut { path: string /* repo-relative POSIX */; kind: 'out' | 'metric' | 'plot'; cache: boolean; persist: boolean; desc?: string; plot?: PlotProps }
+export interface StageParam { file: string /* repo-relative */; keys: string[] | null /* null = whole file */ }
+export interface Stage { name: string; file: string /* repo-rel cairn.yaml */; dir: string /* repo-rel folder of it ('.' at root) */; wdir: string /* repo-rel */; cmd: string[]; deps: string[] /* repo-rel */; params: StageParam[]; outs: StageOut[]; frozen: boolean; alwaysChanged: boolean; desc?: string }
+export interface Pipeline { file: string; dir: string; stages: Stage[] }
+
+const TOP_KEYS = ['stages', 'vars', 'params', 'metrics', 'plots'];
+const STAGE_KEYS = ['cmd', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta'];
+const OUT_KEYS = ['cache', 'persist', 'desc', 'x', 'y', 'title', 'template', 'x_label', 'y_label', 'remote', 'push'];
+const TEMPLATES = ['linear', 'scatter', 'confusion', 'bar'];
+
+type Ctx = Record<string, unknown>;
+
+class Src {
+  readonly lc = new LineCounter();
+  constructor(readonly file: string) {}
+  line(node: Node | null | undefined): number | undefined {
+    const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    return r ? this.lc.linePos(r[0]).line : undefined;
+  }
+  fail(node: Node | null | undefined, key: string, msg: string, hint?: string): CairnError {
+    const l = this.line(node);
+    return new CairnError('CAIRN_BAD_PIPELINE', `${this.file}${l ? `:${l}` : ''}: ${key ? `${key}: ` : ''}${msg}`, {
+      hint: hint ?? `fix ${this.file}${l ? ` at line ${l}` : ''} (see docs/pipelines.md for the cairn.yaml reference)`,
+      data: { file: this.file, line: l, key },
+    });
+  }
+}
+
+/** Value at a dotted / indexed path (`a.b`, `a[0].c`) or undefined. */
+export function lookup(ctx: unknown, expr: string): { found: boolean; value: unknown } {
+  const parts: (string | number)[] = [];
+  const re = /([^.[\]]+)|\[(\d+)\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(expr))) parts.push(m[2] !== undefined ? Number(m[2]) : m[1]!.trim());
+  let cur: unknown = ctx;
+  for (const p of parts) {
+    if (cur === null || typeof cur !== 'object') return { found: false, value: undefined };
+    if (Array.isArray(cur)) {
+      const i = typeof p === 'number' ? p : /^\d+$/.test(p) ? Number(p) : NaN;
+      if (!(i >= 0 && i < cur.length)) return { found: false, value: undefined };
+      cur = cur[i];
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(cur, String(p))) return { found: false, value: undefined };
+      cur = (cur as Record<string, unknown>)[String(p)];
+    }
+  }
+  return { found: true, value: cur };
+}
+
+const EXPR = /\$\{\s*([^}]+?)\s*\}/g;
+
+function interpolate(s: string, ctx: Ctx, src: Src, node: Node, key: string): unknown {
+  const whole = /^\$\{\s*([^}]+?)\s*\}$/.exec(s);
+  const get = (expr: string): unknown => {
+    const r = lookup(ctx, expr);
+    if (!r.found) {
+      throw src.fail(node, key, `\${${expr}} is not defined`, `define '${expr}' in params.yaml or under \`vars:\` in ${src.file}`);
+    }
+    return r.value;
+  };
+  if (whole) return get(whole[1]!);
+  return s.replace(EXPR, (_m, expr: string) => {
+    const v = get(expr);
+    if (v !== null && typeof v === 'object') throw src.fail(node, key, `\${${expr}} is a ${Array.isArray(v) ? 'list' : 'mapping'} and cannot be inserted into a string`);
+    return String(v);
+  });
+}
+
+/** Node → JS value with every string templated. */
+function resolveNode(node: Node | null | undefined, ctx: Ctx, src: Src, key: string): unknown {
+  if (node === null || node === undefined) return null;
+  if (isScalar(node)) {
+    const v = node.value;
+    return typeof v === 'string' && v.includes('${') ? interpolate(v, ctx, src, node, key) : v;
+  }
+  if (isSeq(node)) return node.items.map((it, i) => resolveNode(it as Node, ctx, src, `${key}[${i}]`));
+  if (isMap(node)) {
+    const o: Record<string, unknown> = {};
+    for (const p of node.items) {
+      const k = String(resolveNode(p.key as Node, ctx, src, key));
+      o[k] = resolveNode(p.value as Node, ctx, src, key ? `${key}.${k}` : k);
+    }
+    return o;
+  }
+  return (node as { toJSON(): unknown }).toJSON();
+}
+
+function parseText(text: string, file: string, what: string): { doc: ReturnType<typeof parseDocument>; src: Src } {
+  const src = new Src(file);
+  const doc = parseDocument(text, { lineCounter: src.lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const l = e.linePos?.[0].line ?? (e.pos ? src.lc.linePos(e.pos[0]).line : undefined);
+    throw new CairnError('CAIRN_BAD_PIPELINE', `${file}${l ? `:${l}` : ''}: malformed ${what}: ${e.message.split('\n')[0]}`, {
+      hint: `fix the YAML in ${file}${l ? ` near line ${l}` : ''}`,
+      data: { file, line: l },
+    });
+  }
+  return { doc, src };
+}
+
+function parseData(text: string, file: string): unknown {
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new CairnError('CAIRN_BAD_PARAMS', `${file}: malformed JSON: ${(e as Error).message}`, { data: { file } });
+    }
+  }
+  const { doc } = parseText(text, file, 'params/vars file');
+  return doc.toJS();
+}
+
+/** Parse a params file (YAML or JSON) read through `readFile`; undefined when absent. */
+export function readParamsFile(readFile: (repoRel: string) => string | undefined, repoRel: string): Record<string, unknown> | undefined {
+  const text = readFile(repoRel);
+  if (text === undefined) return undefined;
+  const data = parseData(text, repoRel);
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new CairnError('CAIRN_BAD_PARAMS', `${repoRel}: a params file must be a mapping`, { data: { file: repoRel } });
+  }
+  return data as Record<string, unknown>;
+}
+
+/** Join a path from a pipeline file to a repo-relative POSIX path; refuses paths that leave the repo. */
+function resolvePath(base: string, p: string, src: Src, node: Node | null | undefined, key: string): string {
+  if (typeof p !== 'string' || p === '') throw src.fail(node, key, 'expected a non-empty path');
+  if (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p)) throw src.fail(node, key, `'${p}' is absolute; paths are relative to the cairn.yaml folder`);
+  const r = posix.normalize(posix.join(base, p.replace(/\\/g, '/'))).replace(/\/+$/, '');
+  if (r === '..' || r.startsWith('../')) throw src.fail(node, key, `'${p}' points outside the repository`);
+  return r === '' ? '.' : r;
+}
+
+function mapGet(m: YAMLMap, key: string): Node | undefined {
+  return m.get(key, true) as Node | undefined;
+}
+
+function pairFor(m: YAMLMap, key: string): Pair | undefined {
+  return m.items.find((p) => isScalar(p.key) && String((p.key as { value: unknown }).value) === key) as Pair | undefined;
+}
+
+function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) => string | undefined): Ctx {
+  const ctx: Ctx = {};
+  const defaults = readParamsFile(readFile, dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`);
+  if (defaults) Object.assign(ctx, defaults);
+  const varsNode = mapGet(root, 'vars');
+  if (!varsNode || (isScalar(varsNode) && varsNode.value === null)) return ctx;
+  if (!isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
+  varsNode.items.forEach((it, i) => {
+    const n = it as Node;
+    if (isMap(n)) {
+      Object.assign(ctx, resolveNode(n, ctx, src, `vars[${i}]`) as Ctx);
+    } else if (isScalar(n) && typeof n.value === 'string') {
+      const [fname, keysPart] = n.value.split(':');
+      const rel = resolvePath(dir, fname!, src, n, `vars[${i}]`);
+      const data = readParamsFile(readFile, rel);
+      if (!data) throw src.fail(n, `vars[${i}]`, `vars file '${rel}' does not exist`);
+      if (keysPart) {
+        for (const k of keysPart.split(',').map((s) => s.trim()).filter(Boolean)) {
+          const r = lookup(data, k);
+          if (!r.found) throw src.fail(n, `vars[${i}]`, `key '${k}' is not in '${rel}'`);
+          ctx[k] = r.value;
+        }
+      } else Object.assign(ctx, data);
+    } else throw src.fail(n, `vars[${i}]`, 'must be a file name or an inline mapping');
+  });
+  return ctx;
+}
+
+function itemName(v: unknown, i: number): string {
+  return v === null || typeof v === 'object' ? String(i) : String(v);
+}
+
+/** Expand one `stages:` entry into (name, body node, ctx) triples. */
+function expand(name: string, body: Node, ctx: Ctx, src: Src): { name: string; body: Node; ctx: Ctx }[] {
+  if (!isMap(body)) throw src.fail(body, `stages.${name}`, 'a stage must be a mapping (cmd, deps, outs, ...)');
+  const fe = pairFor(body, 'foreach');
+  const mx = pairFor(body, 'matrix');
+  if (!fe && !mx) return [{ name, body, ctx }];
+  const doPair = pairFor(body, 'do');
+  if (fe) {
+    for (const p of body.items) {
+      const k = String((p.key as { value: unknown }).value);
+      if (k !== 'foreach' && k !== 'do') throw src.fail(p.key as Node, `stages.${name}.${k}`, 'unknown key beside `foreach:` (put the stage keys under `do:`)');
+    }
+    if (!doPair || !isMap(doPair.value)) throw src.fail(fe.key as Node, `stages.${name}`, '`foreach:` needs a `do:` mapping holding the stage');
+    const items = resolveNode(fe.value as Node, ctx, src, `stages.${name}.foreach`);
+    const out: { name: string; body: Node; ctx: Ctx }[] = [];
+    if (Array.isArray(items)) items.forEach((v, i) => out.push({ name: `${name}@${itemName(v, i)}`, body: doPair.value as Node, ctx: { ...ctx, item: v } }));
+    else if (items && typeof items === 'object') for (const [k, v] of Object.entries(items)) out.push({ name: `${name}@${k}`, body: doPair.value as Node, ctx: { ...ctx, item: v, key: k } });
+    else throw src.fail(fe.value as Node, `stages.${name}.foreach`, 'must be a list, a mapping, or ${var} naming one');
+    return out;
+  }
+  const m = resolveNode(mx!.value as Node, ctx, src, `stages.${name}.matrix`);
+  if (!m || typeof m !== 'object' || Array.isArray(m)) throw src.fail(mx!.value as Node, `stages.${name}.matrix`, 'must be a mapping of name -> list of values');
+  let combos: { item: Record<string, unknown>; parts: string[] }[] = [{ item: {}, parts: [] }];
+  for (const [k, vals] of Object.entries(m as Record<string, unknown>)) {
+    if (!Array.isArray(vals)) throw src.fail(mx!.value as Node, `stages.${name}.matrix.${k}`, 'must be a list of values');
+    const next: typeof combos = [];
+    for (const c of combos) vals.forEach((v, i) => next.push({ item: { ...c.item, [k]: v }, parts: [...c.parts, itemName(v, i)] }));
+    combos = next;
+  }
+  const stageBody = body.clone() as YAMLMap;
+  stageBody.delete('matrix');
+  return combos.map((c) => ({ name: `${name}@${c.parts.join('-')}`, body: stageBody, ctx: { ...ctx, item: c.item } }));
+}
+
+function asBool(v: unknown, src: Src, node: Node | undefined, key: string): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v !== 'boolean') throw src.fail(node, key, `expected true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: string, dir: string): Stage {
+  for (const p of body.items) {
+    const k = String((p.key as { value: unknown }).value);
+    if (!STAGE_KEYS.includes(k)) throw src.fail(p.key as Node, `stages.${name}.${k}`, `unknown key '${k}' (allowed: ${STAGE_KEYS.join(', ')})`);
+  }
+  const at = (k: string) => mapGet(body, k);
+  const val = (k: string) => resolveNode(at(k), ctx, src, `stages.${name}.${k}`);
+  const cmdV = val('cmd');
+  let cmd: string[];
+  if (typeof cmdV === 'string' && cmdV.trim() !== '') cmd = [cmdV];
+  else if (Array.isArray(cmdV) && cmdV.length > 0 && cmdV.every((c) => typeof c === 'string' || typeof c === 'number')) cmd = cmdV.map(String);
+  else if (cmdV === null || cmdV === undefined) throw src.fail(at('cmd') ?? body, `stages.${name}.cmd`, 'missing: every stage needs a command');
+  else throw src.fail(at('cmd'), `stages.${name}.cmd`, 'must be a string or a list of strings');
+  const wdirV = val('wdir');
+  if (wdirV !== null && typeof wdirV !== 'string') throw src.fail(at('wdir'), `stages.${name}.wdir`, 'must be a path');
+  const wdir = resolvePath(dir, (wdirV as string | null) ?? '.', src, at('wdir'), `stages.${name}.wdir`);
+  const list = (k: string): { v: unknown; node: Node | undefined }[] => {
+    const n = at(k);
+    if (!n || (isScalar(n) && n.value === null)) return [];
+    if (!isSeq(n)) throw src.fail(n, `stages.${name}.${k}`, 'must be a list');
+    return n.items.map((it, i) => ({ v: resolveNode(it as Node, ctx, src, `stages.${name}.${k}[${i}]`), node: it as Node }));
+  };
+  const deps = list('deps').map(({ v, node }, i) => {
+    if (typeof v !== 'string') throw src.fail(node, `stages.${name}.deps[${i}]`, 'must be a path');
+    return resolvePath(wdir, v, src, node, `stages.${name}.deps[${i}]`);
+  });
+  const params: StageParam[] = [];
+  const addParam = (fileRel: string, keys: string[] | null) => {
+    const have = params.find((p) => p.file === fileRel);
+    if (!have) params.push({ file: fileRel, keys: keys === null ? null : [...keys] });
+    else if (have.keys !== null) have.keys = keys === null ? null : [...new Set([...have.keys, ...keys])];
+  };
+  const defaultParams = wdir === '.' ? DEFAULT_PARAMS_FILE : `${wdir}/${DEFAULT_PARAMS_FILE}`;
+  list('params').forEach(({ v, node }, i) => {
+    const key = `stages.${name}.params[${i}]`;
+    if (typeof v === 'string') addParam(defaultParams, [v]);
+    else if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [f, ks] of Object.entries(v)) {
+        const rel = resolvePath(wdir, f, src, node, key);
+        if (ks === null || (Array.isArray(ks) && ks.length === 0)) addParam(rel, null);
+        else if (Array.isArray(ks) && ks.every((k) => typeof k === 'string')) addParam(rel, ks as string[]);
+        else throw src.fail(node, `${key}.${f}`, 'must be a list of keys (or empty to track the whole file)');
+      }
+    } else throw src.fail(node, key, 'must be a key of params.yaml or {file: [keys]}');
+  });
+  for (const p of params) if (p.keys) p.keys.sort();
+  const outs: StageOut[] = [];
+  const outList = (k: 'outs' | 'metrics' | 'plots', kind: StageOut['kind']) => {
+    list(k).forEach(({ v, node }, i) => {
+      const key = `stages.${name}.${k}[${i}]`;
+      let path: string;
+      let opts: Record<string, unknown> = {};
+      if (typeof v === 'string') path = v;
+      else if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1) {
+        const [p, o] = Object.entries(v)[0]!;
+        path = p;
+        if (o !== null && (typeof o !== 'object' || Array.isArray(o))) throw src.fail(node, `${key}.${p}`, 'options must be a mapping (cache, persist, desc)');
+        opts = (o ?? {}) as Record<string, unknown>;
+        for (const ok of Object.keys(opts)) if (!OUT_KEYS.includes(ok)) throw src.fail(node, `${key}.${p}.${ok}`, `unknown key '${ok}' (allowed: ${OUT_KEYS.join(', ')})`);
+      } else throw src.fail(node, key, 'must be a path or {path: {cache, persist, desc}}');
+      const o: StageOut = {
+        path: resolvePath(wdir, path, src, node, key),
+        kind,
+        cache: opts.cache === undefined ? true : asBool(opts.cache, src, node, `${key}.cache`),
+        persist: asBool(opts.persist, src, node, `${key}.persist`),
+      };
+      if (opts.desc !== undefined) o.desc = String(opts.desc);
+      if (kind === 'plot') {
+        const pp: PlotProps = {};
+        if (typeof opts.x === 'string') pp.x = opts.x;
+        if (typeof opts.y === 'string' || Array.isArray(opts.y)) pp.y = opts.y as string | string[];
+        if (typeof opts.title === 'string') pp.title = opts.title;
+        if (opts.template !== undefined) {
+          if (!TEMPLATES.includes(String(opts.template))) throw src.fail(node, `${key}.template`, `unknown template '${String(opts.template)}' (one of ${TEMPLATES.join(', ')})`);
+          pp.template = opts.template as PlotProps['template'];
+        }
+        if (typeof opts.x_label === 'string') pp.x_label = opts.x_label;
+        if (typeof opts.y_label === 'string') pp.y_label = opts.y_label;
+        if (Object.keys(pp).length) o.plot = pp;
+      }
+      outs.push(o);
+    });
+  };
+  outList('outs', 'out');
+  outList('metrics', 'metric');
+  outList('plots', 'plot');
+  const seen = new Set<string>();
+  for (const o of outs) {
+    if (seen.has(o.path)) throw src.fail(body, `stages.${name}`, `out '${o.path}' is listed twice`);
+    seen.add(o.path);
+  }
+  const desc = val('desc');
+  const st: Stage = {
+    name,
+    file,
+    dir,
+    wdir,
+    cmd,
+    deps,
+    params,
+    outs,
+    frozen: asBool(val('frozen'), src, at('frozen'), `stages.${name}.frozen`),
+    alwaysChanged: asBool(val('always_changed'), src, at('always_changed'), `stages.${name}.always_changed`),
+  };
+  if (desc !== null && desc !== undefined) st.desc = String(desc);
+  return st;
+}
+
+/** Parse one cairn.yaml. readFile reads other files (vars files, params files) by repo-relative path, at whatever revision the caller reads; returns undefined when absent. */
+export function parsePipeline(args: { text: string; file: string; readFile: (repoRel: string) => string | undefined }): Pipeline {
+  const { text, file, readFile } = args;
+  const dir = posix.dirname(file) === '' ? '.' : posix.dirname(file);
+  const { doc, src } = parseText(text, file, 'pipeline file');
+  const root = doc.contents as Node | null;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { file, dir, stages: [] };
+  if (!isMap(root)) throw src.fail(root, '', 'expected a mapping with a `stages:` key');
+  for (const p of root.items) {
+    const k = String((p.key as { value: unknown }).value);
+    if (!TOP_KEYS.includes(k)) throw src.fail(p.key as Node, k, `unknown top-level key '${k}' (allowed: ${TOP_KEYS.join(', ')})`);
+  }
+  const ctx = loadVars(root, dir, src, readFile);
+  const stagesNode = mapGet(root, 'stages');
+  const stages: Stage[] = [];
+  if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
+  if (!isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
+  const names = new Set<string>();
+  for (const p of stagesNode.items) {
+    const name = String((p.key as { value: unknown }).value);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) throw src.fail(p.key as Node, `stages.${name}`, `invalid stage name '${name}' (letters, digits, '_', '-', '.')`);
+    for (const e of expand(name, p.value as Node, ctx, src)) {
+      if (names.has(e.name)) throw src.fail(p.key as Node, `stages.${name}`, `stage '${e.name}' is defined twice`);
+      names.add(e.name);
+      stages.push(buildStage(e.name, e.body as YAMLMap, e.ctx, src, file, dir));
+    }
+  }
+  return { file, dir, stages };
+}
+
+/** Every cairn.yaml under the workspace root (skipping .git, .cairn, node_modules, tracked dirs), parsed. */
+export function loadPipelines(root: string): Pipeline[] {
+  const files: string[] = [];
+  const walk = (absDir: string, rel: string) => {
+    let entries;
+    try {
+      entries = readdirSync(absDir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (e.name === '.git' || e.name === '.cairn' || e.name === 'node_modules' || names.has(e.name + '.cairn')) continue;
+        walk(join(absDir, e.name), rel ? `${rel}/${e.name}` : e.name);
+      } else if (e.name === PIPELINE_FILE && e.isFile()) files.push(rel ? `${rel}/${e.name}` : e.name);
+    }
+  };
+  walk(root, '');
+  files.sort();
+  const readFile = (r: string): string | undefined => {
+    try {
+      return readFileSync(join(root, r), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return files.map((f) => parsePipeline({ text: readFile(f)!, file: f, readFile }));
+}

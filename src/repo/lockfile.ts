@@ -1,0 +1,141 @@
+// cairn.lock: what each stage last ran with and produced. Deterministic bytes: stages by
+// name, deps/outs by path, params files and keys sorted, keys in a fixed order.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { stringify } from 'yaml';
+import { CairnError, ioError } from '../core/errors.js';
+import { assertHashAlgorithm, isHashAlgorithm, type HashAlgorithm } from '../core/hash.js';
+import { isValidId, type ObjectId } from '../core/ids.js';
+import { isSafeRelpath } from '../core/paths.js';
+import { writeFileAtomic } from '../io/atomic.js';
+
+export const LOCK_FILE = 'cairn.lock';
+export const LOCK_SCHEMA = '1';
+
+export interface LockEntry { path: string; hash: HashAlgorithm; id: ObjectId; size: number; nfiles?: number }
+export interface LockStage { cmd: string | string[]; deps: LockEntry[]; params: Record<string, Record<string, unknown>>; outs: LockEntry[] }
+export interface LockFile { stages: Record<string, LockStage> }
+
+function lineOf(node: Node | null | undefined, lc: LineCounter): number | undefined {
+  const r = node?.range;
+  return r ? lc.linePos(r[0]).line : undefined;
+}
+
+export function parseLock(text: string, file: string): LockFile {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const fail = (msg: string, node?: Node | null, line?: number): CairnError => {
+    const l = line ?? lineOf(node, lc);
+    return new CairnError('CAIRN_BAD_LOCK', `${file}${l ? `:${l}` : ''}: ${msg}`, {
+      hint: `restore it with \`git checkout -- ${file}\`, or delete it and run \`cairn repro\``,
+      data: { file, line: l },
+    });
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw fail(`malformed lock file: ${e.message.split('\n')[0]}`, undefined, e.linePos?.[0].line ?? (e.pos ? lc.linePos(e.pos[0]).line : undefined));
+  }
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { stages: {} };
+  if (!isMap(root)) throw fail('expected a mapping with `schema:` and `stages:`', root as Node);
+  const get = (m: Node, key: string): Node | undefined => (isMap(m) ? (m.get(key, true) as Node | undefined) : undefined);
+  const schema = get(root, 'schema');
+  if (schema && String(doc.toJS().schema) !== LOCK_SCHEMA) throw fail(`unsupported lock schema '${String(doc.toJS().schema)}' (this cairn reads '${LOCK_SCHEMA}')`, schema);
+  const stagesNode = get(root, 'stages');
+  const out: LockFile = { stages: {} };
+  if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return out;
+  if (!isMap(stagesNode)) throw fail('`stages:` must be a mapping', stagesNode);
+  const entries = (node: Node | undefined, where: string): LockEntry[] => {
+    if (!node || (isScalar(node) && node.value === null)) return [];
+    if (!isSeq(node)) throw fail(`${where} must be a list`, node);
+    return node.items.map((it, i) => {
+      const n = it as Node;
+      if (!isMap(n)) throw fail(`${where}[${i}] must be a mapping`, n);
+      const v = n.toJSON() as Record<string, unknown>;
+      if (!isSafeRelpath(v.path) && v.path !== '.') throw fail(`${where}[${i}].path must be a relative path inside the repo`, get(n, 'path') ?? n);
+      if (!isHashAlgorithm(v.hash)) throw fail(`${where}[${i}].hash: unknown hash algorithm '${String(v.hash)}'`, get(n, 'hash') ?? n);
+      if (!isValidId(v.hash, v.id)) throw fail(`${where}[${i}].id: not a valid ${v.hash} object id`, get(n, 'id') ?? n);
+      if (typeof v.size !== 'number' || !Number.isInteger(v.size) || v.size < 0) throw fail(`${where}[${i}].size must be a non-negative integer`, get(n, 'size') ?? n);
+      const e: LockEntry = { path: v.path as string, hash: assertHashAlgorithm(v.hash, file), id: v.id as string, size: v.size };
+      if (v.nfiles !== undefined) {
+        if (typeof v.nfiles !== 'number' || !Number.isInteger(v.nfiles) || v.nfiles < 0) throw fail(`${where}[${i}].nfiles must be a non-negative integer`, get(n, 'nfiles') ?? n);
+        e.nfiles = v.nfiles;
+      }
+      return e;
+    });
+  };
+  for (const pair of stagesNode.items) {
+    const name = String((pair.key as Node & { value?: unknown })?.toJSON?.() ?? pair.key);
+    const sn = pair.value as Node;
+    if (!isMap(sn)) throw fail(`stage '${name}' must be a mapping`, sn ?? (pair.key as Node));
+    const cmdNode = get(sn, 'cmd');
+    const cmd = cmdNode?.toJSON() as unknown;
+    const okCmd = typeof cmd === 'string' || (Array.isArray(cmd) && cmd.every((c) => typeof c === 'string'));
+    if (!okCmd) throw fail(`stages.${name}.cmd must be a string or a list of strings`, cmdNode ?? sn);
+    const paramsNode = get(sn, 'params');
+    const params: Record<string, Record<string, unknown>> = {};
+    if (paramsNode && !(isScalar(paramsNode) && paramsNode.value === null)) {
+      if (!isMap(paramsNode)) throw fail(`stages.${name}.params must be a mapping of file -> key -> value`, paramsNode);
+      const pj = paramsNode.toJSON() as Record<string, unknown>;
+      for (const [f, kv] of Object.entries(pj)) {
+        if (!kv || typeof kv !== 'object' || Array.isArray(kv)) throw fail(`stages.${name}.params.${f} must be a mapping of key -> value`, get(paramsNode, f) ?? paramsNode);
+        params[f] = kv as Record<string, unknown>;
+      }
+    }
+    out.stages[name] = {
+      cmd: cmd as string | string[],
+      deps: entries(get(sn, 'deps'), `stages.${name}.deps`),
+      params,
+      outs: entries(get(sn, 'outs'), `stages.${name}.outs`),
+    };
+  }
+  return out;
+}
+
+function entryOut(e: LockEntry): Record<string, unknown> {
+  const o: Record<string, unknown> = { path: e.path, hash: e.hash, id: e.id, size: e.size };
+  if (e.nfiles !== undefined) o.nfiles = e.nfiles;
+  return o;
+}
+
+const byPath = (a: LockEntry, b: LockEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const sortStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Canonical form of one stage (sorted lists and keys), also used for run-cache keys. */
+export function canonicalStage(s: LockStage): Record<string, unknown> {
+  const o: Record<string, unknown> = { cmd: s.cmd };
+  if (s.deps.length) o.deps = [...s.deps].sort(byPath).map(entryOut);
+  const files = Object.keys(s.params).sort(sortStr);
+  if (files.length) {
+    const p: Record<string, Record<string, unknown>> = {};
+    for (const f of files) {
+      const kv = s.params[f]!;
+      p[f] = {};
+      for (const k of Object.keys(kv).sort(sortStr)) p[f][k] = kv[k];
+    }
+    o.params = p;
+  }
+  if (s.outs.length) o.outs = [...s.outs].sort(byPath).map(entryOut);
+  return o;
+}
+
+export function serializeLock(lock: LockFile): string {
+  const stages: Record<string, unknown> = {};
+  for (const name of Object.keys(lock.stages).sort(sortStr)) stages[name] = canonicalStage(lock.stages[name]!);
+  return stringify({ schema: LOCK_SCHEMA, stages }, { lineWidth: 0, sortMapEntries: false, singleQuote: true });
+}
+
+export function readLock(absFile: string): LockFile | undefined {
+  if (!existsSync(absFile)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(absFile, 'utf8');
+  } catch (e) {
+    throw ioError(e, 'cannot read lock file', absFile);
+  }
+  return parseLock(text, absFile);
+}
+
+export function writeLock(absFile: string, lock: LockFile): void {
+  writeFileAtomic(absFile, serializeLock(lock));
+}

