@@ -4,6 +4,8 @@
 //   2. refuse if a write would destroy content that exists only in the workspace,
 //      and verify every object the plans need (exit 5 on a corrupt one),
 //   3. apply.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
 import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
@@ -74,6 +76,11 @@ export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cw
           hint: 'run `cairn fetch` (or `cairn pull`) to download it from the remote',
           data: { id: absent.id, path: t.path, file: t.pointerFile },
         });
+      }
+      // a pointer does not record a single file's exec bit: keep the workspace file's
+      if (plan.kind === 'file' && plan.write[0]) {
+        const st = statSync(join(repo.root, t.path), { throwIfNoEntry: false });
+        if (st?.isFile() && (st.mode & 0o111) !== 0) plan.write[0].isexec = true;
       }
       plans.push({ t, plan });
     } catch (e) {

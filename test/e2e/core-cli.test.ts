@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -49,6 +49,33 @@ describe('cairn CLI (core)', () => {
     r = cairn(d, ['commit', '--json']);
     expect(JSON.parse(r.stdout).targets[0].status).toBe('committed');
     expect(cairn(d, ['status', '--exit-code']).code).toBe(0);
+  });
+
+  it('-q prints nothing, -v lists up-to-date targets; remove, unprotect and config from the CLI', () => {
+    const d = repoWith({ 'f.txt': 'f', 'g.txt': 'g' });
+    let r = cairn(d, ['-q', 'add', 'f.txt', 'g.txt']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    writeFileSync(join(d, 'g.txt'), 'G');
+    r = cairn(d, ['-v', 'status']);
+    expect(r.stdout).toContain('f.txt: up to date');
+    expect(r.stdout).toContain('g.txt: modified');
+    expect(cairn(d, ['config', 'cache.type', 'symlink']).code).toBe(0);
+    expect(cairn(d, ['config', 'cache.type']).stdout.trim()).toBe('symlink');
+    expect(cairn(d, ['config', 'no.such']).code).toBe(1);
+    r = cairn(d, ['config', 'cache.type', 'teleport']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('teleport');
+    expect(cairn(d, ['checkout', '--relink', 'f.txt']).code).toBe(0);
+    expect(lstatSync(join(d, 'f.txt')).isSymbolicLink()).toBe(true);
+    r = cairn(d, ['unprotect', 'f.txt']);
+    expect(r.stdout).toContain('unprotected f.txt (1 files copied)');
+    expect(lstatSync(join(d, 'f.txt')).isFile()).toBe(true);
+    r = cairn(d, ['remove', 'f.txt']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(d, 'f.txt.cairn'))).toBe(false);
+    expect(readFileSync(join(d, 'f.txt'), 'utf8')).toBe('f');
+    expect(cairn(d, ['remove', 'f.txt']).code).toBe(2);
   });
 
   it('a corrupted cache object: checkout exits 5 naming object and file, workspace unchanged', async () => {

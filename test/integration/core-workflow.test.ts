@@ -88,6 +88,20 @@ describe('add → status → modify → checkout → commit', () => {
     expect(c.targets[0]!.kept).toEqual(['mine.txt']);
   });
 
+  it('checkout keeps a single file exec bit and --relink rewrites matching files', async () => {
+    const repo = await tempRepo({ 'run.sh': { content: '#!/bin/sh\necho 1\n', mode: 0o755 } });
+    await add({ cwd: repo, targets: ['run.sh'] });
+    writeFileSync(join(repo, 'run.sh'), '#!/bin/sh\necho 2\n');
+    await checkout({ cwd: repo, force: true });
+    expect(read(join(repo, 'run.sh'))).toBe('#!/bin/sh\necho 1\n');
+    expect(statSync(join(repo, 'run.sh')).mode & 0o111).not.toBe(0);
+    const ino = statSync(join(repo, 'run.sh')).ino;
+    expect((await checkout({ cwd: repo })).targets[0]!.status).toBe('unchanged');
+    const r = await checkout({ cwd: repo, relink: true });
+    expect(r.targets[0]!.status).toBe('updated');
+    expect(statSync(join(repo, 'run.sh')).ino).not.toBe(ino);
+  });
+
   it('checkout of a target that is not tracked names the pointer it looked for', async () => {
     const repo = await tempRepo({ 'a.txt': 'a' });
     const e = await rejects(checkout({ cwd: repo, targets: ['a.txt'] }));
