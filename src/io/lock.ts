@@ -1,7 +1,7 @@
 // The repo lock: one cairn process at a time changes a repo. The lock is a file created
 // with O_EXCL holding the holder's pid; a second process waits (bounded) and then fails
 // naming the holder. A lock whose pid no longer runs (kill -9) is taken over.
-import { openSync, readFileSync, rmSync, writeSync, closeSync, mkdirSync, renameSync, linkSync } from 'node:fs';
+import { openSync, readFileSync, rmSync, writeSync, closeSync, mkdirSync, renameSync, linkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CairnError, ioError } from '../core/errors.js';
 
@@ -83,15 +83,19 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, 'cannot create lock', path);
     }
     const holder = readHolder(path);
-    if (holder && !pidAlive(holder.pid)) {
+    // an empty lock is one being written right now (created, pid not yet written): not
+    // stale unless it stays empty for seconds (its writer died in between)
+    const unwritten = holder !== undefined && !(holder.pid > 0) && Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5000;
+    if (holder && !unwritten && !pidAlive(holder.pid)) {
       // stale: the holder died without releasing (kill -9). Move it aside atomically (two
       // waiters may both see it stale; only one rename wins) and check what was moved.
       const aside = `${path}.stale.${process.pid}`;
       try {
         renameSync(path, aside);
         const moved = readHolder(aside);
-        if (moved && moved.pid !== holder.pid && pidAlive(moved.pid)) {
-          // we moved a live holder's fresh lock: put it back unless someone took the name
+        const same = moved !== undefined && (moved.pid === holder.pid || (!(moved.pid > 0) && !(holder.pid > 0)));
+        if (!same) {
+          // not the dead holder's lock but a fresh one (maybe not yet written): put it back
           try {
             linkSync(aside, path);
           } catch {
