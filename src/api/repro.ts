@@ -1,0 +1,136 @@
+// cairn repro: load every cairn.yaml, build the graph, plan (pure), then execute under the
+// repo lock. --dry stops after the plan and writes nothing.
+import { dirname, join } from 'node:path';
+import { CairnError } from '../core/errors.js';
+import { buildGraph, type Graph } from '../pipeline/graph.js';
+import { loadPipelines, type Pipeline } from '../pipeline/load.js';
+import { planRepro, resolveTargets, type PlanStep } from '../pipeline/plan.js';
+import { executePlan, type ExecEvent, type RunnerFn, type StageResult, type StageStatus } from '../pipeline/execute.js';
+import { stageState, workspaceReader } from '../pipeline/stage-state.js';
+import { readLock, LOCK_FILE, type LockFile } from '../repo/lockfile.js';
+import { Repo } from '../repo/repo.js';
+import { listTracked } from '../repo/tracked.js';
+import { repoRelative } from '../core/paths.js';
+
+export interface ReproOptions {
+  cwd: string;
+  targets?: string[];
+  force?: boolean;
+  singleItem?: boolean;
+  downstream?: boolean;
+  dry?: boolean;
+  keepGoing?: boolean;
+  jobs?: number;
+  /** false = never restore from or record in the run-cache (--no-run-cache) */
+  runCache?: boolean;
+  onEvent?: (e: ExecEvent) => void;
+  onOutput?: (id: string, text: string, stream: 'stdout' | 'stderr') => void;
+  signal?: AbortSignal;
+  runner?: RunnerFn;
+}
+
+export type ReproStatus = StageStatus | 'would-run' | 'may-run';
+
+export interface ReproStage {
+  id: string;
+  name: string;
+  file: string;
+  status: ReproStatus;
+  reasons: string[];
+  exitCode?: number;
+  error?: string;
+}
+
+export interface ReproResult {
+  dry: boolean;
+  ok: boolean;
+  interrupted: boolean;
+  stages: ReproStage[];
+  counts: Partial<Record<ReproStatus, number>>;
+  failed: { id: string; exitCode?: number; error?: string }[];
+}
+
+/** Pipelines + graph of a repo (shared by repro, dag and status). */
+export function loadGraph(repo: Repo, opts: { checkDeps?: boolean } = {}): { pipelines: Pipeline[]; graph: Graph } {
+  const pipelines = loadPipelines(repo.root);
+  const graph = buildGraph(pipelines, {
+    tracked: listTracked(repo).map((t) => ({ path: t.path, pointerFile: t.pointerFile })),
+    exists: opts.checkDeps === false ? undefined : (r) => repo.exists(r),
+  });
+  return { pipelines, graph };
+}
+
+export function lockReader(root: string): (file: string) => LockFile {
+  const locks = new Map<string, LockFile>();
+  return (file) => {
+    let l = locks.get(file);
+    if (!l) {
+      l = readLock(join(root, dirname(file), LOCK_FILE)) ?? { stages: {} };
+      locks.set(file, l);
+    }
+    return l;
+  };
+}
+
+function count(stages: ReproStage[]): ReproResult['counts'] {
+  const c: ReproResult['counts'] = {};
+  for (const s of stages) c[s.status] = (c[s.status] ?? 0) + 1;
+  return c;
+}
+
+export async function repro(opts: ReproOptions): Promise<ReproResult> {
+  const repo = await Repo.open(opts.cwd);
+  if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) {
+    throw new CairnError('CAIRN_USAGE', `--jobs must be a positive integer, got ${opts.jobs}`);
+  }
+  const body = async (): Promise<ReproResult> => {
+    const ws = repo.workspace();
+    const { pipelines, graph } = loadGraph(repo);
+    if (!pipelines.length) {
+      throw new CairnError('CAIRN_NOT_FOUND', `no cairn.yaml in ${repo.root}`, { hint: 'add a stage with `cairn stage add -n NAME -d DEP -o OUT CMD`' });
+    }
+    const cwdRel = repoRelative(repo.root, opts.cwd) ?? '.';
+    const targets = opts.targets?.length
+      ? resolveTargets(graph, opts.targets.map((t) => (cwdRel !== '.' && (t.includes('/') || t.endsWith('.yaml')) ? `${cwdRel}/${t}` : t)))
+      : [];
+    const readFile = workspaceReader(repo.root);
+    const lockOf = lockReader(repo.root);
+    const steps: PlanStep[] = planRepro({
+      graph,
+      targets,
+      force: opts.force,
+      singleItem: opts.singleItem,
+      downstream: opts.downstream,
+      changesOf: (id) => {
+        const st = graph.byId.get(id)!.stage;
+        return stageState(ws, st, lockOf(st.file).stages[st.name], readFile).changes;
+      },
+    });
+    if (opts.dry) {
+      const stages: ReproStage[] = steps.map((s) => {
+        const st = graph.byId.get(s.id)!.stage;
+        const status: ReproStatus = s.action === 'run' ? 'would-run' : s.action === 'maybe' ? 'may-run' : s.action === 'skip' ? 'skipped' : 'frozen';
+        return { id: s.id, name: st.name, file: st.file, status, reasons: s.reasons };
+      });
+      return { dry: true, ok: true, interrupted: false, stages, counts: count(stages), failed: [] };
+    }
+    const { results, interrupted } = await executePlan({
+      ws,
+      graph,
+      steps,
+      cacheDir: repo.paths.cacheDir,
+      readFile,
+      jobs: opts.jobs,
+      keepGoing: opts.keepGoing,
+      runCache: opts.runCache,
+      runner: opts.runner,
+      onEvent: opts.onEvent,
+      onOutput: opts.onOutput,
+      signal: opts.signal,
+    });
+    const stages: ReproStage[] = results.map((r: StageResult) => ({ ...r }));
+    const failed = stages.filter((s) => s.status === 'failed').map((s) => ({ id: s.id, exitCode: s.exitCode, error: s.error }));
+    return { dry: false, ok: failed.length === 0 && !interrupted, interrupted, stages, counts: count(stages), failed };
+  };
+  return opts.dry ? body() : repo.withLock('repro', body);
+}

@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { CairnError } from '../../core/errors.js';
+import { run } from '../main.js';
+import { out } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('repro')
+    .description('run the pipeline stages whose cmd, deps, params or outs changed (restoring from the run-cache when possible)')
+    .argument('[targets...]', 'stages (name, file:name, foreach group) or cairn.yaml paths; default: every stage')
+    .option('-f, --force', 'run the selected stages even when nothing changed')
+    .option('-s, --single-item', 'only the targets, not their upstream stages')
+    .option('--downstream', 'the targets and every stage downstream of them')
+    .option('--dry', 'print what would run; run and write nothing')
+    .option('-k, --keep-going', 'after a failure, keep running stages that do not depend on it')
+    .option('-j, --jobs <n>', 'run up to N independent stages at once', '1')
+    .option('--no-run-cache', 'neither restore from nor record in the run-cache')
+    .option('--json', 'print the result as JSON (stage output goes to stderr)')
+    .action(
+      run(async (o, _cmd, [targets]) => {
+        const { repro } = await import('../../api/repro.js');
+        const jobs = Number(o.jobs);
+        if (!Number.isInteger(jobs) || jobs < 1) throw new CairnError('CAIRN_USAGE', `--jobs must be a positive integer, got '${String(o.jobs)}'`);
+        const quiet = !!o.quiet;
+        const json = !!o.json;
+        const say = (s: string) => {
+          if (!quiet) (json ? process.stderr : process.stdout).write(s + '\n');
+        };
+        const ctl = new AbortController();
+        const onSig = () => ctl.abort();
+        process.on('SIGINT', onSig);
+        process.on('SIGTERM', onSig);
+        try {
+          const r = await repro({
+            cwd: process.cwd(),
+            targets: targets as string[],
+            force: !!o.force,
+            singleItem: !!o.singleItem,
+            downstream: !!o.downstream,
+            dry: !!o.dry,
+            keepGoing: !!o.keepGoing,
+            jobs,
+            runCache: o.runCache !== false,
+            signal: ctl.signal,
+            onEvent: (e) => {
+              if (e.type === 'start') say(`Running stage '${e.id}' (${e.reasons.join('; ')})`);
+              else if (e.type === 'cmd') say(`> ${e.cmd}`);
+              else if (e.type === 'skip') say(`Stage '${e.id}' didn't change, skipping`);
+              else if (e.type === 'frozen') say(`Stage '${e.id}' is frozen, skipping`);
+              else if (e.type === 'restored') say(`Stage '${e.id}' restored from run-cache`);
+              else if (e.type === 'blocked') say(`Stage '${e.id}' not run: an upstream stage failed`);
+              else if (e.type === 'failed') out.err(`error: ${e.error}`);
+            },
+            onOutput: (_id, text, stream) => {
+              (json || stream === 'stderr' ? process.stderr : process.stdout).write(text);
+            },
+          });
+          if (json) out.json(r);
+          else if (r.dry) {
+            for (const s of r.stages) {
+              const what = s.status === 'would-run' ? 'would run' : s.status === 'may-run' ? 'may run' : s.status === 'frozen' ? 'frozen' : 'unchanged';
+              out.line(`${what.padEnd(10)} ${s.id}${s.reasons.length ? `  (${s.reasons.join('; ')})` : ''}`);
+            }
+          } else if (!quiet) {
+            const c = r.counts;
+            out.line(`\n${c.ran ?? 0} ran, ${c.restored ?? 0} restored from run-cache, ${c.skipped ?? 0} unchanged${c.frozen ? `, ${c.frozen} frozen` : ''}${c.failed ? `, ${c.failed} failed` : ''}${c.blocked || c['not-run'] ? `, ${(c.blocked ?? 0) + (c['not-run'] ?? 0)} not run` : ''}`);
+            if (r.ok && (c.ran || c.restored)) out.line(`To track the changes with git, run:\n\n\tgit add cairn.lock`);
+          }
+          if (r.interrupted) {
+            out.err('interrupted: running stages were stopped; their lock entries are unchanged');
+            return 130;
+          }
+          if (!r.ok) {
+            for (const f of r.failed) if (json) out.err(`error: ${f.error}`);
+            out.err(`hint: fix the failing stage and rerun \`cairn repro\`${r.failed.length && !o.keepGoing ? ' (or add --keep-going to run independent stages)' : ''}`);
+            return 1;
+          }
+          return 0;
+        } finally {
+          process.off('SIGINT', onSig);
+          process.off('SIGTERM', onSig);
+        }
+      }),
+    );
+}

@@ -1,0 +1,309 @@
+// The repro executor: walks a plan, runs (or restores from the run-cache) each stage once its
+// upstream has finished, up to `jobs` at a time, and writes each stage's lock entry as soon
+// as it succeeds. Lock files are read-modified-written synchronously (no await between), so
+// concurrent stages in this process never interleave their updates: the event loop is the mutex.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { applyCheckout, hashTarget, planCheckout, saveTarget, verifyPlanObjects, type Workspace } from '../cache/workspace.js';
+import { findRunEntry, runKey, writeRunEntry, type RunEntry } from '../cache/run-cache.js';
+import { CairnError } from '../core/errors.js';
+import { ignoreInGit } from '../repo/gitignore.js';
+import { readLock, writeLock, LOCK_FILE, type LockEntry, type LockFile, type LockStage } from '../repo/lockfile.js';
+import type { Graph } from './graph.js';
+import type { PlanStep } from './plan.js';
+import { describeChanges, lockCmd, lockPath, stageState } from './stage-state.js';
+
+export type StageStatus = 'ran' | 'restored' | 'skipped' | 'frozen' | 'failed' | 'blocked' | 'not-run' | 'interrupted';
+
+export interface StageResult {
+  id: string;
+  name: string;
+  file: string;
+  status: StageStatus;
+  reasons: string[];
+  exitCode?: number;
+  error?: string;
+}
+
+export type RunnerFn = (cmd: string, o: { cwd: string; env: NodeJS.ProcessEnv; onOutput: (chunk: string, stream: 'stdout' | 'stderr') => void; signal: AbortSignal }) => Promise<number>;
+
+export type ExecEvent =
+  | { type: 'start'; id: string; cmd: string[]; reasons: string[] }
+  | { type: 'cmd'; id: string; cmd: string }
+  | { type: 'skip' | 'frozen' | 'restored' | 'done' | 'blocked'; id: string }
+  | { type: 'failed'; id: string; exitCode?: number; error: string };
+
+export interface ExecOptions {
+  ws: Workspace;
+  graph: Graph;
+  steps: PlanStep[];
+  cacheDir: string;
+  readFile: (repoRel: string) => string | undefined;
+  jobs?: number;
+  keepGoing?: boolean;
+  runCache?: boolean;
+  runner?: RunnerFn;
+  onEvent?: (e: ExecEvent) => void;
+  /** stage output; prefixed per line with `[stage] ` when more than one job runs */
+  onOutput?: (id: string, text: string, stream: 'stdout' | 'stderr') => void;
+  signal?: AbortSignal;
+}
+
+/** Run a command through /bin/sh in its own process group so an interrupt reaches its children. */
+export const shellRunner: RunnerFn = (cmd, o) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(cmd, { shell: true, cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 2000).unref();
+    };
+    o.signal.addEventListener('abort', kill, { once: true });
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => o.onOutput(c, 'stdout'));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => o.onOutput(c, 'stderr'));
+    child.on('error', (e) => reject(e));
+    child.on('close', (code, sig) => {
+      o.signal.removeEventListener('abort', kill);
+      resolve(code ?? (sig ? 128 + (sig === 'SIGKILL' ? 9 : sig === 'SIGINT' ? 2 : 15) : 1));
+    });
+  });
+
+function lineSplitter(emit: (line: string) => void) {
+  let buf = '';
+  return {
+    push(chunk: string) {
+      buf += chunk;
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        emit(buf.slice(0, i + 1));
+        buf = buf.slice(i + 1);
+      }
+    },
+    flush() {
+      if (buf) emit(buf + '\n');
+      buf = '';
+    },
+  };
+}
+
+export async function executePlan(o: ExecOptions): Promise<{ results: StageResult[]; interrupted: boolean }> {
+  const { ws, graph } = o;
+  const jobs = Math.max(1, o.jobs ?? 1);
+  const runner = o.runner ?? shellRunner;
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const locks = new Map<string, LockFile>();
+  const lockOf = (file: string): LockFile => {
+    let l = locks.get(file);
+    if (!l) {
+      l = readLock(join(ws.root, dirname(file), LOCK_FILE)) ?? { stages: {} };
+      locks.set(file, l);
+    }
+    return l;
+  };
+  const results = new Map<string, StageResult>();
+  const stepById = new Map(o.steps.map((s) => [s.id, s]));
+  let stopped = false;
+
+  const result = (id: string, status: StageStatus, extra: Partial<StageResult> = {}): StageResult => {
+    const st = graph.byId.get(id)!.stage;
+    const r: StageResult = { id, name: st.name, file: st.file, status, reasons: stepById.get(id)?.reasons ?? [], ...extra };
+    results.set(id, r);
+    return r;
+  };
+
+  const restoreOuts = (entry: RunEntry, stageDir: string): boolean => {
+    for (const out of entry.outs) if (!ws.cache.has(out.id)) return false;
+    try {
+      for (const out of entry.outs) {
+        const rel = stageDir === '.' ? out.path : posix.join(stageDir, out.path);
+        const plan = planCheckout(ws, { path: rel, id: out.id, size: out.size });
+        verifyPlanObjects(ws, plan);
+        if (plan.conflicts.length) rmSync(join(ws.root, rel), { recursive: true, force: true });
+        applyCheckout(ws, plan.conflicts.length ? planCheckout(ws, { path: rel, id: out.id, size: out.size }) : plan);
+      }
+    } catch {
+      return false;
+    }
+    return true;
+  };
+
+  const runStage = async (step: PlanStep): Promise<void> => {
+    const node = graph.byId.get(step.id)!;
+    const st = node.stage;
+    if (step.action === 'frozen') {
+      result(step.id, 'frozen');
+      o.onEvent?.({ type: 'frozen', id: step.id });
+      return;
+    }
+    const lockFile = lockOf(st.file);
+    const prev = lockFile.stages[st.name];
+    const { cur, changes } = stageState(ws, st, prev, o.readFile);
+    if (!step.forced && !changes.changed) {
+      result(step.id, 'skipped', { reasons: [] });
+      o.onEvent?.({ type: 'skip', id: step.id });
+      return;
+    }
+    const reasons = step.forced ? ['forced'] : describeChanges(changes);
+    const missing = st.deps.filter((_, i) => !cur.deps[i]);
+    if (missing.length) {
+      const msg = `dep '${missing[0]}' of stage '${step.id}' does not exist`;
+      result(step.id, 'failed', { reasons, error: msg });
+      o.onEvent?.({ type: 'failed', id: step.id, error: msg });
+      return;
+    }
+    const deps = cur.deps as LockEntry[];
+    const cmd = lockCmd(st);
+    const outPaths = st.outs.map((out) => lockPath(st, out.path));
+    const key = runKey({ cmd, deps, params: cur.params, outPaths });
+    if (o.runCache !== false && !st.alwaysChanged && !step.forced) {
+      const entry = findRunEntry(o.cacheDir, key);
+      if (entry && entry.outs.length === outPaths.length && restoreOuts(entry, st.dir)) {
+        commit(st.file, st.name, { cmd, deps, params: cur.params, outs: entry.outs });
+        ignoreOuts(step.id);
+        result(step.id, 'restored', { reasons });
+        o.onEvent?.({ type: 'restored', id: step.id });
+        return;
+      }
+    }
+    o.onEvent?.({ type: 'start', id: step.id, cmd: st.cmd, reasons });
+    for (const out of st.outs) {
+      const p = join(ws.root, out.path);
+      if (!out.persist) rmSync(p, { recursive: true, force: true });
+      mkdirSync(dirname(p), { recursive: true });
+    }
+    const env = { ...process.env, CAIRN_ROOT: ws.root, CAIRN_STAGE: st.name };
+    const prefixed = jobs > 1;
+    for (const c of st.cmd) {
+      if (ctl.signal.aborted) break;
+      o.onEvent?.({ type: 'cmd', id: step.id, cmd: c });
+      const splitters = {
+        stdout: lineSplitter((l) => o.onOutput?.(step.id, `[${step.id}] ${l}`, 'stdout')),
+        stderr: lineSplitter((l) => o.onOutput?.(step.id, `[${step.id}] ${l}`, 'stderr')),
+      };
+      let code: number;
+      try {
+        code = await runner(c, {
+          cwd: join(ws.root, st.wdir),
+          env,
+          signal: ctl.signal,
+          onOutput: (chunk, stream) => (prefixed ? splitters[stream].push(chunk) : o.onOutput?.(step.id, chunk, stream)),
+        });
+      } catch (e) {
+        code = 127;
+        o.onOutput?.(step.id, `${(e as Error).message}\n`, 'stderr');
+      }
+      splitters.stdout.flush();
+      splitters.stderr.flush();
+      if (ctl.signal.aborted) {
+        result(step.id, 'interrupted', { reasons });
+        return;
+      }
+      if (code !== 0) {
+        const msg = `stage '${step.id}' failed: command \`${c}\` exited with code ${code}`;
+        result(step.id, 'failed', { reasons, exitCode: code, error: msg });
+        o.onEvent?.({ type: 'failed', id: step.id, exitCode: code, error: msg });
+        return;
+      }
+    }
+    if (ctl.signal.aborted) {
+      result(step.id, 'interrupted', { reasons });
+      return;
+    }
+    // outs to the cache; a claimed out that was not produced fails the stage
+    const outs: LockEntry[] = [];
+    const noLinkBack = ws.linkTypes[0] === 'hardlink' || ws.linkTypes[0] === 'symlink';
+    for (const out of st.outs) {
+      let th;
+      try {
+        th = hashTarget(ws, out.path, { store: out.cache || !noLinkBack });
+      } catch (e) {
+        if ((e as CairnError).code !== 'CAIRN_NOT_FOUND') throw e;
+        const msg = `stage '${step.id}' did not produce its out '${out.path}'`;
+        result(step.id, 'failed', { reasons, exitCode: 0, error: msg });
+        o.onEvent?.({ type: 'failed', id: step.id, exitCode: 0, error: msg });
+        return;
+      }
+      // cache: false outs live in git; their bytes still enter the cache (for the run-cache)
+      // unless the link mode would turn the workspace file into a link
+      if (out.cache || !noLinkBack) saveTarget(ws, th);
+      const e: LockEntry = { path: lockPath(st, out.path), hash: ws.algo, id: th.id, size: th.size };
+      if (th.kind === 'dir') e.nfiles = th.nfiles ?? th.manifest?.length ?? 0;
+      outs.push(e);
+    }
+    commit(st.file, st.name, { cmd, deps, params: cur.params, outs });
+    ignoreOuts(step.id);
+    if (o.runCache !== false && !st.alwaysChanged) writeRunEntry(o.cacheDir, key, { cmd, deps, params: cur.params, outs });
+    result(step.id, 'ran', { reasons });
+    o.onEvent?.({ type: 'done', id: step.id });
+  };
+
+  /** Update one stage's lock entry and write the file atomically (synchronous: no interleaving). */
+  function commit(file: string, name: string, entry: LockStage): void {
+    const lf = lockOf(file);
+    lf.stages[name] = entry;
+    writeLock(join(ws.root, dirname(file), LOCK_FILE), lf);
+  }
+
+  function ignoreOuts(id: string): void {
+    for (const out of graph.byId.get(id)!.stage.outs) {
+      if (!out.cache) continue;
+      ignoreInGit(join(ws.root, dirname(out.path)), posix.basename(out.path));
+    }
+  }
+
+  // scheduler
+  const pending = [...o.steps];
+  const running = new Map<string, Promise<void>>();
+  const finished = (id: string) => results.has(id) && !running.has(id);
+  const okUp = (s: PlanStep) => s.after.every((u) => ['ran', 'restored', 'skipped', 'frozen'].includes(results.get(u)!.status));
+  try {
+    while (pending.length || running.size) {
+      let started = false;
+      for (let i = 0; i < pending.length && running.size < jobs && !stopped && !ctl.signal.aborted; ) {
+        const s = pending[i]!;
+        if (!s.after.every(finished)) {
+          i++;
+          continue;
+        }
+        pending.splice(i, 1);
+        if (!okUp(s)) {
+          result(s.id, 'blocked', { reasons: [`upstream ${s.after.filter((u) => !['ran', 'restored', 'skipped', 'frozen'].includes(results.get(u)!.status)).map((u) => `'${u}'`).join(', ')} did not succeed`] });
+          o.onEvent?.({ type: 'blocked', id: s.id });
+          started = true;
+          continue;
+        }
+        const p = runStage(s)
+          .catch((e: unknown) => {
+            const msg = (e as Error).message;
+            result(s.id, 'failed', { error: msg });
+            o.onEvent?.({ type: 'failed', id: s.id, error: msg });
+          })
+          .finally(() => {
+            running.delete(s.id);
+            const r = results.get(s.id);
+            if (r?.status === 'failed' && !o.keepGoing) stopped = true;
+          });
+        running.set(s.id, p);
+        started = true;
+      }
+      if (running.size) await Promise.race(running.values());
+      else if (!started) break;
+    }
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  for (const s of pending) if (!results.has(s.id)) result(s.id, ctl.signal.aborted ? 'interrupted' : 'not-run', { reasons: s.reasons });
+  return { results: o.steps.map((s) => results.get(s.id)!), interrupted: ctl.signal.aborted };
+}

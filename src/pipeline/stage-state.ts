@@ -1,0 +1,150 @@
+// A stage's current state (dep and out ids through the stat cache, tracked param values)
+// and how it differs from its cairn.lock entry.
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { hashTarget, type Workspace } from '../cache/workspace.js';
+import { CairnError } from '../core/errors.js';
+import type { LockEntry, LockStage } from '../repo/lockfile.js';
+import { lookup, readParamsFile, type Stage } from './load.js';
+
+/** A repo-relative path as the lock writes it: relative to the pipeline file's folder. */
+export function lockPath(stage: Stage, repoRel: string): string {
+  return stage.dir === '.' ? repoRel : posix.relative(stage.dir, repoRel) || '.';
+}
+
+export function lockCmd(stage: Stage): string | string[] {
+  return stage.cmd.length === 1 ? stage.cmd[0]! : [...stage.cmd];
+}
+
+export function workspaceReader(root: string): (repoRel: string) => string | undefined {
+  return (r) => {
+    try {
+      return readFileSync(join(root, r), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function flatten(o: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** Tracked param values: lock-relative file → dotted key → value. Throws when a key is missing. */
+export function paramValues(stage: Stage, readFile: (repoRel: string) => string | undefined): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const p of stage.params) {
+    const data = readParamsFile(readFile, p.file);
+    if (!data) {
+      throw new CairnError('CAIRN_BAD_PARAMS', `params file '${p.file}' of stage '${stage.name}' (${stage.file}) does not exist`, {
+        hint: `create ${p.file} or fix the params of stage '${stage.name}'`,
+        data: { stage: stage.name, file: p.file },
+      });
+    }
+    const vals: Record<string, unknown> = {};
+    if (p.keys === null) Object.assign(vals, flatten(data));
+    else {
+      for (const k of p.keys) {
+        const r = lookup(data, k);
+        if (!r.found) {
+          throw new CairnError('CAIRN_BAD_PARAMS', `param '${k}' of stage '${stage.name}' is not in '${p.file}'`, {
+            hint: `add '${k}' to ${p.file} or remove it from the stage's params in ${stage.file}`,
+            data: { stage: stage.name, file: p.file, key: k },
+          });
+        }
+        vals[k] = r.value;
+      }
+    }
+    out[lockPath(stage, p.file)] = vals;
+  }
+  return out;
+}
+
+export function entryOf(ws: Workspace, stage: Stage, repoRel: string, store = false): LockEntry | undefined {
+  try {
+    const th = hashTarget(ws, repoRel, { store });
+    const e: LockEntry = { path: lockPath(stage, repoRel), hash: ws.algo, id: th.id, size: th.size };
+    if (th.kind === 'dir') e.nfiles = th.nfiles ?? th.manifest?.length ?? 0;
+    return e;
+  } catch (e) {
+    if ((e as CairnError).code === 'CAIRN_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+export type PathChange = { path: string; change: 'modified' | 'added' | 'deleted' | 'missing' };
+export type ParamChange = { file: string; key: string; change: 'modified' | 'added' | 'deleted'; old?: unknown; new?: unknown };
+
+export interface StageChanges {
+  changed: boolean;
+  /** no lock entry yet */
+  new: boolean;
+  cmd: boolean;
+  alwaysChanged: boolean;
+  deps: PathChange[];
+  params: ParamChange[];
+  outs: PathChange[];
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export function compareStage(stage: Stage, lock: LockStage | undefined, cur: { deps: (LockEntry | undefined)[]; params: Record<string, Record<string, unknown>>; outs: (LockEntry | undefined)[] }): StageChanges {
+  const ch: StageChanges = { changed: false, new: !lock, cmd: false, alwaysChanged: stage.alwaysChanged, deps: [], params: [], outs: [] };
+  const paths = (list: (LockEntry | undefined)[], repoRels: string[], locked: LockEntry[] | undefined, into: PathChange[]) => {
+    const byPath = new Map((locked ?? []).map((e) => [e.path, e]));
+    repoRels.forEach((r, i) => {
+      const lp = lockPath(stage, r);
+      const c = list[i];
+      const l = byPath.get(lp);
+      byPath.delete(lp);
+      if (!c) into.push({ path: r, change: 'missing' });
+      else if (!l) into.push({ path: r, change: lock ? 'added' : 'added' });
+      else if (l.id !== c.id) into.push({ path: r, change: 'modified' });
+    });
+    for (const l of byPath.values()) into.push({ path: stage.dir === '.' ? l.path : posix.join(stage.dir, l.path), change: 'deleted' });
+  };
+  paths(cur.deps, stage.deps, lock?.deps, ch.deps);
+  paths(cur.outs, stage.outs.map((o) => o.path), lock?.outs, ch.outs);
+  if (lock) {
+    ch.cmd = !same(lock.cmd, lockCmd(stage));
+    const files = new Set([...Object.keys(lock.params), ...Object.keys(cur.params)]);
+    for (const f of [...files].sort()) {
+      const a = lock.params[f] ?? {};
+      const b = cur.params[f] ?? {};
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+        if (!(k in a)) ch.params.push({ file: f, key: k, change: 'added', new: b[k] });
+        else if (!(k in b)) ch.params.push({ file: f, key: k, change: 'deleted', old: a[k] });
+        else if (!same(a[k], b[k])) ch.params.push({ file: f, key: k, change: 'modified', old: a[k], new: b[k] });
+      }
+    }
+  }
+  ch.changed = ch.new || ch.cmd || ch.alwaysChanged || ch.deps.length > 0 || ch.params.length > 0 || ch.outs.length > 0;
+  return ch;
+}
+
+/** Current state and changes of a stage against its lock entry. */
+export function stageState(ws: Workspace, stage: Stage, lock: LockStage | undefined, readFile: (r: string) => string | undefined) {
+  const cur = {
+    deps: stage.deps.map((d) => entryOf(ws, stage, d)),
+    params: paramValues(stage, readFile),
+    outs: stage.outs.map((o) => entryOf(ws, stage, o.path)),
+  };
+  return { cur, changes: compareStage(stage, lock, cur) };
+}
+
+/** One-line reasons for people ("cmd changed", "dep 'data/x' modified", "param train.lr modified"). */
+export function describeChanges(ch: StageChanges): string[] {
+  const r: string[] = [];
+  if (ch.new) r.push('never run');
+  if (ch.alwaysChanged) r.push('always_changed');
+  if (ch.cmd) r.push('cmd changed');
+  for (const d of ch.deps) r.push(`dep '${d.path}' ${d.change}`);
+  for (const p of ch.params) r.push(`param '${p.key}' (${p.file}) ${p.change}`);
+  if (!ch.new) for (const o of ch.outs) r.push(`out '${o.path}' ${o.change}`);
+  return r;
+}
