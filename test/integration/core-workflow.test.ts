@@ -219,6 +219,38 @@ describe('bad input', () => {
     expect(existsSync(join(repo, 'd'))).toBe(false); // a.txt was not written either
   });
 
+  it('a hostile manifest (../ relpath) is refused before anything is written (exit 5)', async () => {
+    const repo = await tempRepo({ 'ok.txt': 'ok' });
+    const r = await add({ cwd: repo, targets: ['ok.txt'] });
+    const bytes = `[{"relpath":"../escaped.txt","hash":"${r.targets[0]!.id}","size":2,"isexec":false}]`;
+    const id = (await hashBytes('xxh64x2', bytes)) + '.dir';
+    const p = objectPath(repo, id);
+    mkdirSync(join(p, '..'), { recursive: true });
+    writeFileSync(p, bytes, { mode: 0o444 });
+    utimesSync(p, 1_000_000_000, 1_000_000_000);
+    writeFileSync(join(repo, 'evil.cairn'), `outs:\n  - path: evil\n    hash: xxh64x2\n    id: ${id}\n    size: 2\n    nfiles: 1\n`);
+    const e = await rejects(checkout({ cwd: repo }));
+    expect(e.code).toBe('CAIRN_BAD_MANIFEST');
+    expect(e.exitCode).toBe(5);
+    expect(e.message).toContain('evil');
+    expect(existsSync(join(repo, '..', 'escaped.txt'))).toBe(false);
+    expect(existsSync(join(repo, 'evil'))).toBe(false);
+  });
+
+  it('a corrupt directory manifest stops checkout with exit 5 naming the target', async () => {
+    const repo = await tempRepo({ 'd/a.txt': 'a' });
+    const r = await add({ cwd: repo, targets: ['d'] });
+    rmSync(join(repo, 'd'), { recursive: true });
+    const p = objectPath(repo, r.targets[0]!.id);
+    chmodSync(p, 0o644);
+    writeFileSync(p, '[]');
+    const e = await rejects(checkout({ cwd: repo }));
+    expect(e.code).toBe('CAIRN_INTEGRITY');
+    expect(e.message).toContain(r.targets[0]!.id);
+    expect(e.message).toContain('(d)');
+    expect(existsSync(join(repo, 'd'))).toBe(false);
+  });
+
   describe('add refusals', () => {
     it('outside the repo, inside .cairn/ and .git/, the root itself', async () => {
       const repo = await tempRepo({ 'a.txt': 'a' });
