@@ -82,6 +82,20 @@ export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cw
         const st = statSync(join(repo.root, t.path), { throwIfNoEntry: false });
         if (st?.isFile() && (st.mode & 0o111) !== 0) plan.write[0].isexec = true;
       }
+      // a kept (uncached) file under a folder that a manifest file must replace would be
+      // deleted with the folder: that is a conflict too
+      if (plan.kind === 'dir' && plan.kept.length) {
+        const writes = new Set(plan.write.map((w) => w.rel));
+        for (const k of plan.kept) {
+          const segs = k.split('/');
+          for (let i = 1; i < segs.length; i++) {
+            if (writes.has(segs.slice(0, i).join('/'))) {
+              plan.conflicts.push(k);
+              break;
+            }
+          }
+        }
+      }
       plans.push({ t, plan });
     } catch (e) {
       if (e instanceof CairnError && e.code === 'CAIRN_MISSING_FROM_CACHE') {

@@ -102,6 +102,19 @@ describe('add → status → modify → checkout → commit', () => {
     expect(statSync(join(repo, 'run.sh')).ino).not.toBe(ino);
   });
 
+  it('checkout refuses to replace a folder holding uncached files with a tracked file of that name', async () => {
+    const repo = await tempRepo({ 'd/a.txt': 'a' });
+    await add({ cwd: repo, targets: ['d'] });
+    rmSync(join(repo, 'd/a.txt'));
+    gen(repo, { 'd/a.txt/precious.txt': 'only copy' });
+    const e = await rejects(checkout({ cwd: repo }));
+    expect(e.code).toBe('CAIRN_CHECKOUT_CONFLICT');
+    expect(e.data.files).toContain('d/a.txt/precious.txt');
+    expect(read(join(repo, 'd/a.txt/precious.txt'))).toBe('only copy');
+    await checkout({ cwd: repo, force: true });
+    expect(read(join(repo, 'd/a.txt'))).toBe('a');
+  });
+
   it('checkout of a target that is not tracked names the pointer it looked for', async () => {
     const repo = await tempRepo({ 'a.txt': 'a' });
     const e = await rejects(checkout({ cwd: repo, targets: ['a.txt'] }));
