@@ -52,14 +52,15 @@ export function parsePointer(text: string, file: string): Pointer {
   return { outs: parsed, extra: Object.keys(extra).length ? extra : undefined };
 }
 
-export function readPointer(file: string): Pointer {
+/** Read and parse a pointer file; errors name it as `display` (e.g. its repo-relative path) when given. */
+export function readPointer(file: string, display: string = file): Pointer {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CairnError('CAIRN_NOT_FOUND', `cannot read pointer file ${file}: ${(e as Error).message}`, { data: { file } });
+    throw new CairnError('CAIRN_NOT_FOUND', `cannot read pointer file ${display}: ${(e as Error).message}`, { data: { file: display } });
   }
-  return parsePointer(text, file);
+  return parsePointer(text, display);
 }
 
 export function serializePointer(p: Pointer): string {

@@ -29,7 +29,7 @@ export function trackedFromPointer(pointerFile: string, pointer: Pointer): Track
 export function listTracked(repo: Repo): Tracked[] {
   const out: Tracked[] = [];
   for (const pf of repo.pointerFiles()) {
-    out.push(...trackedFromPointer(pf, readPointer(resolve(repo.root, pf))));
+    out.push(...trackedFromPointer(pf, readPointer(resolve(repo.root, pf), pf)));
   }
   return out;
 }
