@@ -15,6 +15,9 @@ interface Input {
 
 const input = workerData as Input;
 const flag = new Int32Array(input.flag);
+// tell the blocked main thread this worker loaded (slot 1), then work (slot 0 when done)
+Atomics.store(flag, 1, 1);
+Atomics.notify(flag, 1);
 
 async function work(): Promise<FileDigest[]> {
   const factory = await hasherFactory(input.algo);

@@ -8,6 +8,8 @@
 // stays synchronous: the main thread blocks on an Atomics flag, then reads the worker's
 // results with receiveMessageOnPort. Any failure in the worker is redone on the main thread,
 // so errors surface exactly as they would sequentially.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { hashFileSync, type FileDigest, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
 import type { LocalCache } from './odb.js';
@@ -55,13 +57,20 @@ export function processFiles(paths: string[], opts: FilesOptions): FileDigest[] 
     runRange(job, paths, 0, paths.length, out, factory, cache, onProgress);
     return out;
   }
+  const workerFile = workerScript();
+  if (!workerFile) {
+    runRange(job, paths, 0, paths.length, out, factory, cache, onProgress);
+    return out;
+  }
   const half = paths.length >> 1;
   const theirs = paths.slice(half);
-  const flag = new SharedArrayBuffer(4);
+  // flag: 0 running, 1 done (result posted), 2 started; the worker posts 'started' first,
+  // so a worker that cannot even load is noticed within START_TIMEOUT_MS
+  const flag = new SharedArrayBuffer(8);
   const { port1, port2 } = new MessageChannel();
   let worker: Worker | undefined;
   try {
-    worker = new Worker(new URL('./hash-files-worker.js', import.meta.url), {
+    worker = new Worker(workerFile, {
       workerData: {
         job,
         algo: opts.algo,
@@ -79,8 +88,11 @@ export function processFiles(paths: string[], opts: FilesOptions): FileDigest[] 
   runRange(job, paths, 0, half, out, factory, cache, onProgress);
   if (worker) {
     const f = new Int32Array(flag);
-    // bounded: a worker that died without signalling is replaced by the main thread
-    for (let waited = 0; Atomics.load(f, 0) === 0 && waited < 600_000; waited += 200) Atomics.wait(f, 0, 0, 200);
+    for (let waited = 0; Atomics.load(f, 1) === 0 && waited < START_TIMEOUT_MS; waited += 50) Atomics.wait(f, 1, 0, 50);
+    if (Atomics.load(f, 1) !== 0) {
+      // started: wait for the result (bounded; a worker that died is replaced by this thread)
+      for (let waited = 0; Atomics.load(f, 0) === 0 && waited < 600_000; waited += 200) Atomics.wait(f, 0, 0, 200);
+    }
     const msg = Atomics.load(f, 0) === 1 ? receiveMessageOnPort(port1) : undefined;
     void worker.terminate();
     port1.close();
@@ -93,6 +105,16 @@ export function processFiles(paths: string[], opts: FilesOptions): FileDigest[] 
   }
   runRange(job, paths, half, paths.length, out, factory, cache, onProgress);
   return out;
+}
+
+const START_TIMEOUT_MS = 10_000;
+
+/** The compiled worker beside this module; from TypeScript sources (tests), the build's. */
+function workerScript(): URL | undefined {
+  const here = new URL('./hash-files-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL('../../dist/cache/hash-files-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : undefined;
 }
 
 /** Hash files (no cache writes). */

@@ -26,7 +26,25 @@ export interface Snapshot {
   rows: Map<string, StatRow>;
   /** the stored columns (in relpath order), when loaded from disk */
   cols?: SnapshotColumns;
+  /** folder and ignore-file mtimes the file list depended on (directories only) */
+  stamps?: WalkStamps;
+  /** entries the walk skipped (directory symlinks, dangling links), for the warnings */
+  skipped?: string[];
 }
+
+export interface WalkStamps {
+  dirs: string[];
+  dirMt: number[];
+  ign: string[];
+  ignMt: number[];
+}
+
+/**
+ * A stat taken within this many ms of now is not trusted later: a write in the same clock
+ * tick as the hashing would leave mtime unchanged (git's "racy clean" problem). Such rows
+ * are stored with mtime -1, so the next run rehashes them once.
+ */
+export const RACY_MS = 2000;
 
 export interface SnapshotColumns {
   rel: string[];
@@ -58,6 +76,8 @@ interface SnapshotFile {
   size: number[];
   hid: string[];
   x: number[];
+  stamps?: WalkStamps;
+  skipped?: string[];
 }
 
 export class StateStore {
@@ -86,6 +106,8 @@ export class StateStore {
         algo,
         id: d.id,
         cols: d,
+        stamps: d.stamps,
+        skipped: d.skipped,
         get rows() {
           if (!rows) {
             rows = new Map();
@@ -100,12 +122,14 @@ export class StateStore {
     }
   }
 
-  save(snap: Snapshot): void {
+  save(snap: Snapshot, now = Date.now()): void {
     const d: SnapshotFile = { v: 2, path: snap.path, algo: snap.algo, id: snap.id, rel: [], ino: [], mt: [], size: [], hid: [], x: [] };
+    if (snap.stamps) d.stamps = snap.stamps;
+    if (snap.skipped?.length) d.skipped = snap.skipped;
     for (const [rel, r] of snap.rows) {
       d.rel.push(rel);
       d.ino.push(r[0]);
-      d.mt.push(r[1]);
+      d.mt.push(now - r[1] < RACY_MS ? -1 : r[1]);
       d.size.push(r[2]);
       d.hid.push(r[3]);
       d.x.push(r[4] ? 1 : 0);
