@@ -5,6 +5,9 @@ import type { HashAlgorithm } from '../core/hash.js';
 import type { ObjectId } from '../core/ids.js';
 import type { Repo } from './repo.js';
 import { listTracked } from './tracked.js';
+import { readdirSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { readLock, LOCK_FILE } from './lockfile.js';
 
 export interface ObjectRef {
   /** repo-relative POSIX path of the data */
@@ -28,7 +31,45 @@ export function pointerRefs(repo: Repo): ObjectRef[] {
   }));
 }
 
-/** Every object the workspace refers to. */
+/** Every cairn.lock in the workspace (repo-relative), skipping .git, .cairn, node_modules and tracked dirs. */
+export function lockFiles(repo: Repo): string[] {
+  const out: string[] = [];
+  const walk = (absDir: string, rel: string) => {
+    let entries;
+    try {
+      entries = readdirSync(absDir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (e.name === '.git' || e.name === '.cairn' || e.name === 'node_modules' || names.has(e.name + '.cairn')) continue;
+        walk(join(absDir, e.name), rel ? `${rel}/${e.name}` : e.name);
+      } else if (e.name === LOCK_FILE && e.isFile()) out.push(rel ? `${rel}/${e.name}` : e.name);
+    }
+  };
+  walk(repo.root, '');
+  return out.sort();
+}
+
+/** The outs of every stage in every cairn.lock (all outs, cache: false ones too; consumers check `has`). */
+export function lockRefs(repo: Repo): ObjectRef[] {
+  const refs: ObjectRef[] = [];
+  for (const f of lockFiles(repo)) {
+    const lock = readLock(join(repo.root, f));
+    if (!lock) continue;
+    const dir = posix.dirname(f);
+    for (const [name, st] of Object.entries(lock.stages)) {
+      for (const o of st.outs) {
+        refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: `${f}:${name}` });
+      }
+    }
+  }
+  return refs;
+}
+
+/** Every object the workspace refers to: pointer files and pipeline lock outs. */
 export function workspaceRefs(repo: Repo): ObjectRef[] {
-  return pointerRefs(repo);
+  return [...pointerRefs(repo), ...lockRefs(repo)];
 }

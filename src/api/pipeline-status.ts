@@ -1,0 +1,45 @@
+// Pipeline changes per stage (cmd / deps / params / outs against cairn.lock), read-only:
+// the integrator wires this into `cairn status`.
+import { loadGraph, lockReader } from './repro.js';
+import { stageState, workspaceReader, type ParamChange, type PathChange } from '../pipeline/stage-state.js';
+import { Repo } from '../repo/repo.js';
+
+export interface PipelineStatusOptions {
+  cwd: string;
+}
+
+export interface PipelineStageStatus {
+  id: string;
+  name: string;
+  file: string;
+  frozen: boolean;
+  /** something differs from cairn.lock (or the stage never ran) */
+  changed: boolean;
+  /** no lock entry */
+  new: boolean;
+  cmd: boolean;
+  alwaysChanged: boolean;
+  deps: PathChange[];
+  params: ParamChange[];
+  outs: PathChange[];
+}
+
+export interface PipelineStatusResult {
+  stages: PipelineStageStatus[];
+  /** ids of changed stages, topological order */
+  changed: string[];
+}
+
+export async function pipelineStatus(opts: PipelineStatusOptions): Promise<PipelineStatusResult> {
+  const repo = await Repo.open(opts.cwd);
+  const { graph } = loadGraph(repo, { checkDeps: false });
+  const ws = repo.workspace();
+  const readFile = workspaceReader(repo.root);
+  const lockOf = lockReader(repo.root);
+  const stages = graph.order.map((id): PipelineStageStatus => {
+    const st = graph.byId.get(id)!.stage;
+    const { changes } = stageState(ws, st, lockOf(st.file).stages[st.name], readFile);
+    return { id, name: st.name, file: st.file, frozen: st.frozen, ...changes };
+  });
+  return { stages, changed: stages.filter((s) => s.changed).map((s) => s.id) };
+}
