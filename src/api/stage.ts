@@ -72,7 +72,7 @@ function spliceStage(text: string, doc: Document, smap: YAMLMap, name: string, s
       const start = text.lastIndexOf('\n', range(pair.key)![0] - 1) + 1;
       const end = range(pair.value)?.[1] ?? range(pair.key)![1];
       const rest = text.slice(end);
-      return text.slice(0, start) + body + (rest.startsWith('\n') ? rest : '\n' + rest.replace(/^[ \t]*\n?/, ''));
+      return text.slice(0, start) + body + (text[end - 1] === '\n' ? '\n' + rest : rest.startsWith('\n') ? rest : '\n' + rest);
     }
     const last = items[items.length - 1]!;
     const end = range(last.value)?.[1] ?? range(last.key)![1];
