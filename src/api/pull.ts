@@ -1,0 +1,28 @@
+// cairn pull = fetch + checkout. If anything failed to arrive (or arrived corrupt), nothing
+// is checked out: the workspace stays as it was.
+import { Repo } from '../repo/repo.js';
+import { checkoutIn, type CheckoutResult } from './checkout.js';
+import { fetchIn, type FetchOptions, type FetchResult } from './fetch.js';
+import { transferError } from './transfer.js';
+
+export interface PullOptions extends FetchOptions {
+  /** passed to checkout: overwrite workspace changes that are not in the cache */
+  force?: boolean;
+}
+
+export interface PullResult {
+  fetch: FetchResult;
+  checkout: CheckoutResult;
+}
+
+export async function pull(opts: PullOptions): Promise<PullResult> {
+  const repo = await Repo.open(opts.cwd);
+  const f = await fetchIn(repo, opts);
+  const err = transferError(f, 'pull');
+  if (err) {
+    err.data.fetch = f;
+    throw err;
+  }
+  const c = await repo.withLock('pull', () => checkoutIn(repo, { cwd: opts.cwd, targets: opts.targets, force: opts.force }));
+  return { fetch: f, checkout: c };
+}

@@ -1,0 +1,28 @@
+// cairn push: send the objects the workspace (or the targets) refers to, which the remote
+// lacks. Directory manifests go last, only once all their files are there.
+import { pushObjects } from '../remote/transfer.js';
+import { Repo } from '../repo/repo.js';
+import { jobsFor, localRuns, pushRuns, remoteFor, selectItems, summarize, type TransferCommonOptions, type TransferSummary } from './transfer.js';
+
+export type PushOptions = TransferCommonOptions;
+export type PushResult = TransferSummary;
+
+export async function push(opts: PushOptions): Promise<PushResult> {
+  const repo = await Repo.open(opts.cwd);
+  const items = selectItems(repo, opts.cwd, opts.targets);
+  const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);
+  const jobs = jobsFor(repo, name, opts.jobs);
+  const t0 = performance.now();
+  try {
+    const runs = opts.runCache ? localRuns(repo) : [];
+    for (const r of runs) items.push(...r.outs);
+    const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress });
+    const s = summarize(name, url, r, 0);
+    if (opts.runCache) s.runs = await pushRuns(repo, remote, runs, r.pushedIds, jobs);
+    s.requests = { ...remote.stats };
+    s.seconds = Math.round((performance.now() - t0)) / 1000;
+    return s;
+  } finally {
+    await remote.close();
+  }
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { run } from '../main.js';
+import { progress } from '../output.js';
+import { addTransferFlags, renderTransfer, transferOpts } from './fetch.js';
+
+export function register(program: Command): void {
+  addTransferFlags(
+    program
+      .command('push')
+      .description('upload the objects the workspace (or the targets) refers to that the remote lacks')
+      .argument('[targets...]', 'tracked data paths or pointer files (default: everything)'),
+  ).action(
+    run(async (o, _c, [targets]) => {
+      const { push } = await import('../../api/push.js');
+      const { transferError } = await import('../../api/transfer.js');
+      const r = await push({ ...transferOpts(o, targets), onProgress: progress(o) });
+      return renderTransfer(r, 'push', transferError(r, 'push'), o);
+    }),
+  );
+}

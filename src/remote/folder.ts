@@ -1,0 +1,128 @@
+// A remote that is a folder: a mounted share, another disk, a path in tests. Objects are
+// copied to a temp name beside their final place and renamed, so a reader never sees a
+// half-written object.
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CairnError } from '../core/errors.js';
+import { newStats, type PutSource, type Remote } from './remote.js';
+
+let counter = 0;
+
+export class FolderRemote implements Remote {
+  readonly kind = 'folder' as const;
+  readonly stats = newStats();
+
+  constructor(
+    readonly url: string,
+    readonly root: string,
+  ) {}
+
+  private abs(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
+
+  async ready(): Promise<void> {
+    this.stats.requests++;
+    try {
+      const st = await stat(this.root);
+      if (!st.isDirectory()) throw new Error('not a directory');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        await mkdir(this.root, { recursive: true }).catch((err) => {
+          throw new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} does not exist and cannot be created: ${(err as Error).message}`, {
+            hint: 'check the path with `cairn remote list`, or create the folder',
+            data: { url: this.url },
+          });
+        });
+        return;
+      }
+      throw new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} is not usable: ${(e as Error).message}`, {
+        hint: 'check the path with `cairn remote list`',
+        data: { url: this.url },
+      });
+    }
+  }
+
+  async existsMany(keys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const queue = [...keys];
+    const worker = async () => {
+      for (let k = queue.pop(); k !== undefined; k = queue.pop()) {
+        this.stats.requests++;
+        this.stats.heads++;
+        try {
+          await stat(this.abs(k));
+          found.add(k);
+        } catch {
+          /* absent */
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(32, keys.length) }, worker));
+    return found;
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const base = prefix.replace(/\/+$/, '');
+    const walk = async function* (this: FolderRemote, rel: string): AsyncIterable<string> {
+      this.stats.requests++;
+      this.stats.lists++;
+      let entries;
+      try {
+        entries = await readdir(rel ? this.abs(rel) : this.root, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) yield* walk.call(this, r);
+        else if (!e.name.startsWith('.tmp-')) yield r;
+      }
+    };
+    yield* walk.call(this, base);
+  }
+
+  async put(key: string, src: PutSource): Promise<void> {
+    const dst = this.abs(key);
+    const tmp = join(dirname(dst), `.tmp-${process.pid}-${(counter++).toString(36)}`);
+    this.stats.requests++;
+    try {
+      await mkdir(dirname(dst), { recursive: true });
+      if (src.file !== undefined) await copyFile(src.file, tmp, fsConstants.COPYFILE_FICLONE);
+      else await writeFile(tmp, src.bytes!);
+      await rename(tmp, dst);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw new CairnError('CAIRN_REMOTE', `cannot write ${key} to remote folder ${this.root}: ${(e as Error).message}`, {
+        hint: 'check free space and permissions on the remote folder',
+        data: { key, url: this.url },
+        cause: e,
+      });
+    }
+  }
+
+  async get(key: string, dest: string): Promise<number> {
+    this.stats.requests++;
+    try {
+      await copyFile(this.abs(key), dest);
+      return (await stat(dest)).size;
+    } catch (e) {
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new CairnError(missing ? 'CAIRN_NOT_FOUND' : 'CAIRN_REMOTE', `cannot read ${key} from remote folder ${this.root}: ${missing ? 'not on the remote' : (e as Error).message}`, {
+        hint: missing ? 'push it from a machine that has it (`cairn push`)' : 'check permissions on the remote folder',
+        data: { key, url: this.url, missing },
+        cause: e,
+      });
+    }
+  }
+
+  async deleteMany(keys: string[]): Promise<void> {
+    for (const k of keys) {
+      this.stats.requests++;
+      await rm(this.abs(k), { force: true });
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,138 @@
+// From config to a Remote: remote.<name>.url plus per-remote settings, default from
+// core.remote (or CAIRN_REMOTE). The S3 backend is imported only when an s3:// remote is used.
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CairnError } from '../core/errors.js';
+import type { Config } from '../repo/config.js';
+import { FolderRemote } from './folder.js';
+import type { Remote } from './remote.js';
+
+/** Settings a remote may carry, with what each accepts (checked by `remote modify`). */
+export const REMOTE_KEYS: Record<string, { desc: string; parse: (raw: string) => unknown }> = {
+  url: { desc: 'folder path, file:// URL or s3://bucket/prefix', parse: (s) => s },
+  endpoint: { desc: 'S3 endpoint URL for non-AWS stores (http://127.0.0.1:9000)', parse: (s) => s },
+  region: { desc: 'S3 region (default AWS_REGION or us-east-1)', parse: (s) => s },
+  profile: { desc: 'AWS shared-config profile for credentials', parse: (s) => s },
+  path_style: { desc: 'true for path-style URLs (MinIO, Ceph); default true when endpoint is set', parse: parseBool },
+  jobs: { desc: 'parallel transfers (default 4 x CPUs, at most 32)', parse: (s) => parseIntIn(s, 1, 256, 'jobs') },
+  sse: { desc: "server-side encryption: 'AES256' or 'aws:kms'", parse: (s) => parseEnum(s, ['AES256', 'aws:kms'], 'sse') },
+  sse_kms_key_id: { desc: 'KMS key id for sse aws:kms', parse: (s) => s },
+  checksum: { desc: "request checksums: 'when_required' (default) or 'when_supported'", parse: (s) => parseEnum(s, ['when_required', 'when_supported'], 'checksum') },
+  retries: { desc: 'attempts per request on transient faults (default 6)', parse: (s) => parseIntIn(s, 1, 50, 'retries') },
+  multipart_threshold_mb: { desc: 'files at least this many MiB upload multipart (default 64)', parse: (s) => parseIntIn(s, 5, 1_000_000, 'multipart_threshold_mb') },
+};
+
+function parseBool(s: string): boolean {
+  if (/^(true|yes|1)$/i.test(s)) return true;
+  if (/^(false|no|0)$/i.test(s)) return false;
+  throw new CairnError('CAIRN_CONFIG', `expected true or false, not '${s}'`);
+}
+function parseIntIn(s: string, lo: number, hi: number, what: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new CairnError('CAIRN_CONFIG', `${what} must be a whole number from ${lo} to ${hi}, not '${s}'`);
+  return n;
+}
+function parseEnum(s: string, allowed: string[], what: string): string {
+  if (!allowed.includes(s)) throw new CairnError('CAIRN_CONFIG', `${what} must be one of ${allowed.join(', ')}, not '${s}'`);
+  return s;
+}
+
+export type RemoteUrl = { kind: 'folder'; path: string } | { kind: 's3'; bucket: string; prefix: string };
+
+/** Parse a remote URL. Relative folder paths are taken relative to `base` (the repo root). */
+export function parseRemoteUrl(url: string, base: string): RemoteUrl {
+  if (url.startsWith('s3://')) {
+    const rest = url.slice(5);
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const prefix = slash < 0 ? '' : rest.slice(slash + 1).replace(/^\/+|\/+$/g, '');
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new CairnError('CAIRN_CONFIG', `'${url}': '${bucket}' is not a valid S3 bucket name`, {
+        hint: 'use s3://bucket/optional/prefix (bucket names are 3-63 lowercase letters, digits, dots, hyphens)',
+        data: { url },
+      });
+    }
+    if (prefix.split('/').some((s) => s === '..' || s === '.')) {
+      throw new CairnError('CAIRN_CONFIG', `'${url}': the prefix may not contain '.' or '..' segments`, { data: { url } });
+    }
+    return { kind: 's3', bucket, prefix };
+  }
+  if (url.startsWith('file://')) return { kind: 'folder', path: fileURLToPath(url) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new CairnError('CAIRN_CONFIG', `'${url}': unsupported remote kind '${url.split(':')[0]}'`, {
+      hint: 'use a folder path, file:///abs/path, or s3://bucket/prefix (GCS, R2, MinIO and Ceph through their S3 endpoint)',
+      data: { url },
+    });
+  }
+  if (url === '') throw new CairnError('CAIRN_CONFIG', 'remote URL is empty');
+  return { kind: 'folder', path: isAbsolute(url) ? url : resolve(base, url) };
+}
+
+export interface RemoteSpec {
+  name: string;
+  url: string;
+  settings: Record<string, unknown>;
+}
+
+export function remoteNames(config: Config): string[] {
+  const r = config.get('remote');
+  return r && typeof r === 'object' ? Object.keys(r as object).sort() : [];
+}
+
+export function defaultRemoteName(config: Config): string | undefined {
+  const env = process.env.CAIRN_REMOTE;
+  if (env) return env;
+  const d = config.get('core.remote');
+  return typeof d === 'string' && d ? d : undefined;
+}
+
+/** The named remote, or the default one; CAIRN_NO_REMOTE when none is configured. */
+export function remoteSpec(config: Config, name?: string): RemoteSpec {
+  const names = remoteNames(config);
+  const chosen = name ?? defaultRemoteName(config) ?? (names.length === 1 ? names[0] : undefined);
+  if (!chosen) {
+    throw new CairnError('CAIRN_NO_REMOTE', names.length ? `no default remote (remotes: ${names.join(', ')})` : 'no remote configured', {
+      hint: names.length ? `pass -r NAME or set one: \`cairn remote default ${names[0]}\`` : 'add one: `cairn remote add -d storage s3://bucket/path` (or a folder path)',
+    });
+  }
+  const settings = config.get(`remote.${chosen}`);
+  if (!settings || typeof settings !== 'object' || typeof (settings as Record<string, unknown>).url !== 'string') {
+    throw new CairnError('CAIRN_NO_REMOTE', `remote '${chosen}' is not configured${names.length ? ` (remotes: ${names.join(', ')})` : ''}`, {
+      hint: `add it: \`cairn remote add ${chosen} <url>\``,
+      data: { remote: chosen },
+    });
+  }
+  const s = settings as Record<string, unknown>;
+  return { name: chosen, url: s.url as string, settings: s };
+}
+
+export function defaultJobs(): number {
+  return 16;
+}
+
+/** Open a remote; `base` resolves relative folder paths; `jobs` overrides the config. */
+export async function openRemote(spec: RemoteSpec, base: string, jobs?: number): Promise<Remote> {
+  const u = parseRemoteUrl(spec.url, base);
+  if (u.kind === 'folder') return new FolderRemote(spec.url, u.path);
+  const s = spec.settings;
+  const str = (k: string) => (typeof s[k] === 'string' && s[k] !== '' ? (s[k] as string) : undefined);
+  const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : typeof s[k] === 'string' && s[k] !== '' ? Number(s[k]) : undefined);
+  const { S3Remote } = await import('./s3.js');
+  const retries = num('retries');
+  const mp = num('multipart_threshold_mb');
+  return new S3Remote({
+    url: spec.url,
+    bucket: u.bucket,
+    prefix: u.prefix,
+    endpoint: str('endpoint') ?? process.env.CAIRN_S3_ENDPOINT,
+    region: str('region'),
+    profile: str('profile'),
+    pathStyle: typeof s.path_style === 'boolean' ? s.path_style : s.path_style === undefined ? undefined : parseBool(String(s.path_style)),
+    jobs: jobs ?? num('jobs') ?? defaultJobs(),
+    sse: str('sse'),
+    sseKmsKeyId: str('sse_kms_key_id'),
+    checksum: str('checksum') as 'when_required' | 'when_supported' | undefined,
+    retry: retries ? { attempts: retries, baseMs: 200, capMs: 8000 } : undefined,
+    multipartThreshold: mp ? mp * 1024 * 1024 : undefined,
+  });
+}
