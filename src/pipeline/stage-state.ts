@@ -57,7 +57,9 @@ export function paramValues(stage: Stage, readFile: (repoRel: string) => string 
             data: { stage: stage.name, file: p.file, key: k },
           });
         }
-        vals[k] = r.value;
+        // a group key (a mapping) is tracked leaf by leaf, so changes name the exact key
+        if (r.value && typeof r.value === 'object' && !Array.isArray(r.value)) flatten(r.value as Record<string, unknown>, k, vals);
+        else vals[k] = r.value;
       }
     }
     out[lockPath(stage, p.file)] = vals;

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, ROOT, tempDir } from '../helpers.js';
+
+afterEach(() => cleanup());
+
+describe('npm run demo', () => {
+  it('runs the penguins project end to end: 4 stages, then 0, then only train and evaluate', () => {
+    const base = tempDir('cairn-demo-test-');
+    const r = spawnSync(process.execPath, [join(ROOT, 'fixtures', 'demo', 'run-demo.mjs')], {
+      encoding: 'utf8',
+      env: { ...process.env, CAIRN_DEMO_DIR: base, NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = r.stdout;
+    expect(out).toContain(`cairn demo in ${join(base, 'penguins')}`);
+    expect(out).toContain('$ cairn add data/penguins.json');
+    const runs = out.split('$ cairn repro\n').slice(1).map((s) => s.split('\n$ ')[0]!);
+    expect(runs).toHaveLength(3);
+    expect(runs[0]).toContain('4 ran, 0 restored from run-cache, 0 unchanged');
+    expect(runs[1]).toContain('0 ran, 0 restored from run-cache, 4 unchanged');
+    expect(runs[2]).toContain('2 ran, 0 restored from run-cache, 2 unchanged');
+    expect(runs[2]).toMatch(/Running stage 'train' \(param 'train.n_estimators' \(params.yaml\) modified\)/);
+    expect(runs[2]).toContain("Stage 'featurize' didn't change, skipping");
+    const metrics = JSON.parse(readFileSync(join(base, 'penguins', 'metrics.json'), 'utf8'));
+    expect(metrics.accuracy).toBeGreaterThan(0);
+    expect(metrics.accuracy).toBeLessThanOrEqual(1);
+    expect(readFileSync(join(base, 'penguins', 'cairn.lock'), 'utf8')).toContain('train.n_estimators: 40');
+    if (existsSync(join(ROOT, 'dist', 'cli', 'commands', 'push.js'))) {
+      expect(out).toContain('$ cairn push');
+      expect(existsSync(join(base, 'remote'))).toBe(true);
+    }
+  });
+});
