@@ -147,6 +147,12 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
       o.onEvent?.({ type: 'frozen', id: step.id });
       return;
     }
+    if (step.action === 'skip') {
+      // planned with nothing changed and no upstream running: no need to hash again
+      result(step.id, 'skipped', { reasons: [] });
+      o.onEvent?.({ type: 'skip', id: step.id });
+      return;
+    }
     const lockFile = lockOf(st.file);
     const prev = lockFile.stages[st.name];
     const { cur, changes } = stageState(ws, st, prev, o.readFile);
