@@ -192,3 +192,23 @@ describe('cairn repro (CLI)', () => {
     expect(ran(dir)).toEqual(['slow']);
   });
 });
+
+describe('cairn repro interrupted', () => {
+  it('SIGTERM stops the running stage, keeps its lock entry as it was and exits 130', async () => {
+    const dir = repoWith({
+      'cairn.yaml': `stages:\n  fast:\n    cmd: ${step('f.txt')}\n    outs: [f.txt]\n  slow:\n    cmd: ${step('s.txt f.txt --sleep 8000')}\n    deps: [f.txt]\n    outs: [s.txt]\n`,
+    });
+    const child = cairnSpawn(dir, ['repro']);
+    let stdout = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    for (let i = 0; i < 200 && !stdout.includes("Running stage 'slow'"); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(130);
+    const lock = readFileSync(join(dir, 'cairn.lock'), 'utf8');
+    expect(lock).toContain('fast:');
+    expect(lock).not.toContain('slow:');
+    expect(existsSync(join(dir, 's.txt'))).toBe(false);
+  });
+});
