@@ -77,12 +77,13 @@ export async function cloudStatus(opts: { cwd: string; targets?: string[]; remot
       let objects = 1;
       let local = repo.cache.has(it.id) ? 1 : 0;
       let rem = isDirId(it.id) ? (dirsThere.has(objectKey(algo, it.id)) ? 1 : 0) : there.has(objectKey(algo, it.id)) ? 1 : 0;
+      const dirThere = isDirId(it.id) && rem === 1;
       let nowhere = !local && !rem;
       const m = isDirId(it.id) ? manifests.get(it.id) : undefined;
       for (const e of m ?? []) {
         objects++;
         const l = repo.cache.has(e.hash);
-        const r = onRemote(e.hash, rem === 1 && isDirId(it.id));
+        const r = onRemote(e.hash, dirThere);
         if (l) local++;
         if (r) rem++;
         if (!l && !r) nowhere = true;
