@@ -173,7 +173,9 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     const cmd = lockCmd(st);
     const outPaths = st.outs.map((out) => lockPath(st, out.path));
     const key = runKey({ cmd, deps, params: cur.params, outPaths });
-    if (o.runCache !== false && !st.alwaysChanged && !step.forced) {
+    // persist outs carry state between runs, so a past run's outs are not a valid substitute
+    const cacheable = o.runCache !== false && !st.alwaysChanged && !st.outs.some((x) => x.persist);
+    if (cacheable && !step.forced) {
       const entry = findRunEntry(o.cacheDir, key);
       if (entry && entry.outs.length === outPaths.length && restoreOuts(entry, st.dir)) {
         commit(st.file, st.name, { cmd, deps, params: cur.params, outs: entry.outs });
@@ -189,7 +191,8 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
       if (!out.persist) rmSync(p, { recursive: true, force: true });
       mkdirSync(dirname(p), { recursive: true });
     }
-    const env = { ...process.env, CAIRN_ROOT: ws.root, CAIRN_STAGE: st.name };
+    // CAIRN_REPRO_PID names the process holding the repo lock for cairn commands run by stages
+    const env = { ...process.env, CAIRN_ROOT: ws.root, CAIRN_STAGE: st.name, CAIRN_REPRO_PID: String(process.pid) };
     const prefixed = jobs > 1;
     for (const c of st.cmd) {
       if (ctl.signal.aborted) break;
@@ -250,7 +253,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     }
     commit(st.file, st.name, { cmd, deps, params: cur.params, outs });
     ignoreOuts(step.id);
-    if (o.runCache !== false && !st.alwaysChanged) writeRunEntry(o.cacheDir, key, { cmd, deps, params: cur.params, outs });
+    if (cacheable) writeRunEntry(o.cacheDir, key, { cmd, deps, params: cur.params, outs });
     result(step.id, 'ran', { reasons });
     o.onEvent?.({ type: 'done', id: step.id });
   };

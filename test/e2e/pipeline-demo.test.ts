@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, ROOT, tempDir } from '../helpers.js';
 
@@ -30,6 +32,10 @@ describe('npm run demo', () => {
     expect(metrics.accuracy).toBeGreaterThan(0);
     expect(metrics.accuracy).toBeLessThanOrEqual(1);
     expect(readFileSync(join(base, 'penguins', 'cairn.lock'), 'utf8')).toContain('train.n_estimators: 40');
+    // the stages `cairn stage add` wrote satisfy the editor schema
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'cairn.schema.json'), 'utf8'));
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(parse(readFileSync(join(base, 'penguins', 'cairn.yaml'), 'utf8')))).toBe(true);
     if (existsSync(join(ROOT, 'dist', 'cli', 'commands', 'push.js'))) {
       expect(out).toContain('$ cairn push');
       expect(existsSync(join(base, 'remote'))).toBe(true);

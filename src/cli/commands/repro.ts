@@ -71,7 +71,6 @@ export function register(program: Command): void {
             return 130;
           }
           if (!r.ok) {
-            for (const f of r.failed) if (json) out.err(`error: ${f.error}`);
             out.err(`hint: fix the failing stage and rerun \`cairn repro\`${r.failed.length && !o.keepGoing ? ' (or add --keep-going to run independent stages)' : ''}`);
             return 1;
           }
