@@ -7,12 +7,24 @@ export function register(program: Command): void {
     .command('gc')
     .description('delete cache objects that nothing in the chosen scope refers to')
     .option('-w, --workspace', 'keep what the pointer files (and cairn.lock files) in the workspace refer to')
+    .option('-a, --all-branches', 'also keep what every branch tip refers to')
+    .option('-T, --all-tags', 'also keep what every tag refers to')
+    .option('-A, --all-commits', 'also keep what every commit refers to')
+    .option('--rev <revs...>', 'also keep what these git revisions refer to')
     .option('--dry', 'list what would be deleted, delete nothing')
     .option('--json', 'print the result as JSON')
     .action(
       run(async (o) => {
         const { gc } = await import('../../api/gc.js');
-        const r = await gc({ cwd: process.cwd(), workspace: !!o.workspace, dry: !!o.dry });
+        const r = await gc({
+          cwd: process.cwd(),
+          workspace: !!o.workspace,
+          allBranches: !!o.allBranches,
+          allTags: !!o.allTags,
+          allCommits: !!o.allCommits,
+          revs: (o.rev as string[] | undefined) ?? [],
+          dry: !!o.dry,
+        });
         if (o.json) {
           out.json(r);
           return 0;
