@@ -124,6 +124,39 @@ describe('add → status → modify → checkout → commit', () => {
   });
 });
 
+describe('targets', () => {
+  it('status, checkout and commit act only on the named targets (paths relative to cwd, or the .cairn file)', async () => {
+    const repo = await tempRepo({ 'sub/a.txt': 'a', 'b.txt': 'b' });
+    await add({ cwd: repo, targets: ['sub/a.txt', 'b.txt'] });
+    writeFileSync(join(repo, 'sub/a.txt'), 'A');
+    rmSync(join(repo, 'b.txt'));
+    const s = await status({ cwd: join(repo, 'sub'), targets: ['a.txt'] });
+    expect(s.targets.map((t) => [t.path, t.state])).toEqual([['sub/a.txt', 'modified']]);
+    const all = await status({ cwd: repo });
+    expect(all.targets.map((t) => t.state)).toEqual(['deleted', 'modified']);
+    await checkout({ cwd: repo, targets: ['b.txt.cairn'] });
+    expect(read(join(repo, 'b.txt'))).toBe('b');
+    expect(read(join(repo, 'sub/a.txt'))).toBe('A');
+    rmSync(join(repo, 'b.txt'));
+    const c = await commit({ cwd: repo });
+    expect(c.targets.map((t) => [t.path, t.status])).toEqual([
+      ['b.txt', 'deleted'],
+      ['sub/a.txt', 'committed'],
+    ]);
+    expect(c.gitFiles).toEqual(['sub/a.txt.cairn']);
+    const e = await rejects(status({ cwd: repo, targets: ['nope'] }));
+    expect(e.code).toBe('CAIRN_BAD_TARGET');
+    expect(e.hint).toContain('cairn add nope');
+  });
+
+  it('config --list shows the merged keys', async () => {
+    const repo = await tempRepo({});
+    await config({ cwd: repo, key: 'cache.type', value: 'hardlink,copy', local: true });
+    const r = await config({ cwd: repo, list: true });
+    expect(r.values).toEqual({ 'core.hash': 'xxh64x2', 'cache.type': ['hardlink', 'copy'] });
+  });
+});
+
 describe('directory contents', () => {
   it('records nested files and exec bits, skips empty dirs, follows file symlinks, skips dir symlinks', async () => {
     const repo = await tempRepo({ 'd/a/b/c.txt': 'deep', 'd/run.sh': { content: '#!/bin/sh\n', mode: 0o755 }, 'outside.txt': 'linked' });
