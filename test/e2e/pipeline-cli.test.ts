@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cairn, cairnSpawn, cleanup, git, ROOT, tempDir, gen } from '../helpers.js';
@@ -210,5 +210,71 @@ describe('cairn repro interrupted', () => {
     expect(lock).toContain('fast:');
     expect(lock).not.toContain('slow:');
     expect(existsSync(join(dir, 's.txt'))).toBe(false);
+  });
+});
+
+describe('bad inputs around repro, and the dag / stage commands', () => {
+  const ONE = `stages:\n  s:\n    cmd: ${step('o.txt --param k.v')}\n    params: [k.v]\n    outs: [o.txt]\n`;
+
+  it('a malformed cairn.lock names file and line, exit 2', () => {
+    const dir = repoWith({ 'cairn.yaml': ONE, 'params.yaml': 'k: {v: 1}\n' });
+    writeFileSync(join(dir, 'cairn.lock'), "schema: '1'\nstages:\n  s:\n    cmd: x\n    outs:\n      - {path: /etc/passwd, hash: xxh64x2, id: 0123456789abcdef0123456789abcdef, size: 1}\n");
+    const r = cairn(dir, ['repro']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cairn\.lock:6: stages\.s\.outs\[0\]\.path must be a relative path/);
+  });
+
+  it('a missing params file or key names the file, the key and the stage, exit 2', () => {
+    const dir = repoWith({ 'cairn.yaml': ONE });
+    const r1 = cairn(dir, ['repro']);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toContain("params file 'params.yaml' of stage 's' (cairn.yaml) does not exist");
+    writeFileSync(join(dir, 'params.yaml'), 'k: {w: 1}\n');
+    const r2 = cairn(dir, ['repro']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain("param 'k.v' of stage 's' is not in 'params.yaml'");
+    writeFileSync(join(dir, 'params.yaml'), 'k: [unclosed\n');
+    const r3 = cairn(dir, ['repro']);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/params\.yaml:\d+: malformed/);
+  });
+
+  it('a corrupt run-cache entry is ignored: the stage runs instead', () => {
+    const dir = repoWith({ 'cairn.yaml': ONE, 'params.yaml': 'k: {v: 1}\n' });
+    expect(cairn(dir, ['repro']).code).toBe(0);
+    log(dir);
+    const runs = join(dir, '.cairn', 'cache', 'runs');
+    const p = readdirSync(runs)[0]!;
+    const f = join(runs, p, readdirSync(join(runs, p))[0]!);
+    writeFileSync(f, 'outs: [{path: ../../x, hash: nope}]\n');
+    rmSync(join(dir, 'o.txt'));
+    rmSync(join(dir, 'cairn.lock'));
+    const r = cairn(dir, ['repro']);
+    expect(r.code).toBe(0);
+    expect(ran(dir)).toEqual(['s']);
+  });
+
+  it('cairn dag prints ascii, mermaid, dot and json', () => {
+    const dir = repoWith({ 'cairn.yaml': DIAMOND, 'in.txt': 'x' });
+    expect(cairn(dir, ['dag']).stdout).toBe('a\n├── b\n│   └── d\n└── c\n    └── d\n');
+    expect(cairn(dir, ['dag', '--mermaid']).stdout).toContain('flowchart TD');
+    expect(cairn(dir, ['dag', '--dot']).stdout).toContain('"b" -> "d";');
+    expect(JSON.parse(cairn(dir, ['dag', '--json']).stdout).edges).toHaveLength(4);
+    expect(cairn(dir, ['dag', '--dot', '--json']).code).toBe(2);
+    const bad = cairn(dir, ['dag', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("no stage named 'nope'");
+  });
+
+  it('cairn stage add writes a stage repro can run, and refuses a duplicate with exit 2', () => {
+    const dir = repoWith({ 'in.txt': 'x', 'params.yaml': 'k: {v: 1}\n' });
+    const r = cairn(dir, ['stage', 'add', '-n', 'copy', '-d', 'in.txt', '-o', 'out.txt', '-p', 'k.v', `node ${STEP} out.txt in.txt`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Added stage 'copy' in cairn.yaml");
+    expect(cairn(dir, ['repro']).code).toBe(0);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('copy:x\n');
+    const dup = cairn(dir, ['stage', 'add', '-n', 'copy', 'true']);
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain("stage 'copy' already exists in cairn.yaml");
   });
 });
