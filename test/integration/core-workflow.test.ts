@@ -234,7 +234,17 @@ describe('bad input', () => {
     const repo = await tempRepo({ 'x.cairn': 'outs:\n  - path: x\n    hash: xxh64x2\n    id: nothex\n    size: 1\n' });
     const e = await rejects(status({ cwd: repo }));
     expect(e.code).toBe('CAIRN_BAD_POINTER');
-    expect(e.message).toContain('x.cairn');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain('x.cairn:4: outs[0].id');
+  });
+
+  it('a pointer with a hostile path or a bad size names file and line', async () => {
+    let repo = await tempRepo({ 'x.cairn': `outs:\n  - path: ../../etc/passwd\n    hash: xxh64x2\n    id: ${'a'.repeat(32)}\n    size: 1\n` });
+    let e = await rejects(status({ cwd: repo }));
+    expect(e.message).toMatch(/^x\.cairn:2: outs\[0\]\.path/);
+    repo = await tempRepo({ 'x.cairn': `outs:\n  - path: x\n    hash: xxh64x2\n    id: ${'a'.repeat(32)}\n    size: -1\n` });
+    e = await rejects(status({ cwd: repo }));
+    expect(e.message).toMatch(/^x\.cairn:5: outs\[0\]\.size/);
   });
 
   it('a pointer whose id is missing from the cache: status says so', async () => {
