@@ -105,7 +105,7 @@ export async function stageAdd(opts: StageAddOptions): Promise<StageAddResult> {
     // validates the existing file first (errors name its line)
     const readFile = workspaceReader(repo.root);
     parsePipeline({ text, file: fileRel, readFile });
-    const doc: Document = parseDocument(text || 'stages: {}\n');
+    const doc: Document = parseDocument(text); // a new file gets block style, not flow
     if (!isMap(doc.contents)) doc.contents = new YAMLMap() as typeof doc.contents;
     let stages = doc.get('stages', true);
     if (!isMap(stages)) {
