@@ -149,6 +149,14 @@ describe('targets', () => {
     expect(e.hint).toContain('cairn add nope');
   });
 
+  it('add --git-add stages the pointer and .gitignore', async () => {
+    const repo = await tempRepo({ 'd/x.csv': '1' });
+    const r = await add({ cwd: repo, targets: ['d/x.csv'], gitAdd: true });
+    expect(r.staged).toBe(true);
+    expect(git(repo, 'diff', '--cached', '--name-only').trim().split('\n').sort()).toEqual(['d/.gitignore', 'd/x.csv.cairn']);
+    expect(read(join(repo, 'd/.gitignore'))).toBe('/x.csv\n');
+  });
+
   it('config --list shows the merged keys', async () => {
     const repo = await tempRepo({});
     await config({ cwd: repo, key: 'cache.type', value: 'hardlink,copy', local: true });
