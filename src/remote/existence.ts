@@ -44,3 +44,9 @@ export function planExistence(keys: string[], pagesPerPrefix: number, listCost =
   plan.list.sort();
   return plan;
 }
+
+/** Requests the plan for `keys` would send (listing pages weighed as one request each). */
+export function planCost(keys: string[], pagesPerPrefix: number, listCost = 2): number {
+  const plan = planExistence(keys, pagesPerPrefix, listCost);
+  return plan.head.length + plan.list.length * pagesPerPrefix;
+}

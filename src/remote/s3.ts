@@ -8,7 +8,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { CairnError } from '../core/errors.js';
-import { groupByPrefix, planExistence } from './existence.js';
+import { groupByPrefix, planCost, planExistence } from './existence.js';
 import { runPool } from './pool.js';
 import { newStats, type PutSource, type Remote } from './remote.js';
 import { DEFAULT_RETRY, httpStatus, isTransient, withRetry, type RetryPolicy } from './retry.js';
@@ -219,8 +219,21 @@ export class S3Remote implements Remote {
       // its page count tells what listing one prefix costs on this remote.
       const [probe] = [...groups.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
       if (probe) {
-        pagesPerPrefix = await this.listAll(probe, (k) => wanted.has(k) && found.add(k));
+        let inProbe = 0;
+        pagesPerPrefix = await this.listAll(probe, (k) => {
+          inProbe++;
+          if (wanted.has(k)) found.add(k);
+        });
         rest = keys.filter((k) => !k.startsWith(probe) || k.slice(probe.length).includes('/'));
+        // A sparse remote (a new one, or a small one): listing the whole folder holding the
+        // 256 prefixes (estimated from the probe) costs fewer requests than the rest would.
+        const parent = probe.replace(/[^/]+\/$/, '');
+        const under = rest.filter((k) => k.startsWith(parent));
+        const pagesAll = Math.ceil((inProbe * 256) / 1000) + 1;
+        if (parent && pagesAll * 2 < under.length && pagesAll < planCost(under, pagesPerPrefix)) {
+          await this.listAll(parent, (k) => wanted.has(k) && found.add(k));
+          rest = rest.filter((k) => !k.startsWith(parent));
+        }
       }
     }
     const plan = planExistence(rest, pagesPerPrefix);

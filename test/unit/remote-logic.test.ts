@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CairnError } from '../../src/core/errors.js';
-import { planExistence, prefixOf } from '../../src/remote/existence.js';
+import { planCost, planExistence, prefixOf } from '../../src/remote/existence.js';
 import { parseRemoteUrl } from '../../src/remote/open.js';
 import { backoffMs, isTransient, withRetry } from '../../src/remote/retry.js';
 import { partSizeFor } from '../../src/remote/s3.js';
@@ -12,6 +12,8 @@ describe('existence planner', () => {
     // a huge remote (40 pages per prefix): HEADs everywhere
     expect(planExistence(keys, 40)).toEqual({ list: [], head: keys });
     expect(prefixOf('xxh64x2/ab/cd')).toBe('xxh64x2/ab/');
+    expect(planCost(keys, 1)).toBe(2); // one listing + one HEAD
+    expect(planCost(keys, 40)).toBe(4);
   });
   it('grows with keys asked, not with remote size', () => {
     const ten = Array.from({ length: 10 }, (_, i) => `x/${(i * 25).toString(16).padStart(2, '0')}/k`);
