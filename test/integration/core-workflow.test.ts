@@ -228,6 +228,22 @@ describe('re-add and the stat cache', () => {
   });
 });
 
+describe('stat cache damage', () => {
+  it('torn or deleted snapshots only cost a rehash', async () => {
+    const repo = await tempRepo({ 'd/a.txt': 'a', 'f.txt': 'f' });
+    await add({ cwd: repo, targets: ['d', 'f.txt'] });
+    const { readdirSync } = await import('node:fs');
+    const state = join(repo, '.cairn/state/targets');
+    for (const pre of readdirSync(state)) for (const f of readdirSync(join(state, pre))) writeFileSync(join(state, pre, f), '{"v":2,"rel":[');
+    let s = await status({ cwd: repo });
+    expect(s.clean).toBe(true);
+    rmSync(join(repo, '.cairn/state'), { recursive: true });
+    writeFileSync(join(repo, 'f.txt'), 'g');
+    s = await status({ cwd: repo });
+    expect(s.targets.map((t) => t.state)).toEqual(['up-to-date', 'modified']);
+  });
+});
+
 describe('bad input', () => {
   it('malformed pointer YAML names the file and line (exit 2)', async () => {
     const repo = await tempRepo({ 'x.cairn': 'outs:\n  - path: x\n    hash: [unclosed\n' });
