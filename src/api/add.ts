@@ -109,7 +109,7 @@ export async function add(opts: AddOptions): Promise<AddResult> {
         size: th.size,
         nfiles: th.nfiles,
         hashed: th.hashed,
-        added: saved.added,
+        added: saved.added + (th.addedObjects ?? 0),
         changed,
         skipped: th.skipped,
       });

@@ -19,17 +19,17 @@ const flag = new Int32Array(input.flag);
 Atomics.store(flag, 1, 1);
 Atomics.notify(flag, 1);
 
-async function work(): Promise<FileDigest[]> {
+async function work(): Promise<(FileDigest & { added?: boolean })[]> {
   const factory = await hasherFactory(input.algo);
   const { hashFileSync } = await import('../core/hash.js');
   const cache = input.cache ? new LocalCache({ ...input.cache, algo: input.algo, factory }) : undefined;
-  const out: FileDigest[] = new Array(input.paths.length);
+  const out: (FileDigest & { added?: boolean })[] = new Array(input.paths.length);
   for (let i = 0; i < input.paths.length; i++) {
     const p = input.paths[i]!;
     if (input.job === 'hash') out[i] = hashFileSync(p, factory);
     else {
       const r = input.job === 'adopt' ? cache!.adoptFile(p) : cache!.putFile(p);
-      out[i] = { id: r.id, size: r.size };
+      out[i] = { id: r.id, size: r.size, added: r.added };
     }
   }
   return out;

@@ -19,10 +19,13 @@ export type FileJob = 'hash' | 'store' | 'adopt';
 /** Below this many files a worker costs more to start (30-50 ms) than it saves. */
 export const PARALLEL_MIN = 4000;
 
-function runOne(job: FileJob, path: string, factory: HasherFactory, cache?: LocalCache): FileDigest {
+/** A file's digest; with store/adopt, `added` says whether it was new to the cache. */
+export type StoredDigest = FileDigest & { added?: boolean };
+
+function runOne(job: FileJob, path: string, factory: HasherFactory, cache?: LocalCache): StoredDigest {
   if (job === 'hash') return hashFileSync(path, factory);
   const r = job === 'adopt' ? cache!.adoptFile(path) : cache!.putFile(path);
-  return { id: r.id, size: r.size };
+  return { id: r.id, size: r.size, added: r.added };
 }
 
 function runRange(
@@ -30,7 +33,7 @@ function runRange(
   paths: string[],
   from: number,
   to: number,
-  out: FileDigest[],
+  out: StoredDigest[],
   factory: HasherFactory,
   cache: LocalCache | undefined,
   onProgress?: (done: number) => void,
@@ -50,8 +53,8 @@ export interface FilesOptions {
   onProgress?: (done: number) => void;
 }
 
-export function processFiles(paths: string[], opts: FilesOptions): FileDigest[] {
-  const out: FileDigest[] = new Array(paths.length);
+export function processFiles(paths: string[], opts: FilesOptions): StoredDigest[] {
+  const out: StoredDigest[] = new Array(paths.length);
   const { job, factory, cache, onProgress } = opts;
   if (paths.length < PARALLEL_MIN || process.env.CAIRN_THREADS === '1') {
     runRange(job, paths, 0, paths.length, out, factory, cache, onProgress);
@@ -96,7 +99,7 @@ export function processFiles(paths: string[], opts: FilesOptions): FileDigest[] 
     const msg = Atomics.load(f, 0) === 1 ? receiveMessageOnPort(port1) : undefined;
     void worker.terminate();
     port1.close();
-    const res = msg?.message as { ok: boolean; digests?: FileDigest[] } | undefined;
+    const res = msg?.message as { ok: boolean; digests?: StoredDigest[] } | undefined;
     if (res?.ok && res.digests && res.digests.length === theirs.length) {
       for (let j = 0; j < theirs.length; j++) out[half + j] = res.digests[j]!;
       onProgress?.(paths.length);

@@ -34,7 +34,7 @@ import {
 } from '../core/manifest.js';
 import type { LocalCache } from './odb.js';
 import { RACY_MS, rowMatches, type Snapshot, type StateStore, type StatRow, type WalkStamps } from './state.js';
-import { hashFiles, processFiles } from './hash-files.js';
+import { hashFiles, processFiles, type StoredDigest } from './hash-files.js';
 import { statAt, statMany } from '../io/stat-many.js';
 
 export const LINK_TYPES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
@@ -72,6 +72,9 @@ export interface TargetHash {
   skipped: string[];
   /** every file is known to be in the cache (hashed with `store`, or unchanged since) */
   stored?: boolean;
+  /** with `store`: objects (and their bytes) that were new to the cache */
+  addedObjects?: number;
+  addedBytes?: number;
 }
 
 function abs(ws: Workspace, rel: string): string {
@@ -234,7 +237,7 @@ function stampsHold(base: string, ws: WalkStamps): boolean {
 export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean } = {}): TargetHash {
   // With store, files the stat cache does not know are hashed while they are written into
   // the cache (one read instead of two); see saveTarget.
-  const hashOrStore = (paths: string[], onProgress?: (done: number) => void) =>
+  const hashOrStore = (paths: string[], onProgress?: (done: number) => void): StoredDigest[] =>
     opts.store ? storeFiles(ws, paths, onProgress) : hashFiles(ws.factory, paths, onProgress, ws.algo);
   const p = abs(ws, rel);
   const st = bstat(p);
@@ -250,7 +253,17 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
     const [d] = hashOrStore([p]);
     const after = bstat(p) ?? st;
     ws.state.save({ path: rel, algo: ws.algo, id: d!.id, rows: new Map([['', statRow(after, d!.id)]]) });
-    return { path: rel, kind: 'file', id: d!.id, size: d!.size, isexec: isExec(st), hashed: 1, skipped: [] };
+    return {
+      path: rel,
+      kind: 'file',
+      id: d!.id,
+      size: d!.size,
+      isexec: isExec(st),
+      hashed: 1,
+      skipped: [],
+      addedObjects: d!.added ? 1 : 0,
+      addedBytes: d!.added ? d!.size : 0,
+    };
   }
   if (!st.isDirectory()) {
     throw new CairnError('CAIRN_BAD_TARGET', `'${rel}' is neither a file nor a directory`, { data: { path: rel } });
@@ -326,12 +339,20 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
       toHash.push({ rel: f, st: fst });
     }
   }
+  let addedObjects = 0;
+  let addedBytes = 0;
   if (toHash.length > 0) {
     ws.onProgress?.(0, toHash.length, `hashing ${rel}`);
     const digests = hashOrStore(
       toHash.map((t) => join(p, t.rel)),
       (done) => ws.onProgress?.(done, toHash.length, `hashing ${rel}`),
     );
+    for (const d of digests) {
+      if (d.added) {
+        addedObjects++;
+        addedBytes += d.size;
+      }
+    }
     for (let i = 0; i < toHash.length; i++) {
       const t = toHash[i]!;
       const d = digests[i]!;
@@ -358,11 +379,13 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
     hashed: toHash.length,
     skipped,
     stored: !!opts.store && toHash.length === entries.length,
+    addedObjects,
+    addedBytes,
   };
 }
 
 /** Put files into the cache (adopting them by hardlink in hardlink mode), returning their digests. */
-function storeFiles(ws: Workspace, paths: string[], onProgress?: (done: number) => void): { id: ObjectId; size: number }[] {
+function storeFiles(ws: Workspace, paths: string[], onProgress?: (done: number) => void): StoredDigest[] {
   const job = ws.linkTypes[0] === 'hardlink' ? 'adopt' : 'store';
   return processFiles(paths, { job, factory: ws.factory, algo: ws.algo, cache: ws.cache, onProgress });
 }
