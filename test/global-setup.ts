@@ -5,7 +5,8 @@
 //     CEPH_DIR unique to this run, and stop it at teardown.
 //  3. otherwise: s3rver in process, announced loudly: it is a fake (no signature checks,
 //     no pagination without --openssl-legacy-provider), so tests needing a real server skip.
-// Runs that name only non-remote test files start nothing.
+// Runs that name only non-remote test files start nothing. CAIRN_TEST_S3_SERVER=s3rver
+// forces the fallback (to check the suite still behaves under it).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -64,7 +65,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('s3', null);
     return;
   }
-  if (onPath('radosgw')) {
+  if (onPath('radosgw') && process.env.CAIRN_TEST_S3_SERVER !== 's3rver') {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-test-ceph-'));
     const port = await freePort();
     const env = {
@@ -99,7 +100,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       `[cairn tests] (no signature checks, no pagination). Tests that need a real server are skipped.\n` +
       `[cairn tests] Install Ceph RGW (see scripts/s3-server.sh) or set CAIRN_TEST_S3_ENDPOINT for full coverage.\n\n`,
   );
-  project.provide('s3', { endpoint: `http://127.0.0.1:${port}`, kind: 's3rver', key: KEY, secret: SECRET });
+  // s3rver knows one account, S3RVER/S3RVER
+  project.provide('s3', { endpoint: `http://127.0.0.1:${port}`, kind: 's3rver', key: 'S3RVER', secret: 'S3RVER' });
   return async () => {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
