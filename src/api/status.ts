@@ -4,12 +4,20 @@ import { CairnError } from '../core/errors.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import { diffTarget, hashTarget } from '../cache/workspace.js';
 import { Repo } from '../repo/repo.js';
+import type { CloudStatusResult } from './cloud-status.js';
+import type { PipelineStatusResult } from './pipeline-status.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
 
 export interface StatusOptions {
   cwd: string;
   /** targets as typed (relative to cwd); all tracked targets when empty */
   targets?: string[];
+  /** compare the cache with a remote instead of the workspace with the cache (status --cloud) */
+  cloud?: boolean;
+  /** with cloud: the remote's name (default: core.remote) */
+  remote?: string;
+  /** with cloud: requests in flight */
+  jobs?: number;
 }
 
 export type TargetState = 'up-to-date' | 'modified' | 'deleted' | 'missing-from-cache';
@@ -32,11 +40,31 @@ export interface TargetStatus {
 
 export interface StatusResult {
   targets: TargetStatus[];
-  /** true when every target is up to date */
+  /** true when every target is up to date (and, with pipelines, no stage changed; with
+   * --cloud, everything is in sync) */
   clean: boolean;
+  /** stages of every cairn.yaml that differ from cairn.lock (absent without pipelines, or
+   * when targets were named) */
+  pipeline?: PipelineStatusResult;
+  /** with cloud: the remote comparison */
+  cloud?: CloudStatusResult;
 }
 
 export async function status(opts: StatusOptions): Promise<StatusResult> {
+  if (opts.cloud) {
+    const { cloudStatus } = await import('./cloud-status.js');
+    const cloud = await cloudStatus({ cwd: opts.cwd, targets: opts.targets, remote: opts.remote, jobs: opts.jobs });
+    return { targets: [], clean: cloud.inSync, cloud };
+  }
+  const data = await dataStatus(opts);
+  if (opts.targets && opts.targets.length > 0) return data;
+  const { pipelineStatus } = await import('./pipeline-status.js');
+  const pipeline = await pipelineStatus({ cwd: opts.cwd });
+  if (pipeline.stages.length === 0) return data;
+  return { ...data, pipeline, clean: data.clean && pipeline.changed.length === 0 };
+}
+
+async function dataStatus(opts: StatusOptions): Promise<StatusResult> {
   const repo = await Repo.open(opts.cwd);
   const ws = repo.workspace();
   const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t));
