@@ -54,6 +54,13 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
       },
     };
   }
+  // A stage's command run by `cairn repro` (which holds the lock and waits for the stage)
+  // may itself be a cairn command (validate, gate, add): it borrows the parent's lock.
+  const parent = Number(process.env.CAIRN_REPRO_PID);
+  if (parent > 0) {
+    const h = readHolder(path);
+    if (h?.pid === parent && pidAlive(parent)) return { path, release() {} };
+  }
   const envT = Number(process.env.CAIRN_LOCK_TIMEOUT);
   const timeoutMs = opts.timeoutMs ?? (Number.isFinite(envT) && process.env.CAIRN_LOCK_TIMEOUT ? envT * 1000 : 30000);
   const deadline = Date.now() + timeoutMs;
