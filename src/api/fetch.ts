@@ -9,9 +9,11 @@ export type FetchResult = TransferSummary;
 
 export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const repo = await Repo.open(opts.cwd);
-  return fetchIn(repo, opts);
+  // objects enter the cache: hold the repo lock so gc cannot run meanwhile
+  return repo.withLock('fetch', () => fetchIn(repo, opts));
 }
 
+/** The fetch itself, for callers that already hold the repo lock. */
 export async function fetchIn(repo: Repo, opts: FetchOptions): Promise<FetchResult> {
   const items = selectItems(repo, opts.cwd, opts.targets);
   const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);

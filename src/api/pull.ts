@@ -17,12 +17,14 @@ export interface PullResult {
 
 export async function pull(opts: PullOptions): Promise<PullResult> {
   const repo = await Repo.open(opts.cwd);
-  const f = await fetchIn(repo, opts);
-  const err = transferError(f, 'pull');
-  if (err) {
-    err.data.fetch = f;
-    throw err;
-  }
-  const c = await repo.withLock('pull', () => checkoutIn(repo, { cwd: opts.cwd, targets: opts.targets, force: opts.force }));
-  return { fetch: f, checkout: c };
+  return repo.withLock('pull', async () => {
+    const f = await fetchIn(repo, opts);
+    const err = transferError(f, 'pull');
+    if (err) {
+      err.data.fetch = f;
+      throw err;
+    }
+    const c = checkoutIn(repo, { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
+    return { fetch: f, checkout: c };
+  });
 }

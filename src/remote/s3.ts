@@ -3,10 +3,10 @@
 // Credentials come only from the SDK's default chain (env, shared files, profile, IMDS);
 // nothing here ever logs or returns a secret.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { pipeline } from 'node:stream/promises';
 import { CairnError } from '../core/errors.js';
 import { groupByPrefix, planCost, planExistence } from './existence.js';
 import { runPool } from './pool.js';
@@ -286,17 +286,51 @@ export class S3Remote implements Remote {
     });
   }
 
+  /**
+   * Download in ranges: the first range GET (16 MiB) also tells the object's size; a bigger
+   * object's remaining ranges are fetched in parallel (up to 8) and written at their offsets,
+   * each retried on its own. Stores that ignore Range answer 200 with the whole body.
+   */
   async get(key: string, dest: string): Promise<number> {
     await this.ready();
     const { sdk, client } = await this.s3();
-    return this.call('cannot download', key, async () => {
-      const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.opts.bucket, Key: this.key(key) }));
-      let n = 0;
-      const body = r.Body as NodeJS.ReadableStream;
-      body.on('data', (c: Buffer) => (n += c.length));
-      await pipeline(body, createWriteStream(dest));
-      return n;
-    });
+    const part = 16 * MiB;
+    const bucket = this.opts.bucket;
+    const k = this.key(key);
+    const fh = await open(dest, 'w');
+    try {
+      const first = await this.call('cannot download', key, async () => {
+        try {
+          const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k, Range: `bytes=0-${part - 1}` }));
+          return { buf: Buffer.from(await r.Body!.transformToByteArray()), range: r.ContentRange };
+        } catch (e) {
+          if (httpStatus(e) !== 416) throw e;
+          // an empty object has no byte 0
+          const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k }));
+          return { buf: Buffer.from(await r.Body!.transformToByteArray()), range: undefined };
+        }
+      });
+      await fh.write(first.buf, 0, first.buf.length, 0);
+      const m = first.range ? /\/(\d+)$/.exec(first.range) : null;
+      const total = m ? Number(m[1]) : first.buf.length;
+      if (total > first.buf.length) {
+        const tasks: (() => Promise<void>)[] = [];
+        for (let off = first.buf.length; off < total; off += part) {
+          const end = Math.min(total, off + part) - 1;
+          tasks.push(async () => {
+            const buf = await this.call('cannot download', key, async () => {
+              const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k, Range: `bytes=${off}-${end}` }));
+              return Buffer.from(await r.Body!.transformToByteArray());
+            });
+            await fh.write(buf, 0, buf.length, off);
+          });
+        }
+        await runPool(tasks, Math.max(2, Math.min(this.opts.jobs, 8)));
+      }
+      return total;
+    } finally {
+      await fh.close();
+    }
   }
 
   async deleteMany(keys: string[]): Promise<void> {

@@ -63,6 +63,21 @@ for (const kind of kinds) {
       expect(readFileSync(dst, 'utf8')).toBe('bye');
     });
 
+    it('an empty object and one spanning several download ranges', async () => {
+      const dir = tempDir();
+      await r.put('xxh64x2/00/empty', { bytes: Buffer.alloc(0), size: 0 });
+      const dst = join(dir, 'dst');
+      expect(await r.get('xxh64x2/00/empty', dst)).toBe(0);
+      expect(readFileSync(dst).length).toBe(0);
+      const big = Buffer.alloc(37 * 1024 * 1024 + 5);
+      for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 0xff;
+      const src = join(dir, 'big');
+      writeFileSync(src, big);
+      await r.put('xxh64x2/01/big', { file: src, size: big.length });
+      expect(await r.get('xxh64x2/01/big', dst)).toBe(big.length);
+      expect(readFileSync(dst).equals(big)).toBe(true);
+    });
+
     it('existsMany answers for few and many keys (HEADs and listings)', async () => {
       const keys = Array.from({ length: 40 }, (_, i) => `xxh64x2/c${i % 4}/k${i}`);
       await runPool(keys.map((k) => () => r.put(k, { bytes: Buffer.from(k), size: k.length })), 8);
