@@ -3,7 +3,7 @@
 // Credentials come only from the SDK's default chain (env, shared files, profile, IMDS);
 // nothing here ever logs or returns a secret.
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -297,36 +297,39 @@ export class S3Remote implements Remote {
     const part = 16 * MiB;
     const bucket = this.opts.bucket;
     const k = this.key(key);
+    const first = await this.call('cannot download', key, async () => {
+      try {
+        const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k, Range: `bytes=0-${part - 1}` }));
+        return { buf: Buffer.from(await r.Body!.transformToByteArray()), range: r.ContentRange };
+      } catch (e) {
+        if (httpStatus(e) !== 416) throw e;
+        // an empty object has no byte 0
+        const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k }));
+        return { buf: Buffer.from(await r.Body!.transformToByteArray()), range: undefined };
+      }
+    });
+    const m = first.range ? /\/(\d+)$/.exec(first.range) : null;
+    const total = m ? Number(m[1]) : first.buf.length;
+    if (total <= first.buf.length) {
+      // most objects: one synchronous write (async file handles cost more than the write)
+      writeFileSync(dest, first.buf);
+      return first.buf.length;
+    }
     const fh = await open(dest, 'w');
     try {
-      const first = await this.call('cannot download', key, async () => {
-        try {
-          const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k, Range: `bytes=0-${part - 1}` }));
-          return { buf: Buffer.from(await r.Body!.transformToByteArray()), range: r.ContentRange };
-        } catch (e) {
-          if (httpStatus(e) !== 416) throw e;
-          // an empty object has no byte 0
-          const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k }));
-          return { buf: Buffer.from(await r.Body!.transformToByteArray()), range: undefined };
-        }
-      });
       await fh.write(first.buf, 0, first.buf.length, 0);
-      const m = first.range ? /\/(\d+)$/.exec(first.range) : null;
-      const total = m ? Number(m[1]) : first.buf.length;
-      if (total > first.buf.length) {
-        const tasks: (() => Promise<void>)[] = [];
-        for (let off = first.buf.length; off < total; off += part) {
-          const end = Math.min(total, off + part) - 1;
-          tasks.push(async () => {
-            const buf = await this.call('cannot download', key, async () => {
-              const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k, Range: `bytes=${off}-${end}` }));
-              return Buffer.from(await r.Body!.transformToByteArray());
-            });
-            await fh.write(buf, 0, buf.length, off);
+      const tasks: (() => Promise<void>)[] = [];
+      for (let off = first.buf.length; off < total; off += part) {
+        const end = Math.min(total, off + part) - 1;
+        tasks.push(async () => {
+          const buf = await this.call('cannot download', key, async () => {
+            const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: k, Range: `bytes=${off}-${end}` }));
+            return Buffer.from(await r.Body!.transformToByteArray());
           });
-        }
-        await runPool(tasks, Math.max(2, Math.min(this.opts.jobs, 8)));
+          await fh.write(buf, 0, buf.length, off);
+        });
       }
+      await runPool(tasks, Math.max(2, Math.min(this.opts.jobs, 8)));
       return total;
     } finally {
       await fh.close();

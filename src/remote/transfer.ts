@@ -206,6 +206,12 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
 // --------------------------------------------------------------------------------- fetch
 
 let tmpCounter = 0;
+const madeDirs = new Set<string>();
+function ensureDir(d: string): void {
+  if (madeDirs.has(d)) return;
+  mkdirSync(d, { recursive: true });
+  madeDirs.add(d);
+}
 function tempFile(repo: Repo): string {
   mkdirSync(repo.paths.tmpDir, { recursive: true });
   return join(repo.paths.tmpDir, `fetch.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
@@ -220,8 +226,14 @@ function admit(repo: Repo, tmp: string, id: ObjectId): void {
   }
   chmodSync(tmp, 0o444);
   utimesSync(tmp, OBJECT_MTIME, OBJECT_MTIME);
-  mkdirSync(join(dst, '..'), { recursive: true });
-  renameSync(tmp, dst);
+  ensureDir(join(dst, '..'));
+  try {
+    renameSync(tmp, dst);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(join(dst, '..'), { recursive: true }); // the cache was removed meanwhile
+    renameSync(tmp, dst);
+  }
 }
 
 /** Download one object to .cairn/tmp and check it hashes to `id`; returns the temp path. */
