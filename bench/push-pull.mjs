@@ -92,10 +92,14 @@ async function main() {
     execFileSync('sh', ['-c', `chmod -R u+w .cairn/cache data; rm -rf .cairn/cache data`], { cwd: repo });
     const pull = run(repo, process.execPath, [CLI, 'pull', '--json']);
     const pl = JSON.parse(pull.stdout);
+    // the same download without the checkout (workspace writes), for the breakdown
+    execFileSync('sh', ['-c', `chmod -R u+w .cairn/cache data; rm -rf .cairn/cache data`], { cwd: repo });
+    const fetch = run(repo, process.execPath, [CLI, 'fetch', '--json']);
     const mb = (NFILES * 100 * 1024 + BIG_MIB * 1024 * 1024) / 1e6;
     console.log(`push-pull: ${NFILES} x 100 KiB + ${BIG_MIB} MiB (${mb.toFixed(0)} MB), S3 at ${ep}`);
     console.log(`  up:   aws s3 sync ${up.toFixed(2)} s | cairn push ${push.s.toFixed(2)} s (${pj.transferred} objects, ${pj.requests.requests} requests) | ratio ${(push.s / up).toFixed(2)}`);
     console.log(`  down: aws s3 sync ${down.toFixed(2)} s | cairn pull ${pull.s.toFixed(2)} s (${pl.fetch.transferred} objects, incl. checkout) | ratio ${(pull.s / down).toFixed(2)}`);
+    console.log(`  down without checkout: cairn fetch ${fetch.s.toFixed(2)} s | ratio ${(fetch.s / down).toFixed(2)}`);
   } finally {
     server.stop();
     rmSync(base, { recursive: true, force: true });
