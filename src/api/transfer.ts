@@ -10,6 +10,7 @@ import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
+import { loadPipelines } from '../pipeline/load.js';
 import { workspaceRefs } from '../repo/refs.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
@@ -43,8 +44,33 @@ export interface TransferSummary {
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
+/**
+ * Pipeline outputs declared `cache: false` (repo-relative paths): their bytes live in git,
+ * not in the cache, so lock entries naming them are not transferred. A pipeline file that
+ * does not parse hides nothing (its outputs are then treated as cached).
+ */
+function uncachedOuts(repo: Repo): Set<string> {
+  const out = new Set<string>();
+  try {
+    for (const p of loadPipelines(repo.root)) for (const st of p.stages) for (const o of st.outs) if (!o.cache) out.add(o.path);
+  } catch {
+    /* reported by the pipeline commands; not this command's concern */
+  }
+  return out;
+}
+
 export function selectItems(repo: Repo, cwd: string, targets: string[] | undefined): TransferItem[] {
-  const refs = workspaceRefs(repo).filter((r) => r.hash === repo.algo);
+  const all = workspaceRefs(repo).filter((r) => r.hash === repo.algo);
+  const fromLocks = all.some((r) => r.source.includes('cairn.lock:'));
+  const uncached = fromLocks ? uncachedOuts(repo) : new Set<string>();
+  const seen = new Set<string>();
+  const refs = all.filter((r) => {
+    if (r.source.includes('cairn.lock:') && uncached.has(r.path)) return false;
+    const k = `${r.path}\0${r.id}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
   if (!targets || targets.length === 0) return refs.map((r) => ({ path: r.path, id: r.id }));
   const out: TransferItem[] = [];
   for (const t of targets) {

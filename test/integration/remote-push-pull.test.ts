@@ -17,6 +17,7 @@ import { serializeManifest } from '../../src/core/manifest.js';
 import { pushObjects } from '../../src/remote/transfer.js';
 import { openRemote, remoteSpec } from '../../src/remote/open.js';
 import type { Remote } from '../../src/remote/remote.js';
+import { writeLock } from '../../src/repo/lockfile.js';
 import { Repo } from '../../src/repo/repo.js';
 import { cleanup, gen, tempDir, tempRepo } from '../helpers.js';
 import { bucketName, client, makeBucket, noS3, s3, useS3Env } from '../s3-helpers.js';
@@ -277,6 +278,38 @@ for (const kind of kinds) {
       expect(f.runs).toEqual({ transferred: 1, skipped: 0, failed: 0 });
       expect(listRunEntries(join(dir, '.cairn', 'cache')).map((e) => e.key)).toEqual([key]);
       expect((await Repo.open(dir)).cache.has(id)).toBe(true);
+    });
+
+    it('pipeline outputs in cairn.lock are pushed and fetched; cache: false outputs are left to git', async () => {
+      const dir = await tempRepo({
+        'cairn.yaml': 'stages:\n  train:\n    cmd: node train.js\n    outs:\n      - model.bin\n      - report.txt:\n          cache: false\n',
+        'model.bin': 'weights',
+        'report.txt': 'accuracy 0.9',
+      });
+      await kind.setup(dir);
+      const repo = await Repo.open(dir);
+      const model = repo.cache.putFile(join(dir, 'model.bin')).id;
+      const report = await hashBytes(repo.algo, 'accuracy 0.9');
+      writeLock(join(dir, 'cairn.lock'), {
+        stages: {
+          train: {
+            cmd: 'node train.js',
+            deps: [],
+            params: {},
+            outs: [
+              { path: 'model.bin', hash: repo.algo, id: model, size: 7 },
+              { path: 'report.txt', hash: repo.algo, id: report, size: 12 },
+            ],
+          },
+        },
+      });
+      const p = await push({ cwd: dir });
+      expect(p).toMatchObject({ transferred: 1, missing: [], failed: [] });
+      expect((await cloudStatus({ cwd: dir })).targets.map((t) => [t.path, t.status])).toEqual([['model.bin', 'in-sync']]);
+      wipe(dir);
+      const f = await fetch({ cwd: dir });
+      expect(f).toMatchObject({ transferred: 1, missing: [], failed: [] });
+      expect((await Repo.open(dir)).cache.has(model)).toBe(true);
     });
 
     it('status --cloud says missing when an object is nowhere; push reports it (exit 1)', async () => {
