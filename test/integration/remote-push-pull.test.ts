@@ -307,8 +307,9 @@ for (const kind of kinds) {
       expect(p).toMatchObject({ transferred: 1, missing: [], failed: [] });
       expect((await cloudStatus({ cwd: dir })).targets.map((t) => [t.path, t.status])).toEqual([['model.bin', 'in-sync']]);
       wipe(dir);
-      const f = await fetch({ cwd: dir });
-      expect(f).toMatchObject({ transferred: 1, missing: [], failed: [] });
+      const pl = await pull({ cwd: dir, targets: ['model.bin'] });
+      expect(pl.fetch).toMatchObject({ transferred: 1, missing: [], failed: [] });
+      expect(pl.checkout.targets).toEqual([]);
       expect((await Repo.open(dir)).cache.has(model)).toBe(true);
     });
 
