@@ -14,7 +14,7 @@ export const REMOTE_KEYS: Record<string, { desc: string; parse: (raw: string) =>
   region: { desc: 'S3 region (default AWS_REGION or us-east-1)', parse: (s) => s },
   profile: { desc: 'AWS shared-config profile for credentials', parse: (s) => s },
   path_style: { desc: 'true for path-style URLs (MinIO, Ceph); default true when endpoint is set', parse: parseBool },
-  jobs: { desc: 'parallel transfers (default 4 x CPUs, at most 32)', parse: (s) => parseIntIn(s, 1, 256, 'jobs') },
+  jobs: { desc: 'parallel transfers (default 16)', parse: (s) => parseIntIn(s, 1, 256, 'jobs') },
   sse: { desc: "server-side encryption: 'AES256' or 'aws:kms'", parse: (s) => parseEnum(s, ['AES256', 'aws:kms'], 'sse') },
   sse_kms_key_id: { desc: 'KMS key id for sse aws:kms', parse: (s) => s },
   checksum: { desc: "request checksums: 'when_required' (default) or 'when_supported'", parse: (s) => parseEnum(s, ['when_required', 'when_supported'], 'checksum') },
