@@ -65,6 +65,7 @@ export async function gcRoots(repo: Repo, scopes: GcScopes): Promise<ObjectRef[]
   if (scopes.workspace) roots.push(...workspaceRefs(repo));
   const history = scopes.allBranches || scopes.allTags || scopes.allCommits || (scopes.revs?.length ?? 0) > 0;
   if (history) {
+    if (!historyProvider) await import('./history.js');
     if (!historyProvider) {
       throw new CairnError('CAIRN_USAGE', 'history scopes (--all-branches, --all-tags, --all-commits, --rev) are not available in this build', {
         hint: 'use `cairn gc --workspace`',

@@ -11,6 +11,10 @@ export function register(program: Command): void {
     .option('-T, --all-tags', 'also keep what every tag refers to')
     .option('-A, --all-commits', 'also keep what every commit refers to')
     .option('--rev <revs...>', 'also keep what these git revisions refer to')
+    .option('--all-branches', 'also keep what every local branch refers to')
+    .option('--all-tags', 'also keep what every tag refers to')
+    .option('--all-commits', 'also keep what every commit reachable from a branch or tag refers to')
+    .option('--rev <rev>', 'also keep what this revision refers to (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--dry', 'list what would be deleted, delete nothing')
     .option('--json', 'print the result as JSON')
     .action(
@@ -30,7 +34,7 @@ export function register(program: Command): void {
           return 0;
         }
         if (o.quiet) return 0;
-        if (o.verbose) for (const x of r.removed) out.line(`${r.dry ? 'would remove' : 'removed'} ${x.id}`);
+        if (o.verbose || r.dry) for (const x of r.removed) out.line(`${r.dry ? 'would remove' : 'removed'} ${x.id} (${formatBytes(x.size)})`);
         const verb = r.dry ? 'Would remove' : 'Removed';
         out.line(`${verb} ${r.removed.length} objects (${formatBytes(r.removedBytes)}), kept ${r.kept}${r.runsRemoved.length ? `; ${r.runsRemoved.length} run-cache entries` : ''}.`);
         return 0;
