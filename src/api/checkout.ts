@@ -10,6 +10,7 @@ import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
 import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
 import { Repo } from '../repo/repo.js';
+import { cachedLockRefs } from './pipeline-outs.js';
 import { listTracked, resolveTarget, selectTracked, type Tracked } from '../repo/tracked.js';
 
 export interface CheckoutOptions {
@@ -55,7 +56,8 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
 export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cwd?: string }): CheckoutResult {
   const ws = repo.workspace(opts.onProgress);
   const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd ?? repo.root, t));
-  const selected = selectTracked(listTracked(repo), rels);
+  // pointer files, then pipeline outputs recorded in cairn.lock (like DVC's checkout)
+  const selected = selectTracked([...listTracked(repo), ...lockTracked(repo)], rels);
 
   // 1. plan
   const plans: { t: Tracked; plan: CheckoutPlan }[] = [];
@@ -99,7 +101,8 @@ export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cw
       plans.push({ t, plan });
     } catch (e) {
       if (e instanceof CairnError && e.code === 'CAIRN_MISSING_FROM_CACHE') {
-        if (opts.allowMissing) {
+        // a pipeline output missing from the cache is skipped: `cairn repro` can rebuild it
+        if (opts.allowMissing || isLockOut(t)) {
           missing.push({ path: t.path, id: t.out.id, pointerFile: t.pointerFile });
           continue;
         }
@@ -157,4 +160,16 @@ export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cw
     });
   }
   return { targets: results, written, removed, missing };
+}
+
+/** Stage outputs from every cairn.lock as checkout targets (`pointerFile` names lock:stage). */
+function lockTracked(repo: Repo): Tracked[] {
+  return cachedLockRefs(repo).map((r) => {
+    const out = { path: r.path, hash: r.hash, id: r.id, size: r.size ?? 0, ...(r.nfiles !== undefined ? { nfiles: r.nfiles } : {}) };
+    return { pointerFile: r.source, pointer: { outs: [out] }, out, path: r.path };
+  });
+}
+
+function isLockOut(t: Tracked): boolean {
+  return t.pointerFile.includes('cairn.lock:');
 }

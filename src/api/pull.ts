@@ -1,7 +1,6 @@
 // cairn pull = fetch + checkout. If anything failed to arrive (or arrived corrupt), nothing
 // is checked out: the workspace stays as it was.
 import { Repo } from '../repo/repo.js';
-import { listTracked, resolveTarget } from '../repo/tracked.js';
 import { checkoutIn, type CheckoutResult } from './checkout.js';
 import { fetchIn, type FetchOptions, type FetchResult } from './fetch.js';
 import { transferError } from './transfer.js';
@@ -25,17 +24,8 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
       err.data.fetch = f;
       throw err;
     }
-    // checkout restores pointer-tracked data; targets naming only pipeline outputs are fetched
-    // into the cache (restored by `cairn checkout`/repro once checkout handles lock outputs)
-    const tracked = listTracked(repo);
-    const targets = (opts.targets ?? []).filter((t) => {
-      const rel = resolveTarget(repo, opts.cwd, t);
-      return tracked.some((x) => x.path === rel || x.path.startsWith(rel + '/') || rel.startsWith(x.path + '/'));
-    });
-    const c =
-      opts.targets?.length && targets.length === 0
-        ? { targets: [], written: 0, removed: 0, missing: [] }
-        : checkoutIn(repo, { cwd: opts.cwd, targets, force: opts.force, onProgress: opts.onProgress });
+    // checkout restores pointer-tracked data and pipeline outputs alike
+    const c = checkoutIn(repo, { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
     return { fetch: f, checkout: c };
   });
 }

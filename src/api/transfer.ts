@@ -10,7 +10,7 @@ import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
-import { loadPipelines } from '../pipeline/load.js';
+import { uncachedOuts } from './pipeline-outs.js';
 import { workspaceRefs } from '../repo/refs.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
@@ -42,21 +42,6 @@ export interface TransferSummary {
   incompleteDirs: TransferResult['incompleteDirs'];
   runs?: { transferred: number; skipped: number; failed: number };
   requests: { requests: number; heads: number; lists: number; retries: number };
-}
-
-/**
- * Pipeline outputs declared `cache: false` (repo-relative paths): their bytes live in git,
- * not in the cache, so lock entries naming them are not transferred. A pipeline file that
- * does not parse hides nothing (its outputs are then treated as cached).
- */
-function uncachedOuts(repo: Repo): Set<string> {
-  const out = new Set<string>();
-  try {
-    for (const p of loadPipelines(repo.root)) for (const st of p.stages) for (const o of st.outs) if (!o.cache) out.add(o.path);
-  } catch {
-    /* reported by the pipeline commands; not this command's concern */
-  }
-  return out;
 }
 
 export function selectItems(repo: Repo, cwd: string, targets: string[] | undefined): TransferItem[] {

@@ -20,18 +20,23 @@ export function register(program: Command): void {
           relink: !!o.relink,
           onProgress: progress(o),
         });
+        // skipped pipeline outputs (not in the cache) make the run incomplete: exit 1
+        const code = r.missing.length > 0 ? 1 : 0;
         if (o.json) {
           out.json(r);
-          return 0;
+          return code;
         }
-        if (o.quiet) return 0;
+        for (const m of r.missing) {
+          out.err(`warning: ${m.path} (${m.pointerFile}) is not in the cache: run \`cairn pull\` to download it or \`cairn repro\` to rebuild it`);
+        }
+        if (o.quiet) return code;
         for (const t of r.targets) {
           if (t.status === 'unchanged' && !o.verbose) continue;
           out.line(`${t.status === 'updated' ? 'restored' : 'unchanged'} ${t.path}${t.written || t.removed ? ` (${t.written} written, ${t.removed} removed)` : ''}`);
           for (const k of t.kept) out.err(`warning: kept ${t.path}/${k}: not in the pointer and not in the cache (use --force to delete)`);
         }
-        if (r.written === 0 && r.removed === 0) out.line('Everything is up to date.');
-        return 0;
+        if (r.written === 0 && r.removed === 0 && code === 0) out.line('Everything is up to date.');
+        return code;
       }),
     );
 }

@@ -1,0 +1,29 @@
+// Pipeline outputs that live in the cache: the outs of every cairn.lock, less those
+// declared `cache: false` in cairn.yaml (their bytes are in git). push, fetch, status
+// --cloud and checkout treat these like pointer-tracked data.
+import { loadPipelines } from '../pipeline/load.js';
+import { lockRefs, type ObjectRef } from '../repo/refs.js';
+import type { Repo } from '../repo/repo.js';
+
+/**
+ * Repo-relative paths of outputs declared `cache: false`. A pipeline file that does not
+ * parse hides nothing (its outputs are then treated as cached); the pipeline commands
+ * report the error.
+ */
+export function uncachedOuts(repo: Repo): Set<string> {
+  const out = new Set<string>();
+  try {
+    for (const p of loadPipelines(repo.root)) for (const st of p.stages) for (const o of st.outs) if (!o.cache) out.add(o.path);
+  } catch {
+    /* reported by the pipeline commands */
+  }
+  return out;
+}
+
+/** Lock outs whose bytes belong in the cache. */
+export function cachedLockRefs(repo: Repo): ObjectRef[] {
+  const refs = lockRefs(repo);
+  if (refs.length === 0) return refs;
+  const uncached = uncachedOuts(repo);
+  return refs.filter((r) => !uncached.has(r.path));
+}
