@@ -11,10 +11,6 @@ export function register(program: Command): void {
     .option('-T, --all-tags', 'also keep what every tag refers to')
     .option('-A, --all-commits', 'also keep what every commit refers to')
     .option('--rev <revs...>', 'also keep what these git revisions refer to')
-    .option('--all-branches', 'also keep what every local branch refers to')
-    .option('--all-tags', 'also keep what every tag refers to')
-    .option('--all-commits', 'also keep what every commit reachable from a branch or tag refers to')
-    .option('--rev <rev>', 'also keep what this revision refers to (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--dry', 'list what would be deleted, delete nothing')
     .option('--json', 'print the result as JSON')
     .action(
