@@ -8,6 +8,26 @@ import { CairnError } from '../core/errors.js';
 
 type Git = typeof import('isomorphic-git').default;
 
+/**
+ * isomorphic-git over synchronous fs calls: reading history is hundreds of tiny reads, and
+ * each async call's thread-pool round trip cost more than the read itself (2x slower).
+ */
+const syncFs = {
+  promises: {
+    readFile: async (p: string, o?: unknown) => fs.readFileSync(p, o as never),
+    writeFile: async (p: string, d: never, o?: unknown) => fs.writeFileSync(p, d, o as never),
+    mkdir: async (p: string, o?: unknown) => fs.mkdirSync(p, o as never),
+    rmdir: async (p: string) => fs.rmdirSync(p),
+    unlink: async (p: string) => fs.unlinkSync(p),
+    stat: async (p: string) => fs.statSync(p),
+    lstat: async (p: string) => fs.lstatSync(p),
+    readdir: async (p: string) => fs.readdirSync(p),
+    readlink: async (p: string) => fs.readlinkSync(p),
+    symlink: async (t: string, p: string) => fs.symlinkSync(t, p),
+    chmod: async (p: string, m: number) => fs.chmodSync(p, m),
+  },
+};
+
 async function loadGit(): Promise<Git> {
   return (await import('isomorphic-git')).default;
 }
@@ -61,7 +81,7 @@ export class History {
   }
 
   private args() {
-    return { fs, dir: this.dir, cache: this.cache };
+    return { fs: syncFs, dir: this.dir, cache: this.cache };
   }
 
   private badRev(rev: string, why: string): CairnError {
@@ -93,7 +113,7 @@ export class History {
   private async resolveBase(base: string, rev: string): Promise<string> {
     if (/^[0-9a-f]{40}$/i.test(base)) return this.peel(base.toLowerCase(), rev);
     try {
-      const oid = await this.git.resolveRef({ fs, dir: this.dir, ref: base });
+      const oid = await this.git.resolveRef({ fs: syncFs, dir: this.dir, ref: base });
       return await this.peel(oid, rev);
     } catch (e) {
       if (e instanceof CairnError) throw e;
