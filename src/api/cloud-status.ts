@@ -35,7 +35,7 @@ export interface CloudStatusResult {
 
 export async function cloudStatus(opts: { cwd: string; targets?: string[]; remote?: string; jobs?: number }): Promise<CloudStatusResult> {
   const repo = await Repo.open(opts.cwd);
-  const items = selectItems(repo, opts.cwd, opts.targets);
+  const items = await selectItems(repo, opts.cwd, opts.targets);
   const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);
   const algo = repo.algo;
   try {

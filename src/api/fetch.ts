@@ -15,7 +15,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
 
 /** The fetch itself, for callers that already hold the repo lock. */
 export async function fetchIn(repo: Repo, opts: FetchOptions): Promise<FetchResult> {
-  const items = selectItems(repo, opts.cwd, opts.targets);
+  const items = await selectItems(repo, opts.cwd, opts.targets, opts);
   const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);
   const jobs = jobsFor(repo, name, opts.jobs);
   const t0 = performance.now();

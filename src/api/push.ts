@@ -9,7 +9,7 @@ export type PushResult = TransferSummary;
 
 export async function push(opts: PushOptions): Promise<PushResult> {
   const repo = await Repo.open(opts.cwd);
-  const items = selectItems(repo, opts.cwd, opts.targets);
+  const items = await selectItems(repo, opts.cwd, opts.targets, opts);
   const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);
   const jobs = jobsFor(repo, name, opts.jobs);
   const t0 = performance.now();

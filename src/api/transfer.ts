@@ -12,6 +12,7 @@ import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
 import { uncachedOuts } from './pipeline-outs.js';
 import { workspaceRefs } from '../repo/refs.js';
+import { gcRoots, type GcScopes } from './gc.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
 
@@ -25,6 +26,11 @@ export interface TransferCommonOptions {
   jobs?: number;
   /** also transfer run-cache entries (and the objects they name) */
   runCache?: boolean;
+  /** also what these revisions' pointer and lock files name (read through git history) */
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+  revs?: string[];
   onProgress?: (done: number, total: number, what: string) => void;
 }
 
@@ -44,8 +50,14 @@ export interface TransferSummary {
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
-export function selectItems(repo: Repo, cwd: string, targets: string[] | undefined): TransferItem[] {
-  const all = workspaceRefs(repo).filter((r) => r.hash === repo.algo);
+export async function selectItems(repo: Repo, cwd: string, targets: string[] | undefined, scopes: GcScopes = {}): Promise<TransferItem[]> {
+  const history = scopes.allBranches || scopes.allTags || scopes.allCommits || (scopes.revs?.length ?? 0) > 0;
+  // the workspace, plus (for --all-branches/--all-tags/--all-commits/--rev) what those
+  // revisions name: the same roots gc keeps for those scopes
+  const refs0 = history
+    ? await gcRoots(repo, { workspace: true, allBranches: scopes.allBranches, allTags: scopes.allTags, allCommits: scopes.allCommits, revs: scopes.revs })
+    : workspaceRefs(repo);
+  const all = refs0.filter((r) => r.hash === repo.algo);
   const fromLocks = all.some((r) => r.source.includes('cairn.lock:'));
   const uncached = fromLocks ? uncachedOuts(repo) : new Set<string>();
   const seen = new Set<string>();

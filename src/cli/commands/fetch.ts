@@ -17,6 +17,10 @@ export function addTransferFlags(cmd: Command): Command {
     .option('-r, --remote <name>', 'remote to use (default: core.remote)')
     .option('-j, --jobs <n>', 'parallel transfers (default: the remote\'s jobs setting, or 16)', jobsArg)
     .option('--run-cache', 'also transfer run-cache entries and the outputs they name')
+    .option('-a, --all-branches', 'also what the tip of every branch refers to')
+    .option('-T, --all-tags', 'also what every tag refers to')
+    .option('-A, --all-commits', 'also what every commit refers to')
+    .option('--rev <revs...>', 'also what these git revisions refer to')
     .option('--json', 'print the result as JSON');
 }
 
@@ -27,6 +31,10 @@ export function transferOpts(o: Record<string, unknown>, targets: unknown) {
     remote: o.remote as string | undefined,
     jobs: o.jobs as number | undefined,
     runCache: !!o.runCache,
+    allBranches: !!o.allBranches,
+    allTags: !!o.allTags,
+    allCommits: !!o.allCommits,
+    revs: (o.rev as string[] | undefined) ?? [],
   };
 }
 
