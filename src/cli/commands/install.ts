@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { run } from '../main.js';
+import { out } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('install')
+    .description('install git hooks (post-checkout, pre-push, pre-commit) and the cairn.lock / pointer merge driver')
+    .option('--uninstall', 'remove the hooks and merge driver that `cairn install` added')
+    .option('--run-hook <name>', 'run a hook body (used by the installed hooks)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      run(async (o) => {
+        const api = await import('../../api/install.js');
+        if (o.runHook) {
+          const r = await api.runHook({ cwd: process.cwd(), hook: o.runHook as string });
+          for (const m of r.messages) out.err(m);
+          return r.code;
+        }
+        const r = await api.install({ cwd: process.cwd(), uninstall: !!o.uninstall });
+        if (o.json) {
+          out.json(r);
+          return 0;
+        }
+        if (o.quiet) return 0;
+        for (const h of r.hooks) out.line(`${h.action.padEnd(9)} hook ${h.name}`);
+        out.line(`${r.gitattributes.padEnd(9)} .gitattributes (cairn.lock, *.cairn merge=cairn)`);
+        out.line(`${r.mergeDriver.padEnd(9)} merge driver 'cairn' in .git/config`);
+        return 0;
+      }),
+    );
+}
