@@ -1,0 +1,69 @@
+// cairn plots show / diff: series declared as `plots:` in cairn.yaml (or paths given), read
+// at each revision and overlaid in one self-contained HTML page.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
+import { buildPlot, parseSeries, renderHtml, type PlotSeries, type PlotSpec } from '../metrics/plots.js';
+import type { PlotProps } from '../pipeline/load.js';
+import { Repo } from '../repo/repo.js';
+import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE } from './history.js';
+import { targetPaths, type RevError } from './metrics.js';
+
+export interface PlotsOptions {
+  cwd: string;
+  /** revisions to overlay; default: the workspace (show) */
+  revs?: string[];
+  targets?: string[];
+  /** folder for index.html (default: cairn_plots under the repo root); undefined html = data only */
+  outDir?: string;
+  /** write the HTML page (default true) */
+  html?: boolean;
+}
+
+export interface PlotsResult {
+  revisions: string[];
+  plots: PlotSpec[];
+  errors: RevError[];
+  /** absolute path of the page written */
+  html?: string;
+}
+
+export async function plots(opts: PlotsOptions): Promise<PlotsResult> {
+  const repo = await Repo.open(opts.cwd);
+  const revs = opts.revs?.length ? opts.revs : [WORKSPACE];
+  const h = revs.some((r) => r !== WORKSPACE) ? await openHistory(repo) : undefined;
+  const views = await openViews(repo, h, revs);
+  const targets = targetPaths(repo, opts.cwd, opts.targets);
+  const errors: RevError[] = [];
+  // declared plots (with their props) from every revision, first declaration wins
+  const declared = new Map<string, PlotProps>();
+  for (const v of views) {
+    try {
+      for (const p of await pipelinesAt(v)) for (const s of p.stages) for (const o of s.outs) if (o.kind === 'plot' && !declared.has(o.path)) declared.set(o.path, o.plot ?? {});
+    } catch (e) {
+      errors.push({ rev: v.rev, path: 'cairn.yaml', message: (e as Error).message });
+    }
+  }
+  const paths = targets ?? [...declared.keys()].sort();
+  const out: PlotSpec[] = [];
+  for (const path of paths) {
+    const series: PlotSeries[] = [];
+    for (const v of views) {
+      try {
+        const bytes = await readDataAt(repo, v, path);
+        series.push({ rev: v.rev, rows: parseSeries(bytes.toString('utf8'), path) });
+      } catch (e) {
+        errors.push({ rev: v.rev, path, message: (e as Error).message });
+      }
+    }
+    out.push(buildPlot(path, declared.get(path) ?? {}, series));
+  }
+  const res: PlotsResult = { revisions: revs, plots: out, errors };
+  if (opts.html !== false) {
+    const dir = resolve(opts.cwd, opts.outDir ?? join(repo.root, 'cairn_plots'));
+    mkdirSync(dir, { recursive: true });
+    res.html = join(dir, 'index.html');
+    writeFileAtomic(res.html, renderHtml(out, `cairn plots: ${revs.join(' vs ')}`));
+  }
+  return res;
+}
