@@ -152,6 +152,7 @@ export class History {
         oid = p;
       }
     }
+    await this.commit(oid, rev); // a parent beyond a shallow boundary is named but absent
     return oid;
   }
 

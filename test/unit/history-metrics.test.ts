@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { checkRules, diffFlat, parseRule } from '../../src/metrics/diff.js';
+import { flatten, parseMetrics } from '../../src/metrics/flatten.js';
+import { csvTable, mdTable } from '../../src/metrics/render.js';
+import { parseSeries } from '../../src/metrics/plots.js';
+
+describe('flatten / parseMetrics', () => {
+  it('joins nested keys with dots and lists by index', () => {
+    expect(flatten({ a: { b: 1, c: [2, { d: 'x' }] }, e: null, f: true })).toEqual({ 'a.b': 1, 'a.c.0': 2, 'a.c.1.d': 'x', e: null, f: true });
+  });
+  it('names the file on malformed JSON/YAML and non-mapping content', () => {
+    expect(() => parseMetrics('{"a":', 'm.json')).toThrow(/m\.json: not valid JSON/);
+    expect(() => parseMetrics('a: [1,', 'm.yaml')).toThrow(/m\.yaml: not valid YAML/);
+    expect(() => parseMetrics('42', 'm.yaml')).toThrow(/m\.yaml: a metrics file must hold a mapping/);
+  });
+});
+
+describe('rules', () => {
+  it('parses the grammar', () => {
+    expect(parseRule('acc < -0.01')).toMatchObject({ key: 'acc', op: '<', threshold: -0.01, relative: false });
+    expect(parseRule('eval/m.json:loss>=5%')).toMatchObject({ path: 'eval/m.json', key: 'loss', op: '>=', threshold: 5, relative: true });
+    expect(() => parseRule('acc < x')).toThrow(/--fail-on 'acc < x'/);
+    expect(() => parseRule('')).toThrow();
+  });
+  it('fires on absolute and relative change and skips one-sided metrics', () => {
+    const rows = diffFlat({ f: { acc: 0.9, loss: 0.2, gone: 1 } }, { f: { acc: 0.8, loss: 0.21, newk: 2 } }, { all: true });
+    const r = checkRules([parseRule('acc < -0.05'), parseRule('loss > 10%'), parseRule('gone < 0')], rows);
+    expect(r.map((x) => [x.rule, x.violated])).toEqual([['acc < -0.05', true], ['loss > 10%', false], ['gone < 0', false]]);
+    expect(r[1]!.change).toBeCloseTo(5, 9);
+    expect(r[2]!.skipped).toBe('present in one revision only');
+  });
+});
+
+describe('rendering', () => {
+  it('escapes pipes in Markdown and quotes in CSV', () => {
+    expect(mdTable(['a', 'b'], [['x|y', '1']])).toBe('| a | b |\n|---|---|\n| x\\|y | 1 |');
+    expect(csvTable(['a'], [['x,"y"']])).toBe('a\n"x,""y"""');
+  });
+});
+
+describe('plot series', () => {
+  it('reads CSV, TSV and JSON records; rejects non-records naming the file', () => {
+    expect(parseSeries('step,loss\n1,0.5\n', 'l.csv')).toEqual([{ step: 1, loss: 0.5 }]);
+    expect(parseSeries('a\tb\nx\t2\n', 'l.tsv')).toEqual([{ a: 'x', b: 2 }]);
+    expect(parseSeries('{"train":[{"s":1}]}', 'l.json')).toEqual([{ s: 1 }]);
+    expect(() => parseSeries('[1,2]', 'p.json')).toThrow(/p\.json: plot data must be a list of records/);
+  });
+});
