@@ -226,3 +226,61 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
     return { dry, scopes, kept: keep.size, removed, removedBytes, runsRemoved: runsRemoved.sort(), tmpRemoved: temps.length };
   });
 }
+
+export interface GcCloudOptions extends GcScopes {
+  cwd: string;
+  /** remote name (default: the default remote) */
+  remote?: string;
+  dry?: boolean;
+}
+
+export interface GcCloudResult {
+  dry: boolean;
+  scopes: string[];
+  remote: string;
+  kept: number;
+  /** remote objects deleted (or that would be, with dry); sizes are not known without a HEAD per object */
+  removed: ObjectId[];
+}
+
+/**
+ * gc --cloud: delete objects on a remote that nothing in scope refers to, in bulk
+ * (deleteMany). Every kept directory's manifest must be in the local cache (so its files are
+ * known to be kept); otherwise nothing is deleted. Run-cache entries on the remote are kept.
+ */
+export async function gcCloud(opts: GcCloudOptions): Promise<GcCloudResult> {
+  const scopes = scopeNames(opts);
+  if (scopes.length === 0) {
+    throw new CairnError('CAIRN_USAGE', 'gc --cloud needs a scope: what should it keep?', { hint: 'run `cairn gc --cloud --workspace --dry` to preview' });
+  }
+  const repo = await Repo.open(opts.cwd);
+  const roots = await gcRoots(repo, opts);
+  const missing = roots.filter((r) => r.hash === repo.algo && isDirId(r.id) && !repo.cache.has(r.id));
+  if (missing.length) {
+    throw new CairnError('CAIRN_MISSING_FROM_CACHE', `gc --cloud: the manifest of ${missing[0]!.path} (${missing[0]!.id}, from ${missing[0]!.source}) is not in the local cache, so its files cannot be told apart; nothing deleted`, {
+      hint: 'run `cairn fetch` for the scopes you keep, then retry',
+      data: { missing: missing.map((m) => m.id) },
+    });
+  }
+  const keep = keptIds(repo, roots);
+  const { openRemote, remoteSpec } = await import('../remote/open.js');
+  const spec = remoteSpec(repo.config, opts.remote);
+  const remote = await openRemote(spec, repo.root);
+  try {
+    const prefix = `${repo.algo}/`;
+    const doomed: string[] = [];
+    const removed: ObjectId[] = [];
+    for await (const key of remote.list(prefix)) {
+      const rest = key.slice(prefix.length).split('/');
+      if (rest.length !== 2) continue;
+      const id = rest[0]! + rest[1]!;
+      if (keep.has(id)) continue;
+      doomed.push(key);
+      removed.push(id);
+    }
+    if (!opts.dry && doomed.length) await remote.deleteMany(doomed);
+    return { dry: !!opts.dry, scopes, remote: spec.name, kept: keep.size, removed: removed.sort() };
+  } finally {
+    await remote.close();
+  }
+}

@@ -11,11 +11,22 @@ export function register(program: Command): void {
     .option('-T, --all-tags', 'also keep what every tag refers to')
     .option('-A, --all-commits', 'also keep what every commit refers to')
     .option('--rev <revs...>', 'also keep what these git revisions refer to')
+    .option('-c, --cloud', 'collect garbage on the default remote (or -r NAME) instead of the local cache')
+    .option('-r, --remote <name>', 'with --cloud: the remote')
     .option('--dry', 'list what would be deleted, delete nothing')
     .option('--json', 'print the result as JSON')
     .action(
       run(async (o) => {
-        const { gc } = await import('../../api/gc.js');
+        const { gc, gcCloud } = await import('../../api/gc.js');
+        if (o.cloud) {
+          const c = await gcCloud({ cwd: process.cwd(), workspace: !!o.workspace, allBranches: !!o.allBranches, allTags: !!o.allTags, allCommits: !!o.allCommits, revs: (o.rev as string[] | undefined) ?? [], remote: o.remote as string | undefined, dry: !!o.dry });
+          if (o.json) out.json(c);
+          else if (!o.quiet) {
+            if (o.verbose || c.dry) for (const id of c.removed) out.line(`${c.dry ? 'would remove' : 'removed'} ${id}`);
+            out.line(`${c.dry ? 'Would remove' : 'Removed'} ${c.removed.length} objects from remote '${c.remote}', kept ${c.kept}.`);
+          }
+          return 0;
+        }
         const r = await gc({
           cwd: process.cwd(),
           workspace: !!o.workspace,
