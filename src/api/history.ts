@@ -2,7 +2,7 @@
 // workspace. Metrics, params, plots and gc all read revisions through this one view.
 // Files that are cached outs (not committed) are read through their id in that revision's
 // cairn.lock (or pointer file): from the local cache, else fetched from the default remote.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { History } from '../git/revision.js';
@@ -32,6 +32,29 @@ export async function openHistory(repo: Repo): Promise<History> {
   return History.open(repo.root);
 }
 
+/** Files named `name` under root, skipping .git, .cairn, node_modules and tracked dirs. */
+function workspaceFiles(root: string, name: string): string[] {
+  const out: string[] = [];
+  const walk = (abs: string, rel: string) => {
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (e.name === '.git' || e.name === '.cairn' || e.name === 'node_modules' || names.has(`${e.name}.cairn`)) continue;
+        walk(join(abs, e.name), r);
+      } else if (e.name === name && e.isFile()) out.push(r);
+    }
+  };
+  walk(root, '');
+  return out.sort();
+}
+
 export function workspaceView(repo: Repo): RevView {
   return {
     rev: WORKSPACE,
@@ -43,16 +66,7 @@ export function workspaceView(repo: Repo): RevView {
       }
     },
     async pipelineFiles() {
-      return lockFiles(repo).map((f) => f.replace(/cairn\.lock$/, 'cairn.yaml')).concat(
-        (await import('../pipeline/load.js')).loadPipelines(repo.root).map((p) => p.file),
-      ).filter((v, i, a) => a.indexOf(v) === i && v.endsWith('cairn.yaml')).filter((f) => {
-        try {
-          readFileSync(join(repo.root, f));
-          return true;
-        } catch {
-          return false;
-        }
-      }).sort();
+      return workspaceFiles(repo.root, 'cairn.yaml');
     },
     async lockFiles() {
       return lockFiles(repo);

@@ -185,3 +185,16 @@ describe('gc history scopes', () => {
     expect(repo.cache.has(oldId)).toBe(false);
   });
 });
+
+describe('bad input', () => {
+  it('a malformed metrics file or cairn.yaml at one revision lands in errors naming the file', async () => {
+    const dir = await history3();
+    gen(dir, { 'metrics.json': '{"eval": ' });
+    const r = await metricsDiff({ cwd: dir });
+    expect(r.errors).toEqual([{ rev: 'workspace', path: 'metrics.json', message: expect.stringContaining('metrics.json: not valid JSON') }]);
+    gen(dir, { 'cairn.yaml': 'stages:\n  train: [\n' });
+    const s = await metricsShow({ cwd: dir });
+    expect(s.errors[0]!.path).toBe('cairn.yaml');
+    expect(s.errors[0]!.message).toContain('cairn.yaml');
+  });
+});
