@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLock } from '../../src/repo/lockfile.js';
-import { cairn, cleanup, gen, git, tempRepo } from '../helpers.js';
+import { cairn, cleanup, gen, git, tempDir, tempRepo } from '../helpers.js';
 
 afterEach(cleanup);
 
@@ -99,6 +99,24 @@ describe('cairn install', () => {
     const hook = cairn(dir, ['install', '--run-hook', 'pre-commit']);
     expect(hook.code).toBe(0);
     expect(hook.stderr).toContain('data.txt changed');
+  });
+});
+
+describe('pre-push hook', () => {
+  it('pushes data to the cairn remote when git pushes', async () => {
+    const store = tempDir('cairn-remote-');
+    const bare = tempDir('cairn-bare-');
+    git(bare, 'init', '-q', '--bare');
+    const dir = await tempRepo({ 'd.txt': 'data\n' });
+    const cfg = readFileSync(join(dir, '.cairn/config.yaml'), 'utf8').replace(/^core:\n/m, 'core:\n  remote: s\n');
+    gen(dir, { '.cairn/config.yaml': `${cfg}\nremote:\n  s:\n    url: ${store}\n` });
+    expect(cairn(dir, ['add', 'd.txt']).code).toBe(0);
+    commit(dir, 'one');
+    expect(cairn(dir, ['install']).code).toBe(0);
+    git(dir, 'remote', 'add', 'origin', bare);
+    git(dir, 'push', '-q', 'origin', 'main');
+    const id = /id: (\w+)/.exec(readFileSync(join(dir, 'd.txt.cairn'), 'utf8'))![1]!;
+    expect(existsSync(join(store, 'xxh64x2', id.slice(0, 2), id.slice(2)))).toBe(true);
   });
 });
 
