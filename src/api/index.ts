@@ -1,0 +1,29 @@
+// cairn as a library: one function per command, each taking one options object (with
+// `cwd`) and returning plain data; none prints. Errors are CairnErrors with a stable
+// `code` and `exitCode` (see docs/exit-codes.md). The CLI in src/cli/ is a thin layer
+// over exactly these functions.
+export { init } from './init.js';
+export { add } from './add.js';
+export { status } from './status.js';
+export { checkout } from './checkout.js';
+export { commit } from './commit.js';
+export { remove } from './remove.js';
+export { unprotect } from './unprotect.js';
+export { gc, gcCloud } from './gc.js';
+export { fsck } from './fsck.js';
+export { config } from './config.js';
+export { remoteAdd, remoteList, remoteRemove, remoteRename, remoteDefault, remoteModify } from './remote.js';
+export { push } from './push.js';
+export { fetch } from './fetch.js';
+export { pull } from './pull.js';
+export { cloudStatus } from './cloud-status.js';
+export { repro } from './repro.js';
+export { stageAdd } from './stage.js';
+export { dag } from './dag.js';
+export { pipelineStatus } from './pipeline-status.js';
+export { metricsShow, metricsDiff } from './metrics.js';
+export { paramsShow, paramsDiff } from './params.js';
+export { plots } from './plots.js';
+export { install } from './install.js';
+export { mergeDriver } from './merge-driver.js';
+export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
