@@ -2,7 +2,8 @@
 // workspace. Metrics, params, plots and gc all read revisions through this one view.
 // Files that are cached outs (not committed) are read through their id in that revision's
 // cairn.lock (or pointer file): from the local cache, else fetched from the default remote.
-import { readdirSync, readFileSync } from 'node:fs';
+import { findRepoFiles } from '../repo/walk.js';
+import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { History } from '../git/revision.js';
@@ -34,25 +35,7 @@ export async function openHistory(repo: Repo): Promise<History> {
 
 /** Files named `name` under root, skipping .git, .cairn, node_modules and tracked dirs. */
 function workspaceFiles(root: string, name: string): string[] {
-  const out: string[] = [];
-  const walk = (abs: string, rel: string) => {
-    let entries;
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const names = new Set(entries.map((e) => e.name));
-    for (const e of entries) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (e.name === '.git' || e.name === '.cairn' || e.name === 'node_modules' || names.has(`${e.name}.cairn`)) continue;
-        walk(join(abs, e.name), r);
-      } else if (e.name === name && e.isFile()) out.push(r);
-    }
-  };
-  walk(root, '');
-  return out.sort();
+  return findRepoFiles(root, (n) => n === name);
 }
 
 export function workspaceView(repo: Repo): RevView {

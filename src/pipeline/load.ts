@@ -1,6 +1,7 @@
 // cairn.yaml: parse, template (${...} from params.yaml and vars), expand foreach/matrix,
 // validate, resolve paths to repo-relative POSIX. Errors name file, line and key.
-import { readdirSync, readFileSync } from 'node:fs';
+import { findRepoFiles } from '../repo/walk.js';
+import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
@@ -363,24 +364,7 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
 
 /** Every cairn.yaml under the workspace root (skipping .git, .cairn, node_modules, tracked dirs), parsed. */
 export function loadPipelines(root: string): Pipeline[] {
-  const files: string[] = [];
-  const walk = (absDir: string, rel: string) => {
-    let entries;
-    try {
-      entries = readdirSync(absDir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const names = new Set(entries.map((e) => e.name));
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (e.name === '.git' || e.name === '.cairn' || e.name === 'node_modules' || names.has(e.name + '.cairn')) continue;
-        walk(join(absDir, e.name), rel ? `${rel}/${e.name}` : e.name);
-      } else if (e.name === PIPELINE_FILE && e.isFile()) files.push(rel ? `${rel}/${e.name}` : e.name);
-    }
-  };
-  walk(root, '');
-  files.sort();
+  const files = findRepoFiles(root, (n) => n === PIPELINE_FILE);
   const readFile = (r: string): string | undefined => {
     try {
       return readFileSync(join(root, r), 'utf8');

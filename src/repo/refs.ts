@@ -4,8 +4,8 @@
 import type { HashAlgorithm } from '../core/hash.js';
 import type { ObjectId } from '../core/ids.js';
 import type { Repo } from './repo.js';
+import { findRepoFiles } from './walk.js';
 import { listTracked } from './tracked.js';
-import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { readLock, LOCK_FILE } from './lockfile.js';
 
@@ -33,24 +33,7 @@ export function pointerRefs(repo: Repo): ObjectRef[] {
 
 /** Every cairn.lock in the workspace (repo-relative), skipping .git, .cairn, node_modules and tracked dirs. */
 export function lockFiles(repo: Repo): string[] {
-  const out: string[] = [];
-  const walk = (absDir: string, rel: string) => {
-    let entries;
-    try {
-      entries = readdirSync(absDir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const names = new Set(entries.map((e) => e.name));
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (e.name === '.git' || e.name === '.cairn' || e.name === 'node_modules' || names.has(e.name + '.cairn')) continue;
-        walk(join(absDir, e.name), rel ? `${rel}/${e.name}` : e.name);
-      } else if (e.name === LOCK_FILE && e.isFile()) out.push(rel ? `${rel}/${e.name}` : e.name);
-    }
-  };
-  walk(repo.root, '');
-  return out.sort();
+  return findRepoFiles(repo.root, (n) => n === LOCK_FILE);
 }
 
 /** The outs of every stage in every cairn.lock (all outs, cache: false ones too; consumers check `has`). */

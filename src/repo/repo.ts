@@ -1,6 +1,6 @@
 // A cairn repo: the folder holding .cairn/. Opening one reads config and wires the local
 // cache, the stat cache and the workspace helpers; nothing here prints.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { assertHashAlgorithm, DEFAULT_ALGORITHM, hasherFactory, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
@@ -10,6 +10,7 @@ import { StateStore } from '../cache/state.js';
 import { DEFAULT_LINK_TYPES, LINK_TYPES, type LinkType, type Workspace } from '../cache/workspace.js';
 import { Config } from './config.js';
 import { POINTER_SUFFIX } from './pointer.js';
+import { findRepoFiles } from './walk.js';
 
 export const DOT_DIR = '.cairn';
 
@@ -135,28 +136,7 @@ export class Repo {
    * (a folder X with a sibling X.cairn), so a million tracked files cost nothing here.
    */
   pointerFiles(): string[] {
-    const out: string[] = [];
-    const walk = (absDir: string, rel: string) => {
-      let entries;
-      try {
-        entries = readdirSync(absDir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      const names = new Set(entries.map((e) => e.name));
-      for (const e of entries) {
-        const r = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) {
-          if (e.name === '.git' || e.name === DOT_DIR || e.name === 'node_modules') continue;
-          if (names.has(e.name + POINTER_SUFFIX)) continue;
-          walk(join(absDir, e.name), r);
-        } else if (e.name.endsWith(POINTER_SUFFIX) && e.name.length > POINTER_SUFFIX.length && (e.isFile() || e.isSymbolicLink())) {
-          out.push(r);
-        }
-      }
-    };
-    walk(this.root, '');
-    return out.sort();
+    return findRepoFiles(this.root, (n) => n.endsWith(POINTER_SUFFIX) && n.length > POINTER_SUFFIX.length);
   }
 
   exists(rel: string): boolean {
