@@ -201,7 +201,8 @@ describe('cairn CLI (core)', () => {
     const started = Date.now();
     await new Promise<void>((res) => {
       const tick = () => {
-        const writing = existsSync(tmp) && readdirSync(tmp).some((n) => n.startsWith('obj.') && statSync(join(tmp, n)).size > 0);
+        // a temp object may be renamed away between readdir and stat: not found means not writing
+        const writing = existsSync(tmp) && readdirSync(tmp).some((n) => n.startsWith('obj.') && (statSync(join(tmp, n), { throwIfNoEntry: false })?.size ?? 0) > 0);
         if (writing || Date.now() - started > 5000 || p.exitCode !== null) return res();
         setTimeout(tick, 2);
       };
