@@ -36,9 +36,12 @@ describe('npm run demo', () => {
     const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'cairn.schema.json'), 'utf8'));
     const validate = new Ajv({ strict: false }).compile(schema);
     expect(validate(parse(readFileSync(join(base, 'penguins', 'cairn.yaml'), 'utf8')))).toBe(true);
-    if (existsSync(join(ROOT, 'dist', 'cli', 'commands', 'push.js'))) {
-      expect(out).toContain('$ cairn push');
-      expect(existsSync(join(base, 'remote'))).toBe(true);
-    }
+    // status names the changed param before the third repro; metrics diff compares with HEAD
+    expect(out).toContain('modified: params.yaml: train.n_estimators (20 -> 40)');
+    expect(out).toMatch(/params\.yaml\s+train\.n_estimators\s+20\s+40/);
+    expect(out).toMatch(/metrics\.json\s+accuracy\s+0\.\d+\s+0\.\d+/);
+    expect(out).toContain('$ cairn push');
+    expect(existsSync(join(base, 'remote'))).toBe(true);
+    expect(out).toContain("Everything is in sync with remote 'local'");
   });
 });
