@@ -4,13 +4,14 @@
 // registerRootProvider so the history module can supply them without this file knowing git.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import { parseManifest } from '../core/manifest.js';
 import type { ObjectRef } from '../repo/refs.js';
 import { workspaceRefs } from '../repo/refs.js';
 import { Repo } from '../repo/repo.js';
+import { listRunEntries, readRunEntry } from '../cache/run-cache.js';
+import { pidAlive } from '../io/lock.js';
 
 export interface GcScopes {
   /** everything the workspace's pointer files (and cairn.lock files) name */
@@ -99,51 +100,12 @@ export function keptIds(repo: Repo, roots: ObjectRef[]): Set<ObjectId> {
   return keep;
 }
 
-interface RunFile {
-  key: string;
-  file: string;
-}
-
-function listRuns(cacheDir: string): RunFile[] {
-  const base = join(cacheDir, 'runs');
-  const out: RunFile[] = [];
-  let pres: string[];
-  try {
-    pres = readdirSync(base);
-  } catch {
-    return out;
-  }
-  for (const pre of pres) {
-    if (pre.length !== 2) continue;
-    let rests: string[];
-    try {
-      rests = readdirSync(join(base, pre));
-    } catch {
-      continue;
-    }
-    for (const rest of rests) if (/^[0-9a-f]+$/.test(pre + rest)) out.push({ key: pre + rest, file: join(base, pre, rest) });
-  }
-  return out;
-}
-
 /** Out ids a run-cache entry names, or undefined when it cannot be read (then it is pruned). */
 function runOuts(file: string): { hash: string; id: string }[] | undefined {
   try {
-    const d = parse(readFileSync(file, 'utf8')) as { outs?: { hash?: unknown; id?: unknown }[] };
-    if (!d || !Array.isArray(d.outs)) return undefined;
-    return d.outs.map((o) => ({ hash: String(o.hash), id: String(o.id) }));
+    return readRunEntry(file).outs;
   } catch {
     return undefined;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -197,7 +159,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
 
     // run-cache entries survive only if every out they restore is kept
     const runsRemoved: string[] = [];
-    for (const r of listRuns(repo.cache.dir)) {
+    for (const r of listRunEntries(repo.cache.dir)) {
       const outs = runOuts(r.file);
       const ok = outs !== undefined && outs.every((o) => o.hash !== repo.algo || keep.has(o.id));
       if (!ok) {
