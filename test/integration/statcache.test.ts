@@ -104,3 +104,17 @@ describe('stat cache', () => {
     expect(statAt(st, many.length - 1)).toBeUndefined();
   });
 });
+
+describe('materialising files', () => {
+  it('checkout after the folder was removed behind the process works (remembered folders are re-made)', async () => {
+    const { checkout } = await import('../../src/api/checkout.js');
+    const { add } = await import('../../src/api/add.js');
+    const root = await tempRepo({ 'data/sub/a.txt': 'a', 'data/sub/b.txt': 'b' });
+    await add({ cwd: root, targets: ['data'] });
+    for (let i = 0; i < 3; i++) {
+      rmSync(join(root, 'data'), { recursive: true });
+      const r = await checkout({ cwd: root });
+      expect(r.written).toBe(2);
+    }
+  });
+});
