@@ -1,27 +1,19 @@
 // Pipeline changes per stage (cmd / deps / params / outs against cairn.lock), read-only:
 // the integrator wires this into `cairn status`.
 import { loadGraph, lockReader } from './repro.js';
-import { stageState, workspaceReader, type ParamChange, type PathChange } from '../pipeline/stage-state.js';
+import { stageState, workspaceReader, type StageChanges } from '../pipeline/stage-state.js';
 import { Repo } from '../repo/repo.js';
 
 export interface PipelineStatusOptions {
   cwd: string;
 }
 
-export interface PipelineStageStatus {
+/** A stage and what differs from its cairn.lock entry (`changed`: something does, or it never ran). */
+export interface PipelineStageStatus extends StageChanges {
   id: string;
   name: string;
   file: string;
   frozen: boolean;
-  /** something differs from cairn.lock (or the stage never ran) */
-  changed: boolean;
-  /** no lock entry */
-  new: boolean;
-  cmd: boolean;
-  alwaysChanged: boolean;
-  deps: PathChange[];
-  params: ParamChange[];
-  outs: PathChange[];
 }
 
 export interface PipelineStatusResult {

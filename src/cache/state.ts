@@ -65,17 +65,12 @@ export function rowMatches(row: StatRow | undefined, st: StatLike): boolean {
   return !!row && row[0] === st.ino && row[1] === st.mtimeMs && row[2] === st.size;
 }
 
-interface SnapshotFile {
+/** A snapshot as stored: its columns plus what they belong to. */
+interface SnapshotFile extends SnapshotColumns {
   v: 2;
   path: string;
   algo: string;
   id?: string;
-  rel: string[];
-  ino: number[];
-  mt: number[];
-  size: number[];
-  hid: string[];
-  x: number[];
   stamps?: WalkStamps;
   skipped?: string[];
 }
