@@ -23,6 +23,15 @@ export function diffCells(rows: DiffRow[], precision: number): string[][] {
 }
 
 /** Plain text table with aligned columns. */
+/** Rows of a `show` table: one per revision, file and flattened key. */
+export function showCells(revisions: { rev: string; files: Record<string, Record<string, Scalar>> }[], precision: number): string[][] {
+  const cells: string[][] = [];
+  for (const rev of revisions) {
+    for (const [path, flat] of Object.entries(rev.files)) for (const [k, v] of Object.entries(flat)) cells.push([rev.rev, path, k, formatValue(v, precision)]);
+  }
+  return cells;
+}
+
 export function textTable(header: string[], cells: string[][]): string {
   const w = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();

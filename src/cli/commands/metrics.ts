@@ -24,10 +24,9 @@ export function register(program: Command): void {
           out.json(r);
           return 0;
         }
-        const { textTable, mdTable, csvTable, formatValue } = await import('../../metrics/render.js');
+        const { textTable, mdTable, csvTable, showCells } = await import('../../metrics/render.js');
         const p = Number(o.precision);
-        const cells: string[][] = [];
-        for (const rev of r.revisions) for (const [path, flat] of Object.entries(rev.files)) for (const [k, v] of Object.entries(flat)) cells.push([rev.rev, path, k, formatValue(v, p)]);
+        const cells = showCells(r.revisions, p);
         const header = ['Revision', 'Path', 'Metric', 'Value'];
         out.line(o.md ? mdTable(header, cells) : o.csv ? csvTable(header, cells) : textTable(header, cells));
         for (const e of r.errors) out.err(`warning: ${e.message}`);

@@ -19,9 +19,8 @@ export function register(program: Command): void {
           out.json(r);
           return 0;
         }
-        const { textTable, mdTable, formatValue } = await import('../../metrics/render.js');
-        const cells: string[][] = [];
-        for (const rev of r.revisions) for (const [path, flat] of Object.entries(rev.files)) for (const [k, v] of Object.entries(flat)) cells.push([rev.rev, path, k, formatValue(v, 10)]);
+        const { textTable, mdTable, showCells } = await import('../../metrics/render.js');
+        const cells = showCells(r.revisions, 10);
         out.line((o.md ? mdTable : textTable)(['Revision', 'Path', 'Param', 'Value'], cells));
         for (const e of r.errors) out.err(`warning: ${e.message}`);
         return 0;
