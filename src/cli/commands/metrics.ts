@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { run } from '../main.js';
 import { out } from '../output.js';
+import { verdictExit } from '../outcome.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -48,7 +49,7 @@ export function register(program: Command): void {
       run(async (o, _c, [a, b]) => {
         const { metricsDiff } = await import('../../api/metrics.js');
         const r = await metricsDiff({ cwd: process.cwd(), a: a as string, b: b as string, targets: o.targets as string[] | undefined, all: !!o.all, failOn: o.failOn as string[] | undefined });
-        const code = r.violations.length ? 4 : 0;
+        const code = verdictExit(r.violations.length ? 'fail' : 'pass');
         if (o.json) {
           out.json(r);
           return code;
