@@ -1,9 +1,8 @@
 // cairn plots show / diff: series declared as `plots:` in cairn.yaml (or paths given), read
 // at each revision and overlaid in one self-contained HTML page.
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
-import { buildPlot, parseSeries, renderHtml, type PlotSeries, type PlotSpec } from '../metrics/plots.js';
+import { CairnError } from '../core/errors.js';
+import { buildPlot, parseSeries, plotChart, writePlotsPage, type PlotSeries, type PlotSpec } from '../metrics/plots.js';
 import type { PlotProps } from '../pipeline/load.js';
 import { Repo } from '../repo/repo.js';
 import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE } from './history.js';
@@ -18,12 +17,16 @@ export interface PlotsOptions {
   outDir?: string;
   /** write the HTML page (default true) */
   html?: boolean;
+  /** throw CAIRN_BAD_PLOT (exit 2) when a plot has nothing to draw (after writing the page) */
+  strict?: boolean;
 }
 
 export interface PlotsResult {
   revisions: string[];
   plots: PlotSpec[];
   errors: RevError[];
+  /** one line per plot with nothing to draw (also in that plot's `warning`) */
+  warnings: string[];
   /** absolute path of the page written */
   html?: string;
 }
@@ -58,12 +61,16 @@ export async function plots(opts: PlotsOptions): Promise<PlotsResult> {
     }
     out.push(buildPlot(path, declared.get(path) ?? {}, series));
   }
-  const res: PlotsResult = { revisions: revs, plots: out, errors };
+  const warnings = out.flatMap((p) => (p.warning ? [p.warning] : []));
+  const res: PlotsResult = { revisions: revs, plots: out, errors, warnings };
   if (opts.html !== false) {
-    const dir = resolve(opts.cwd, opts.outDir ?? join(repo.root, 'cairn_plots'));
-    mkdirSync(dir, { recursive: true });
-    res.html = join(dir, 'index.html');
-    writeFileAtomic(res.html, renderHtml(out, `cairn plots: ${revs.join(' vs ')}`));
+    res.html = join(resolve(opts.cwd, opts.outDir ?? join(repo.root, 'cairn_plots')), 'index.html');
+    writePlotsPage(res.html, out.map(plotChart), `cairn plots: ${revs.join(' vs ')}`);
   }
+  if (opts.strict && warnings.length)
+    throw new CairnError('CAIRN_BAD_PLOT', `${warnings.length} plot(s) with nothing to draw (--strict): ${warnings.join(' | ')}`, {
+      hint: `declare template, x and y for ${out.filter((p) => p.warning).map((p) => p.path).join(', ')} under plots: in cairn.yaml${res.html ? `; the page is ${res.html}` : ''}`,
+      data: { plots: out.filter((p) => p.warning).map((p) => p.path), html: res.html },
+    });
   return res;
 }
