@@ -57,6 +57,7 @@ export async function plots(opts: PlotsOptions): Promise<PlotsResult> {
         series.push({ rev: v.rev, rows: parseSeries(bytes.toString('utf8'), path) });
       } catch (e) {
         errors.push({ rev: v.rev, path, message: (e as Error).message });
+        series.push({ rev: v.rev, rows: [] });
       }
     }
     out.push(buildPlot(path, declared.get(path) ?? {}, series));

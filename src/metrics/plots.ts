@@ -220,7 +220,7 @@ export function buildPlot(path: string, props: PlotProps, series: PlotSeries[]):
           y: { field: 'y', type: 'nominal', title: yTitle },
         },
         layer: [
-          { mark: { type: 'rect', stroke: '#999', strokeWidth: 0.5 }, encoding: { color: { field: 'count', type: 'quantitative', title: 'count', scale: { scheme: 'blues' } } } },
+          { mark: { type: 'rect', stroke: '#999', strokeWidth: 0.5 }, encoding: { color: { field: 'count', type: 'quantitative', title: 'count', scale: { scheme: 'blues', domainMin: 0 }, legend: { format: 'd', tickMinStep: 1 } } } },
           // the counts as text, so the matrix reads without colour
           {
             mark: { type: 'text', fontSize: 14, fontWeight: 'bold' },
@@ -251,7 +251,7 @@ export function buildPlot(path: string, props: PlotProps, series: PlotSeries[]):
       data: { values: data },
       width: 480,
       height: 300,
-      mark: template === 'scatter' ? { type: 'point', tooltip: true, filled: true } : { type: 'line', tooltip: true, strokeWidth: 2 },
+      mark: template === 'scatter' ? { type: 'point', tooltip: true, filled: true, size: 60 } : { type: 'line', tooltip: true, strokeWidth: 2 },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
         y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
