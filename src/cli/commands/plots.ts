@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT } from '../../core/errors.js';
+import { CairnError, EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -56,7 +56,8 @@ function registerMetrics(parent: Command): void {
     .action(
       run(async (o, _c, [revs]) => {
         const { plotsMetrics } = await import('../../api/plots-metrics.js');
-        const last = o.revs === undefined ? undefined : /^\d+$/.test(String(o.revs)) ? Number(o.revs) : Number.NaN;
+        if (o.revs !== undefined && !/^\d+$/.test(String(o.revs))) throw new CairnError('CAIRN_USAGE', `--revs must be a positive whole number, got '${String(o.revs)}'`, { hint: 'e.g. `cairn plots metrics --revs 5`' });
+        const last = o.revs === undefined ? undefined : Number(o.revs);
         const res = await plotsMetrics({ cwd: process.cwd(), revs: revs as string[], last, targets: o.targets as string[] | undefined, outDir: o.out as string, html: !o.json, strict: !!o.strict });
         for (const e of res.errors) out.err(`warning: ${e.message}`);
         for (const w of res.warnings) out.err(`warning: ${w}`);
