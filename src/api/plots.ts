@@ -63,14 +63,16 @@ export async function plots(opts: PlotsOptions): Promise<PlotsResult> {
     out.push(buildPlot(path, declared.get(path) ?? {}, series));
   }
   const warnings = out.flatMap((p) => (p.warning ? [p.warning] : []));
+  if (paths.length === 0) warnings.push(`no plots: no \`plots:\` out in any cairn.yaml at ${revs.join(', ')}, and no --targets given`);
   const res: PlotsResult = { revisions: revs, plots: out, errors, warnings };
   if (opts.html !== false) {
     res.html = join(resolve(opts.cwd, opts.outDir ?? join(repo.root, 'cairn_plots')), 'index.html');
-    writePlotsPage(res.html, out.map(plotChart), `cairn plots: ${revs.join(' vs ')}`);
+    const charts = out.length ? out.map(plotChart) : [{ heading: 'no plots', message: warnings[0] }];
+    writePlotsPage(res.html, charts, `cairn plots: ${revs.join(' vs ')}`);
   }
   if (opts.strict && warnings.length)
-    throw new CairnError('CAIRN_BAD_PLOT', `${warnings.length} plot(s) with nothing to draw (--strict): ${warnings.join(' | ')}`, {
-      hint: `declare template, x and y for ${out.filter((p) => p.warning).map((p) => p.path).join(', ')} under plots: in cairn.yaml${res.html ? `; the page is ${res.html}` : ''}`,
+    throw new CairnError('CAIRN_BAD_PLOT', `${out.length ? `${warnings.length} plot(s) with nothing to draw` : 'nothing to draw'} (--strict): ${warnings.join(' | ')}`, {
+      hint: `${out.length ? `declare template, x and y for ${out.filter((p) => p.warning).map((p) => p.path).join(', ')} under plots: in cairn.yaml` : 'declare plots: outs in cairn.yaml, or name files with --targets'}${res.html ? `; the page is ${res.html}` : ''}`,
       data: { plots: out.filter((p) => p.warning).map((p) => p.path), html: res.html },
     });
   return res;

@@ -22,12 +22,13 @@ export function parseSeries(text: string, file: string): Row[] {
     const head = (lines.shift() ?? '').split(sep).map((h) => h.trim());
     return lines.map((l) => {
       const cells = l.split(sep);
-      const r: Row = {};
-      head.forEach((h, i) => {
-        const v = (cells[i] ?? '').trim();
-        r[h] = v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
-      });
-      return r;
+      // fromEntries defines own properties, so a `__proto__` column is a column like any other
+      return Object.fromEntries(
+        head.map((h, i) => {
+          const v = (cells[i] ?? '').trim();
+          return [h, v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v];
+        }),
+      );
     });
   }
   let data: unknown;

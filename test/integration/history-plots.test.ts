@@ -113,6 +113,15 @@ describe('plots', () => {
     expect(ok.warnings).toEqual([]);
   });
 
+  it('no plots declared: a warning and the message on the page, not a blank page', async () => {
+    const dir = await tempRepo({ 'cairn.yaml': 'stages:\n  a:\n    cmd: echo\n' });
+    const r = await plots({ cwd: dir });
+    expect(r.plots).toEqual([]);
+    expect(r.warnings).toEqual(['no plots: no `plots:` out in any cairn.yaml at workspace, and no --targets given']);
+    expect(readFileSync(r.html!, 'utf8')).toContain('<p class="empty" role="alert">no plots: no `plots:` out');
+    await expect(plots({ cwd: dir, strict: true, html: false })).rejects.toMatchObject({ code: 'CAIRN_BAD_PLOT' });
+  });
+
   it('the HTML page renders in headless chromium: no errors, marks in every chart, the empty one shows its message', async (ctx) => {
     if (!hasChromium()) {
       console.warn(`skipped: ${CHROMIUM} not installed (apt-get install chromium)`);
