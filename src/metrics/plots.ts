@@ -301,20 +301,22 @@ export interface TrendPoint {
 
 /** Small multiples: one trend line per metric, revisions in order on x, each y scaled on its own. */
 export function buildTrendSpec(points: TrendPoint[], labels: string[], metrics: string[], title: string): Record<string, unknown> {
+  // about 28 px per commit: up to ~15 commits three charts fit side by side, beyond that one per row
+  const width = Math.max(220, Math.min(1000, 28 * labels.length));
   return {
     $schema: SCHEMA,
     title,
     data: { values: points },
-    columns: Math.min(3, Math.max(1, metrics.length)),
+    columns: width > 420 ? 1 : Math.min(3, Math.max(1, metrics.length)),
     concat: metrics.map((m) => ({
       title: m,
       transform: [{ filter: { field: 'metric', equal: m } }],
-      width: Math.max(220, Math.min(420, 40 * labels.length)),
+      width,
       height: 160,
       mark: { type: 'line', point: { filled: true, size: 50 }, tooltip: true, strokeWidth: 2 },
       encoding: {
-        x: { field: 'label', type: 'ordinal', sort: labels, scale: { domain: labels }, title: 'commit (oldest → newest)', axis: { labelAngle: -35, labelLimit: 140 } },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '~g' } },
+        x: { field: 'label', type: 'ordinal', sort: labels, scale: { domain: labels }, title: 'commit (oldest → newest)', axis: { labelAngle: -35, labelLimit: 140, labelOverlap: labels.length > 36 ? 'greedy' : false } },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '~r' } },
         tooltip: [
           { field: 'metric', type: 'nominal' },
           { field: 'label', type: 'nominal', title: 'commit' },

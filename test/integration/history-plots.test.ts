@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { cleanup, gen, git, tempRepo } from '../helpers.js';
+import { join } from 'node:path';
+import { cleanup, gen, git, tempDir, tempRepo } from '../helpers.js';
 import { hasChromium, CHROMIUM, renderPage } from '../plots-browser.js';
 import { plots } from '../../src/api/plots.js';
 import { plotsMetrics } from '../../src/api/plots-metrics.js';
@@ -197,6 +198,17 @@ describe('plots metrics', () => {
     expect(r.revisions).toHaveLength(5);
     expect(r.metrics.find((m) => m.metric === 'acc')!.values).toEqual([null, 0.5, 0.6, 0.55, 0.7]);
     expect(r.errors).toEqual([{ rev: r.revisions[0]!.rev, path: 'm.json', message: `m.json at ${r.revisions[0]!.rev}: no such file` }]);
+  });
+
+  it('in a shallow clone the walk stops at the boundary instead of failing', async () => {
+    const dir = await metricsRepo();
+    const clone = tempDir('cairn-shallow-');
+    git(clone, 'clone', '-q', '--depth', '2', `file://${dir}`, 'c');
+    const c = join(clone, 'c');
+    gen(c, { '.cairn/config.yaml': readFileSync(join(dir, '.cairn', 'config.yaml'), 'utf8') });
+    const r = await plotsMetrics({ cwd: c, html: false });
+    expect(r.revisions.map((v) => v.oid)).toEqual(git(dir, 'log', '--format=%H', '-2').trim().split('\n').reverse());
+    expect(r.metrics.find((m) => m.metric === 'acc')!.values).toEqual([0.55, 0.7]);
   });
 
   it('explicit revisions in the order given (workspace allowed, duplicates dropped); --revs with revisions or 0 is a usage error', async () => {
