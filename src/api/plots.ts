@@ -70,10 +70,11 @@ export async function plots(opts: PlotsOptions): Promise<PlotsResult> {
     const charts = out.length ? out.map(plotChart) : [{ heading: 'no plots', message: warnings[0] }];
     writePlotsPage(res.html, charts, `cairn plots: ${revs.join(' vs ')}`);
   }
-  if (opts.strict && warnings.length)
-    throw new CairnError('CAIRN_BAD_PLOT', `${out.length ? `${warnings.length} plot(s) with nothing to draw` : 'nothing to draw'} (--strict): ${warnings.join(' | ')}`, {
-      hint: `${out.length ? `declare template, x and y for ${out.filter((p) => p.warning).map((p) => p.path).join(', ')} under plots: in cairn.yaml` : 'declare plots: outs in cairn.yaml, or name files with --targets'}${res.html ? `; the page is ${res.html}` : ''}`,
-      data: { plots: out.filter((p) => p.warning).map((p) => p.path), html: res.html },
-    });
+  if (opts.strict && warnings.length) {
+    const empty = out.filter((p) => p.warning).map((p) => p.path);
+    const what = out.length ? `${empty.length} plot(s) with nothing to draw` : 'nothing to draw';
+    const fix = out.length ? `declare template, x and y for ${empty.join(', ')} under plots: in cairn.yaml` : 'declare plots: outs in cairn.yaml, or name files with --targets';
+    throw new CairnError('CAIRN_BAD_PLOT', `${what} (--strict): ${warnings.join(' | ')}`, { hint: `${fix}${res.html ? `; the page is ${res.html}` : ''}`, data: { plots: empty, html: res.html } });
+  }
   return res;
 }
