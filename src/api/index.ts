@@ -24,6 +24,7 @@ export { pipelineStatus } from './pipeline-status.js';
 export { metricsShow, metricsDiff } from './metrics.js';
 export { paramsShow, paramsDiff } from './params.js';
 export { plots } from './plots.js';
+export { plotsMetrics } from './plots-metrics.js';
 export { install } from './install.js';
 export { mergeDriver } from './merge-driver.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';

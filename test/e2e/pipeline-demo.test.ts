@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, ROOT, tempDir } from '../helpers.js';
+import { CHROMIUM, hasChromium, renderPage } from '../plots-browser.js';
 
 afterEach(() => cleanup());
 
@@ -43,5 +44,46 @@ describe('npm run demo', () => {
     expect(out).toContain('$ cairn push');
     expect(existsSync(join(base, 'remote'))).toBe(true);
     expect(out).toContain("Everything is in sync with remote 'local'");
+
+    // plots: the evaluate stage declares two plots and no templates; cairn picks them and says why
+    const pages = join(base, 'penguins', 'cairn_plots');
+    expect(out).toContain('$ cairn plots diff first-run\n');
+    expect(out).toContain(`2 plot(s) of first-run, workspace written to ${join(pages, 'index.html')}`);
+    expect(out).toMatch(/ {2}eval\/accuracy_by_trees\.csv: linear \(a 'step' column with numeric fields \('accuracy'\)\), \d+ point\(s\)/);
+    expect(out).toMatch(/ {2}eval\/predictions\.csv: confusion \(columns 'actual' and 'predicted'\), \d+ point\(s\)/);
+    expect(out).not.toContain('nothing to draw');
+    expect(out).toContain('$ cairn plots metrics\n');
+    // one column per commit (short sha, tags); later demo steps may add commits and tags
+    expect(out).toMatch(/\nmetric\s+.*[0-9a-f]{7} \(first-run\b/);
+    expect(out).toMatch(/\naccuracy\s+(-\s+)*0\.\d+\s+0\.\d+/);
+    expect(out).toContain(`written to ${join(pages, 'metrics.html')}`);
+    const curve = readFileSync(join(base, 'penguins', 'eval', 'accuracy_by_trees.csv'), 'utf8').trim().split('\n');
+    expect(curve[0]).toBe('step,accuracy');
+    const trees = Number(readFileSync(join(base, 'penguins', 'params.yaml'), 'utf8').match(/n_estimators: (\d+)/)![1]);
+    expect(curve.map((l) => l.split(',')[0])).toEqual(['step', ...Array.from({ length: trees }, (_, i) => String(i + 1))]);
+    // the forest's vote over all its trees is the accuracy in metrics.json
+    expect(Number(curve[trees]!.split(',')[1])).toBe(metrics.accuracy);
+
+    // the pages the demo wrote, as a browser draws them: every chart has marks
+    if (!hasChromium()) {
+      console.warn(`skipped the browser check: ${CHROMIUM} not installed (apt-get install chromium)`);
+      return;
+    }
+    const page = renderPage(join(pages, 'index.html'));
+    expect(page.status).toMatchObject({ rendered: 2, errors: [], empty: 0 });
+    expect(page.status.charts).toHaveLength(2);
+    for (const c of page.status.charts) expect(c.marks, `${c.id} has marks in its vega scenegraph`).toBeGreaterThan(0);
+    // plot-0 is eval/accuracy_by_trees.csv: one line per revision
+    expect(page.svgMarks.get('plot-0')).toEqual({ line: 2 });
+    // plot-1 is eval/predictions.csv: a confusion matrix per revision, each cell with its count as text
+    const cm = page.svgMarks.get('plot-1')!;
+    expect(cm.rect).toBeGreaterThanOrEqual(6);
+    expect(cm.text).toBe(cm.rect);
+    const trend = renderPage(join(pages, 'metrics.html'));
+    expect(trend.status).toMatchObject({ rendered: 1, errors: [], empty: 0 });
+    expect(trend.status.charts[0]!.marks).toBeGreaterThan(0);
+    const t = trend.svgMarks.get('plot-0')!;
+    expect(t.line).toBeGreaterThanOrEqual(5); // accuracy, n_test, recall x 3
+    expect(t.symbol).toBeGreaterThanOrEqual(2 * t.line!);
   });
 });
