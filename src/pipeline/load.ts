@@ -143,8 +143,10 @@ function resolvePath(base: string, p: string, src: Src, node: Node | null | unde
   return r;
 }
 
-function mapGet(m: YAMLMap, key: string): Node | undefined {
-  return m.get(key, true) as Node | undefined;
+/** The node under `key`, an alias resolved to its anchor (bounded: parseOwnYaml expanded the document once under the alias limit). */
+function mapGet(m: YAMLMap, key: string, src?: Src): Node | undefined {
+  const n = m.get(key, true) as Node | undefined;
+  return n && isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
 }
 
 function pairFor(m: YAMLMap, key: string): Pair | undefined {
@@ -155,7 +157,7 @@ function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) =>
   const ctx: Ctx = {};
   const defaults = readParamsFile(readFile, dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`);
   if (defaults) Object.assign(ctx, defaults);
-  const varsNode = mapGet(root, 'vars');
+  const varsNode = mapGet(root, 'vars', src);
   if (!varsNode || (isScalar(varsNode) && varsNode.value === null)) return ctx;
   if (!isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
   varsNode.items.forEach((it, i) => {
@@ -228,7 +230,7 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
     const k = String((p.key as { value: unknown }).value);
     if (!STAGE_KEYS.includes(k)) throw src.fail(p.key as Node, `stages.${name}.${k}`, `unknown key '${k}' (allowed: ${STAGE_KEYS.join(', ')})`);
   }
-  const at = (k: string) => mapGet(body, k);
+  const at = (k: string) => mapGet(body, k, src);
   const val = (k: string) => resolveNode(at(k), ctx, src, `stages.${name}.${k}`);
   const cmdV = val('cmd');
   let cmd: string[];
@@ -349,7 +351,7 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
     if (!TOP_KEYS.includes(k)) throw src.fail(p.key as Node, k, `unknown top-level key '${k}' (allowed: ${TOP_KEYS.join(', ')})`);
   }
   const ctx = loadVars(root, dir, src, readFile);
-  const stagesNode = mapGet(root, 'stages');
+  const stagesNode = mapGet(root, 'stages', src);
   const stages: Stage[] = [];
   if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
   if (!isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
