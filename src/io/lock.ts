@@ -111,7 +111,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     // (an mtime in the future is not trusted: such a lock is stale too). A corrupt lock
     // (garbage, not a pid) is taken over like a dead holder's.
     const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-    const unwritten = holder !== undefined && holder.empty && age >= 0 && age < 5000;
+    const unwritten = holder !== undefined && holder.empty && age > -5000 && age < 5000;
     if (holder && !unwritten && (holder.corrupt || !pidAlive(holder.pid))) {
       // stale: the holder died without releasing (kill -9). Move it aside atomically (two
       // waiters may both see it stale; only one rename wins) and check what was moved.

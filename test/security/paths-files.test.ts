@@ -89,6 +89,28 @@ describe('symlinks and special files in place of cairn files', () => {
   });
 });
 
+describe('a corrupt repo lock', () => {
+  it.each([
+    ['garbage', 'pid NaN\nwhatever\n'],
+    ['a pid with junk', '12abc\n'],
+    ['binary', '\u0000\u0001\u0002'],
+  ])('holding %s is taken over like a dead holder\'s lock, not waited on', (_what, text) => {
+    const a = repo();
+    a.write({ 'x.txt': 'x\n' });
+    writeFileSync(join(a.root, '.cairn/tmp/lock'), text);
+    // a lock timeout shorter than the grace an empty lock gets: only a takeover passes
+    expectOk(a.cairn(['add', 'x.txt'], { CAIRN_LOCK_TIMEOUT: '2' }));
+    expect(existsSync(join(a.root, '.cairn/tmp/lock'))).toBe(false);
+  });
+
+  it('a folder standing where the lock file belongs is taken over too', () => {
+    const a = repo();
+    execFileSync('mkdir', ['-p', join(a.root, '.cairn/tmp/lock/inner')]);
+    expectOk(a.cairn(['status'], { CAIRN_LOCK_TIMEOUT: '2' }));
+    expectOk(a.cairn(['add', 'x.txt'], { CAIRN_LOCK_TIMEOUT: '2' }));
+  });
+});
+
 describe('YAML alias bombs and malformed YAML', () => {
   it.each([
     ['a pointer', 'bomb.cairn', ['status']],
