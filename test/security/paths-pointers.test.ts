@@ -131,3 +131,38 @@ describe('other unusable pointers', () => {
     expect(existsSync(join(a.root, 'copy.txt'))).toBe(false);
   });
 });
+
+describe('hostile directory manifests (as a remote could serve them)', () => {
+  /** Put a hand-made manifest into the repo's cache (as fetch would after rehashing it) and point a pointer at it. */
+  async function plantManifest(h: HostileRepo, entries: { relpath: string; hash: string; size: number; isexec: boolean }[]): Promise<string> {
+    const { Repo } = await import('../../src/repo/repo.js');
+    const repo = await Repo.at(h.root);
+    const bytes = Buffer.from(JSON.stringify(entries));
+    return repo.cache.put(bytes, { dir: true });
+  }
+
+  it('a manifest entry under a nested .git/ is refused before anything is written', async () => {
+    const a = hostileRepo();
+    const f = seed(a, 'seed.txt', '#!/bin/sh\necho pwned\n');
+    const id = await plantManifest(a, [
+      { relpath: 'ok.txt', hash: f.id, size: f.size, isexec: false },
+      { relpath: 'vendor/.git/hooks/pre-commit', hash: f.id, size: f.size, isexec: true },
+    ]);
+    a.write({ 'data.cairn': pointerText({ path: 'data', id, size: 2 * f.size, nfiles: 2 }) });
+    const before = a.snapshot();
+    expectRefused(a.cairn(['checkout']), { exit: 2, mentions: ['data/vendor/.git/hooks/pre-commit', '.git/'] });
+    expectUnchanged(before, a.snapshot());
+    expect(existsSync(join(a.root, 'data'))).toBe(false);
+  });
+
+  it('a manifest entry whose size disagrees with its object is refused (exit 5), nothing written', async () => {
+    const a = hostileRepo();
+    const f = seed(a, 'seed.txt', 'seed\n');
+    const id = await plantManifest(a, [{ relpath: 'x.txt', hash: f.id, size: f.size + 100, isexec: false }]);
+    a.write({ 'data.cairn': pointerText({ path: 'data', id, size: f.size + 100, nfiles: 1 }) });
+    const before = a.snapshot();
+    expectRefused(a.cairn(['checkout']), { exit: 5, mentions: ['data/x.txt', `records ${f.size + 100} bytes`] });
+    expectUnchanged(before, a.snapshot());
+    expect(existsSync(join(a.root, 'data'))).toBe(false);
+  });
+});
