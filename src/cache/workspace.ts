@@ -39,6 +39,9 @@ import { RACY_MS, rowMatches, type Snapshot, type StateStore, type StatRow, type
 import { hashFiles, processFiles, type StoredDigest } from './hash-files.js';
 import { statAt, statMany } from '../io/stat-many.js';
 import { badPath, type Containment } from '../io/contained.js';
+import { readOwnText, type OwnFileKind } from '../io/own-file.js';
+
+const IGNORE_KIND: OwnFileKind = { what: 'ignore file', code: 'CAIRN_CONFIG' };
 
 const isReservedName = (name: string): boolean => (RESERVED_DIRS as readonly string[]).includes(name.toLowerCase());
 
@@ -113,12 +116,9 @@ function statRow(st: StatFields, id: ObjectId): StatRow {
 function loadIgnores(ws: Workspace, dirRel: string, files: string[]): ((rel: string) => boolean) | undefined {
   const matchers: { base: string; ig: Ignore }[] = [];
   const add = (baseRel: string, file: string) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return; // absent or unreadable: ignores nothing
-    }
+    // committed by anyone: read like cairn's other own files (no symlink, size cap)
+    const text = readOwnText(file, IGNORE_KIND);
+    if (text === undefined) return; // absent: ignores nothing
     // files holding only comments and blank lines cost nothing per path
     if (!text.split(/\r?\n/).some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return;
     matchers.push({ base: baseRel, ig: ignore().add(text) });

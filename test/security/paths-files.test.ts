@@ -81,6 +81,15 @@ describe('symlinks and special files in place of cairn files', () => {
     expectRefused(a.cairn(['status']), { exit: 2, mentions: ['config.yaml', 'is a symlink'] });
   });
 
+  it('a .cairnignore linked to /dev/zero is refused, naming it', () => {
+    const a = repo();
+    a.write({ 'ign/a.txt': 'a\n' });
+    execFileSync('rm', ['-f', join(a.root, '.cairnignore')]);
+    symlinkSync('/dev/zero', join(a.root, '.cairnignore'));
+    expectRefused(a.cairn(['add', 'ign']), { exit: 2, mentions: ['.cairnignore', 'is a symlink'] });
+    execFileSync('rm', ['-f', join(a.root, '.cairnignore')]);
+  });
+
   it('a pointer over the size cap is refused, naming it', () => {
     const a = repo();
     writeFileSync(join(a.root, 'huge.cairn'), Buffer.alloc(17 * 1024 * 1024, 0x20));
