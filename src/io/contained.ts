@@ -26,7 +26,7 @@ export function badPath(rel: string, why: string, ctx: PathContext = {}, data: R
   const where = ctx.source ? `${ctx.source}: ` : '';
   return new CairnError('CAIRN_BAD_PATH', `${where}${ctx.action ? `refusing to ${ctx.action} ` : ''}'${rel}': ${why}`, {
     hint: hint ?? (ctx.source
-      ? `${ctx.source} comes from whoever committed it; inspect it (\`git log -p -- ${ctx.source.split(':')[0]}\`) and fix or remove it`
+      ? `fix or remove that entry in ${ctx.source.split(':')[0]} (see who changed it: \`git log -p -- ${ctx.source.split(':')[0]}\`); docs/security.md lists the rules`
       : 'cairn only writes inside the repository, never through a symlink that leaves it, and never into .git/ or .cairn/ (see docs/security.md)'),
     data: { path: rel, file: ctx.source, ...data },
   });
