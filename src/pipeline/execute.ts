@@ -107,7 +107,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   const lockOf = (file: string): LockFile => {
     let l = locks.get(file);
     if (!l) {
-      l = readLock(join(ws.root, dirname(file), LOCK_FILE)) ?? { stages: {} };
+      l = readLock(join(ws.root, dirname(file), LOCK_FILE), ws.root) ?? { stages: {} };
       locks.set(file, l);
     }
     return l;
