@@ -65,7 +65,7 @@ export function lockReader(root: string): (file: string) => LockFile {
   return (file) => {
     let l = locks.get(file);
     if (!l) {
-      l = readLock(join(root, dirname(file), LOCK_FILE)) ?? { stages: {} };
+      l = readLock(join(root, dirname(file), LOCK_FILE), root) ?? { stages: {} };
       locks.set(file, l);
     }
     return l;
@@ -89,6 +89,9 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     if (!pipelines.length) {
       throw new CairnError('CAIRN_NOT_FOUND', `no cairn.yaml in ${repo.root}`, { hint: 'add a stage with `cairn stage add -n NAME -d DEP -o OUT CMD`' });
     }
+    // repro deletes outs before running their stage: every out of every stage passes the
+    // containment check first, naming its cairn.yaml, so a refusal touches nothing
+    for (const p of pipelines) for (const st of p.stages) for (const o of st.outs) repo.guard.checkTarget(o.path, { source: p.file, action: 'use as an out' });
     const cwdRel = repoRelative(repo.root, opts.cwd) ?? '.';
     const targets = opts.targets?.length
       ? resolveTargets(graph, opts.targets.map((t) => (cwdRel !== '.' && (t.includes('/') || t.endsWith('.yaml')) ? `${cwdRel}/${t}` : t)))

@@ -22,6 +22,7 @@ import {
 import { dirname, join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CairnError, ioError } from '../core/errors.js';
+import { RESERVED_DIRS, repoPathProblem } from '../core/paths.js';
 import type { HashAlgorithm, HasherFactory } from '../core/hash.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import {
@@ -37,6 +38,12 @@ import type { LocalCache } from './odb.js';
 import { RACY_MS, rowMatches, type Snapshot, type StateStore, type StatRow, type WalkStamps } from './state.js';
 import { hashFiles, processFiles, type StoredDigest } from './hash-files.js';
 import { statAt, statMany } from '../io/stat-many.js';
+import { badPath, type Containment } from '../io/contained.js';
+import { readOwnText, type OwnFileKind } from '../io/own-file.js';
+
+const IGNORE_KIND: OwnFileKind = { what: 'ignore file', code: 'CAIRN_CONFIG' };
+
+const isReservedName = (name: string): boolean => (RESERVED_DIRS as readonly string[]).includes(name.toLowerCase());
 
 export const LINK_TYPES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
@@ -47,6 +54,8 @@ export const IGNORE_FILE = '.cairnignore';
 export interface Workspace {
   /** absolute repo root */
   root: string;
+  /** every write, delete and rename below passes this check (io/contained.ts) */
+  guard: Containment;
   cache: LocalCache;
   state: StateStore;
   algo: HashAlgorithm;
@@ -107,12 +116,9 @@ function statRow(st: StatFields, id: ObjectId): StatRow {
 function loadIgnores(ws: Workspace, dirRel: string, files: string[]): ((rel: string) => boolean) | undefined {
   const matchers: { base: string; ig: Ignore }[] = [];
   const add = (baseRel: string, file: string) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return; // absent or unreadable: ignores nothing
-    }
+    // committed by anyone: read like cairn's other own files (no symlink, size cap)
+    const text = readOwnText(file, IGNORE_KIND);
+    if (text === undefined) return; // absent: ignores nothing
     // files holding only comments and blank lines cost nothing per path
     if (!text.split(/\r?\n/).some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return;
     matchers.push({ base: baseRel, ig: ignore().add(text) });
@@ -169,6 +175,12 @@ export function walkDir(ws: Workspace, dirRel: string): Walk {
     }
     for (const e of entries) {
       const r = rel ? `${rel}/${e.name}` : e.name;
+      // a nested .git or .cairn (a cloned repo inside a data folder) is never recorded:
+      // checkout refuses to write such paths (docs/security.md)
+      if (isReservedName(e.name)) {
+        skipped.push(r);
+        continue;
+      }
       if (e.isDirectory()) {
         dirs.push(r);
         walk(`${absDir}/${e.name}`, r);
@@ -477,6 +489,7 @@ const madeDirs = new Set<string>();
  * Writes a sibling temp and renames it over dst, so dst is never half-written.
  */
 export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: boolean): LinkType {
+  ws.guard.checkAbs(dst, { action: 'write' });
   const src = ws.cache.pathOf(id);
   if (ws.linkTypes[0] === 'hardlink') {
     // already the cache object (adopted by add): renaming a link onto another name of the
@@ -570,6 +583,7 @@ export function loadManifest(ws: Workspace, id: ObjectId, usedBy: string): Manif
  * never writes (except stat-cache snapshots). Needs the manifest in the cache for dirs.
  */
 export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { relink?: boolean } = {}): CheckoutPlan {
+  ws.guard.checkTarget(target.path, { action: 'check out' });
   const p = abs(ws, target.path);
   const kind = isDirId(target.id) ? 'dir' : 'file';
   const plan: CheckoutPlan = { path: target.path, kind, id: target.id, write: [], remove: [], conflicts: [], kept: [], clean: true };
@@ -587,6 +601,11 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { reli
     return plan;
   }
   const manifest = loadManifest(ws, target.id, target.path);
+  // every path the manifest would write obeys the containment rule, checked before any write
+  for (const e of manifest) {
+    const why = repoPathProblem(`${target.path}/${e.relpath}`);
+    if (why) throw badPath(`${target.path}/${e.relpath}`, `${why} (listed in the manifest ${target.id})`, { action: 'check out' });
+  }
   plan.manifest = manifest;
   if (st && !st.isDirectory()) {
     const cur = hashTarget(ws, target.path);
@@ -626,7 +645,18 @@ export function verifyPlanObjects(ws: Workspace, plan: CheckoutPlan): void {
   for (const w of plan.write) {
     if (seen.has(w.id)) continue;
     seen.add(w.id);
-    ws.cache.verified(w.id, w.size >= 0 ? w.size : undefined, plan.kind === 'dir' ? `${plan.path}/${w.rel}` : plan.path);
+    const what = plan.kind === 'dir' ? `${plan.path}/${w.rel}` : plan.path;
+    const p = ws.cache.verified(w.id, w.size >= 0 ? w.size : undefined, what);
+    // a good object whose recorded size is wrong: the manifest or pointer lies about it
+    if (w.size >= 0) {
+      const size = statSync(p).size;
+      if (size !== w.size) {
+        throw new CairnError(plan.kind === 'dir' ? 'CAIRN_BAD_MANIFEST' : 'CAIRN_BAD_POINTER', `'${what}': ${plan.kind === 'dir' ? `the manifest ${plan.id}` : 'the pointer'} records ${w.size} bytes but object ${w.id} has ${size}`, {
+          hint: plan.kind === 'dir' ? 'the manifest is corrupt or was tampered with: re-add the folder with `cairn add`' : 'fix the pointer file (`git checkout --` it) or re-add the data with `cairn add`',
+          data: { path: what, id: w.id, recorded: w.size, actual: size },
+        });
+      }
+    }
   }
 }
 
@@ -639,6 +669,7 @@ export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: num
     const w = plan.write[0];
     if (w) {
       const st = bstat(p);
+      ws.guard.checkAbs(p, { action: 'replace' });
       if (st?.isDirectory()) rmSync(p, { recursive: true, force: true });
       materialize(ws, w.id, p, w.isexec);
       written++;
@@ -647,9 +678,11 @@ export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: num
     if (st) ws.state.save({ path: plan.path, algo: ws.algo, id: plan.id, rows: new Map([['', statRow(st, plan.id)]]) });
     return { written, removed };
   }
+  ws.guard.checkTarget(plan.path, { action: 'check out' });
   if (plan.remove.includes('')) rmSync(p, { force: true });
   for (const r of plan.remove) {
     if (r === '') continue;
+    ws.guard.checkAbs(join(p, r), { action: 'delete' });
     rmSync(join(p, r), { force: true });
     removed++;
     pruneEmptyParents(join(p, r), p);

@@ -107,7 +107,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   const lockOf = (file: string): LockFile => {
     let l = locks.get(file);
     if (!l) {
-      l = readLock(join(ws.root, dirname(file), LOCK_FILE)) ?? { stages: {} };
+      l = readLock(join(ws.root, dirname(file), LOCK_FILE), ws.root) ?? { stages: {} };
       locks.set(file, l);
     }
     return l;
@@ -130,6 +130,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
         const rel = stageDir === '.' ? out.path : posix.join(stageDir, out.path);
         const plan = planCheckout(ws, { path: rel, id: out.id, size: out.size });
         verifyPlanObjects(ws, plan);
+        ws.guard.checkTarget(rel, { action: 'restore' });
         if (plan.conflicts.length) rmSync(join(ws.root, rel), { recursive: true, force: true });
         applyCheckout(ws, plan.conflicts.length ? planCheckout(ws, { path: rel, id: out.id, size: out.size }) : plan);
       }
@@ -185,6 +186,9 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
         return;
       }
     }
+    // nothing is deleted unless every out passes the containment check (an out under a
+    // symlink to elsewhere, a symlinked folder): a refusal fails the stage, nothing touched
+    for (const out of st.outs) ws.guard.checkTarget(out.path, { source: st.file, action: 'delete the out' });
     o.onEvent?.({ type: 'start', id: step.id, cmd: st.cmd, reasons });
     for (const out of st.outs) {
       const p = join(ws.root, out.path);
@@ -262,13 +266,17 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   function commit(file: string, name: string, entry: LockStage): void {
     const lf = lockOf(file);
     lf.stages[name] = entry;
-    writeLock(join(ws.root, dirname(file), LOCK_FILE), lf);
+    const dir = dirname(file);
+    ws.guard.check(dir === '.' ? LOCK_FILE : `${dir}/${LOCK_FILE}`, { action: 'write' });
+    writeLock(join(ws.root, dir, LOCK_FILE), lf);
   }
 
   function ignoreOuts(id: string): void {
     for (const out of graph.byId.get(id)!.stage.outs) {
       if (!out.cache) continue;
-      ignoreInGit(join(ws.root, dirname(out.path)), posix.basename(out.path));
+      const dir = posix.dirname(out.path);
+      ws.guard.check(dir === '.' ? '.gitignore' : `${dir}/.gitignore`, { action: 'write' });
+      ignoreInGit(join(ws.root, dir), posix.basename(out.path));
     }
   }
 

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { assertHashAlgorithm, DEFAULT_ALGORITHM, hasherFactory, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
+import { Containment } from '../io/contained.js';
 import { acquireLock, type LockHandle } from '../io/lock.js';
 import { LocalCache } from '../cache/odb.js';
 import { StateStore } from '../cache/state.js';
@@ -70,6 +71,8 @@ export function parseLinkTypes(v: unknown): LinkType[] {
 }
 
 export class Repo {
+  private containment: Containment | undefined;
+
   private constructor(
     readonly paths: RepoPaths,
     readonly config: Config,
@@ -104,9 +107,19 @@ export class Repo {
     return new Repo({ ...paths, cacheDir }, config, algo, factory, cache, new StateStore(paths.stateDir));
   }
 
+  /**
+   * The containment check every workspace write, delete and rename passes (io/contained.ts).
+   * One per Repo, i.e. per command: folders found good are remembered.
+   */
+  get guard(): Containment {
+    this.containment ??= new Containment(this.root);
+    return this.containment;
+  }
+
   workspace(onProgress?: Workspace['onProgress']): Workspace {
     return {
       root: this.root,
+      guard: this.guard,
       cache: this.cache,
       state: this.state,
       algo: this.algo,
