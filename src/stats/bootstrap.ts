@@ -28,6 +28,66 @@ export function pairedBootstrap(n: number, statistics: readonly WeightedStatisti
   return out;
 }
 
+/**
+ * What a statistic needs from a resample, from cheapest to most general: the mean of a
+ * per-example vector; a function of the weighted histogram of per-example codes (confusion
+ * matrices: code = label·k² + candidate·k + baseline); or the full weight vector.
+ */
+export type Statistic =
+  | { kind: 'mean'; values: Float64Array }
+  | { kind: 'hist'; codes: Uint32Array; bins: number; value: (hist: Float64Array) => number }
+  | { kind: 'weights'; value: WeightedStatistic };
+
+/**
+ * The same resampling as pairedBootstrap (one index stream per seed), but fused: each drawn
+ * index adds its row of the mean vectors and bumps its histogram bins directly, so no pass over
+ * all n examples is made per statistic (the weight vector is built only when a statistic needs it).
+ */
+export function bootstrapStatistics(n: number, statistics: readonly Statistic[], opts: BootstrapOptions): Float64Array[] {
+  if (!Number.isInteger(opts.resamples) || opts.resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${opts.resamples}`);
+  const B = opts.resamples;
+  const out = statistics.map(() => new Float64Array(B));
+  if (n === 0) return out.map((r) => r.fill(Number.NaN));
+  const rng = xoshiro128(opts.seed);
+  const means = statistics.flatMap((s, i) => (s.kind === 'mean' ? [{ i, v: s.values }] : []));
+  const m = means.length;
+  const vectors = means.map((x) => x.v);
+  const groups: { codes: Uint32Array; counts: Uint32Array; hist: Float64Array; stats: { i: number; value: (h: Float64Array) => number }[] }[] = [];
+  statistics.forEach((s, i) => {
+    if (s.kind !== 'hist') return;
+    let g = groups.find((x) => x.codes === s.codes);
+    if (!g) groups.push((g = { codes: s.codes, counts: new Uint32Array(s.bins), hist: new Float64Array(s.bins), stats: [] }));
+    g.stats.push({ i, value: s.value });
+  });
+  const general = statistics.flatMap((s, i) => (s.kind === 'weights' ? [{ i, value: s.value }] : []));
+  const w = general.length ? new Uint32Array(n) : undefined;
+  const idx = new Uint32Array(n);
+  for (let b = 0; b < B; b++) {
+    rng.fillIndices(idx, n);
+    // one gather pass per vector: measured faster than one pass over interleaved rows
+    for (let j = 0; j < m; j++) {
+      const v = vectors[j]!;
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += v[idx[k]!]!;
+      out[means[j]!.i]![b] = sum / n;
+    }
+    for (const g of groups) {
+      const h = g.counts;
+      const codes = g.codes;
+      h.fill(0);
+      for (let k = 0; k < n; k++) h[codes[idx[k]!]!]!++;
+      g.hist.set(h);
+      for (const s of g.stats) out[s.i]![b] = s.value(g.hist);
+    }
+    if (w) {
+      w.fill(0);
+      for (let k = 0; k < n; k++) w[idx[k]!]!++;
+      for (const s of general) out[s.i]![b] = s.value(w, n);
+    }
+  }
+  return out;
+}
+
 /** Weighted mean of per-example values: the statistic of accuracy, Brier, log loss, MAE, ... */
 export function weightedMean(values: Float64Array): WeightedStatistic {
   return (w, total) => {

@@ -11,6 +11,8 @@ export interface Rng {
   uniform(): number;
   /** add `draws` uniform picks from [0, w.length) into w as counts (one bootstrap resample) */
   fillCounts(w: Uint32Array, draws: number): void;
+  /** fill out with uniform picks from [0, range): the same stream as below() */
+  fillIndices(out: Uint32Array, range: number): void;
 }
 
 function splitmix32(seed: number): () => number {
@@ -69,9 +71,32 @@ export function xoshiro128FromState(state: readonly [number, number, number, num
     c = s2;
     d = s3;
   };
+  const fillIndices = (out: Uint32Array, range: number): void => {
+    const scale = range / 4294967296;
+    let s0 = a;
+    let s1 = b;
+    let s2 = c;
+    let s3 = d;
+    for (let k = 0; k < out.length; k++) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[k] = Math.floor(r * scale);
+    }
+    a = s0;
+    b = s1;
+    c = s2;
+    d = s3;
+  };
   return {
     nextU32,
     fillCounts,
+    fillIndices,
     below: (n) => Math.floor(nextU32() * (n / 4294967296)),
     uniform: () => ((nextU32() >>> 5) * 67108864 + (nextU32() >>> 6)) / 9007199254740992,
   };

@@ -2,7 +2,7 @@
 // and the coverage of its 95% CI in a simulation with a known true difference.
 import { describe, expect, it } from 'vitest';
 import { xoshiro128, xoshiro128FromState } from '../../src/stats/prng.js';
-import { pairedBootstrap, quantileSorted, summarizeBootstrap, weightedMean } from '../../src/stats/bootstrap.js';
+import { bootstrapStatistics, pairedBootstrap, quantileSorted, summarizeBootstrap, weightedMean } from '../../src/stats/bootstrap.js';
 
 describe('xoshiro128**', () => {
   it('matches the reference implementation from state {1, 2, 3, 4}', () => {
@@ -62,6 +62,18 @@ describe('paired bootstrap', () => {
     const twice = Float64Array.from(d, (v) => 2 * v);
     const [x, y] = pairedBootstrap(d.length, [weightedMean(d), weightedMean(twice)], { resamples: 500, seed: 1 });
     x!.forEach((v, i) => expect(y![i]).toBeCloseTo(2 * v, 12));
+  });
+
+  it('the fused form (means, code histograms, weights) gives the same replicates as the weighted form', () => {
+    const { d } = synth(400, 5);
+    const codes = Uint32Array.from(d, (v) => v + 1);
+    const fused = bootstrapStatistics(d.length, [
+      { kind: 'mean', values: d },
+      { kind: 'hist', codes, bins: 3, value: (h) => (h[2]! - h[0]!) / 400 },
+      { kind: 'weights', value: weightedMean(d) },
+    ], { resamples: 300, seed: 9 });
+    const [ref] = pairedBootstrap(d.length, [weightedMean(d)], { resamples: 300, seed: 9 });
+    for (const r of fused) r.forEach((v, i) => expect(v).toBeCloseTo(ref![i]!, 12));
   });
 
   it('percentile interpolation is numpy linear', () => {

@@ -22,7 +22,7 @@ export function register(program: Command): void {
         else if (o.md) out.line((await import('../../render/gate-md.js')).gateMarkdown(r.report));
         else out.line((await import('../../render/gate-text.js')).gateText(r.report));
         if (r.verdict === 'inconclusive' && r.report.on_inconclusive === 'warn') out.err(yellow('warning: the gate is inconclusive (on_inconclusive: warn)'));
-        if (r.notify && r.notify.code !== 0) out.err(`warning: notify exited ${r.notify.code}: ${r.notify.command}`);
+        if (r.notify) out.err(r.notify.code === 0 ? `notified: ${r.notify.command}` : `warning: notify exited ${r.notify.code}: ${r.notify.command}`);
         return code;
       }),
     );

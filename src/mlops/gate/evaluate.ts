@@ -2,7 +2,7 @@
 // seeded bootstrap resamples, the correction across comparison rules, verdicts. Pure.
 import { CairnError } from '../../core/errors.js';
 import type { Verdict } from '../../core/verdict.js';
-import { pairedBootstrap, summarizeBootstrap, weightedMean, type WeightedStatistic } from '../../stats/bootstrap.js';
+import { bootstrapStatistics, summarizeBootstrap, type Statistic } from '../../stats/bootstrap.js';
 import { delong } from '../../stats/delong.js';
 import { mcnemar } from '../../stats/mcnemar.js';
 import { adjust } from '../../stats/multiple.js';
@@ -57,8 +57,66 @@ interface Pending {
 }
 
 /** Evaluate every rule of `cfg` for the candidate against the baseline (null: minimums only). */
+/** Largest histogram the fused bootstrap keeps per resample (label × candidate × baseline classes). */
+const MAX_BINS = 1 << 16;
+
+/** Per-example codes of (label, candidate prediction[, baseline prediction]), shared by every rule. */
+function codesOf(cand: Side, base: Side | null): Uint32Array {
+  const k = cand.classes.length;
+  return cached(cand, base ? 'codes:pair' : 'codes:one', () => Uint32Array.from({ length: cand.n }, (_, i) => (base ? cand.y[i]! * k * k + cand.yhat[i]! * k + base.yhat[i]! : cand.y[i]! * k + cand.yhat[i]!)));
+}
+
+function cached<T>(s: Side, key: string, make: () => T): T {
+  if (!s.cache.has(key)) s.cache.set(key, make());
+  return s.cache.get(key) as T;
+}
+
+/** The candidate's value of a metric, as a bootstrap statistic. */
+function valueStatistic(m: Metric, cand: Side): Statistic {
+  const k = cand.classes.length;
+  if (m.perExample) return { kind: 'mean', values: m.perExample(cand) };
+  if (m.fromConfusion && k * k <= MAX_BINS) {
+    const f = m.fromConfusion;
+    return { kind: 'hist', codes: codesOf(cand, null), bins: k * k, value: (h) => f(h, k) };
+  }
+  return { kind: 'weights', value: (w) => m.value(cand, w) };
+}
+
+/** candidate - baseline of a metric, as a bootstrap statistic. */
+function deltaStatistic(m: Metric, cand: Side, base: Side): Statistic {
+  const k = cand.classes.length;
+  if (m.perExample) {
+    const pc = m.perExample(cand);
+    const pb = m.perExample(base);
+    return { kind: 'mean', values: Float64Array.from(pc, (v, i) => v - pb[i]!) };
+  }
+  if (m.fromConfusion && k * k * k <= MAX_BINS) {
+    const f = m.fromConfusion;
+    const cmC = new Float64Array(k * k);
+    const cmB = new Float64Array(k * k);
+    return {
+      kind: 'hist',
+      codes: codesOf(cand, base),
+      bins: k * k * k,
+      value: (h) => {
+        cmC.fill(0);
+        cmB.fill(0);
+        for (let a = 0; a < k; a++)
+          for (let b = 0; b < k; b++)
+            for (let c = 0; c < k; c++) {
+              const v = h[a * k * k + b * k + c]!;
+              cmC[a * k + b] = cmC[a * k + b]! + v;
+              cmB[a * k + c] = cmB[a * k + c]! + v;
+            }
+        return f(cmC, k) - f(cmB, k);
+      },
+    };
+  }
+  return { kind: 'weights', value: (w) => m.value(cand, w) - m.value(base, w) };
+}
+
 export function evaluateRules(cfg: GateConfig, cand: Side, base: Side | null): Evaluation {
-  const statistics: WeightedStatistic[] = [];
+  const statistics: Statistic[] = [];
   const pending: Pending[] = [];
   const notes: string[] = [];
   for (const rule of cfg.metrics) {
@@ -77,7 +135,7 @@ export function evaluateRules(cfg: GateConfig, cand: Side, base: Side | null): E
       const row = blank(kind);
       row.threshold = t;
       row.verdict = Number.isNaN(cv) ? 'fail' : (kind === 'min' ? cv >= t : cv <= t) ? 'pass' : 'fail';
-      const stat = statistics.push((w) => metric.value(cand, w)) - 1;
+      const stat = statistics.push(valueStatistic(metric, cand)) - 1;
       pending.push({
         row, metric, rule, sign, stat,
         finish: (reps) => {
@@ -99,13 +157,7 @@ export function evaluateRules(cfg: GateConfig, cand: Side, base: Side | null): E
     const nullRaw = sign * rule.margin;
     const test = chooseTest(cfg, rule, metric, cand);
     let stat: number | undefined;
-    if (test !== 'delong' && test !== 'paired-t') {
-      if (metric.perExample) {
-        const pc = metric.perExample(cand);
-        const pb = metric.perExample(base);
-        stat = statistics.push(weightedMean(Float64Array.from(pc, (v, i) => v - pb[i]!))) - 1;
-      } else stat = statistics.push((w) => metric.value(cand, w) - metric.value(base, w)) - 1;
-    }
+    if (test !== 'delong' && test !== 'paired-t') stat = statistics.push(deltaStatistic(metric, cand, base)) - 1;
     const p: Pending = { row, metric, rule, sign, stat };
     if (test === 'delong') {
       const pos = Array.from(cand.y, (c) => c === cand.positive);
@@ -155,7 +207,7 @@ export function evaluateRules(cfg: GateConfig, cand: Side, base: Side | null): E
     }
     pending.push(p);
   }
-  const reps = statistics.length ? pairedBootstrap(cand.n, statistics, { resamples: cfg.resamples, seed: cfg.seed }) : [];
+  const reps = statistics.length ? bootstrapStatistics(cand.n, statistics, { resamples: cfg.resamples, seed: cfg.seed }) : [];
   for (const p of pending) p.finish?.(p.stat === undefined ? undefined : reps[p.stat]);
 
   // the correction runs across the comparison rules that have a p-value
@@ -169,7 +221,8 @@ export function evaluateRules(cfg: GateConfig, cand: Side, base: Side | null): E
     const hi = ci && ci[0] !== null && ci[1] !== null ? (p.sign > 0 ? ci[1] : -ci[0]) : Number.NaN;
     const significant = row.p_adjusted !== null && row.p_adjusted < cfg.alpha;
     row.verdict = significant && lo > p.rule.margin ? 'pass' : significant && hi < p.rule.margin ? 'fail' : 'inconclusive';
-    if (row.verdict === 'inconclusive' && row.se !== null && Number.isFinite(row.se)) row.detectable_effect = detectableEffect(row.se, cfg.alpha);
+    if (row.verdict === 'inconclusive' && row.se !== null && Number.isFinite(row.se) && row.se > 0) row.detectable_effect = detectableEffect(row.se, cfg.alpha);
+    if (row.verdict === 'inconclusive' && row.se === 0) notes.push(`${row.metric}: candidate and baseline score the same on every resample (no difference to test)`);
     for (const k of ['p', 'se'] as const) if (row[k] !== null && !Number.isFinite(row[k]!)) row[k] = null;
     if (row.ci) row.ci = [num(row.ci[0] ?? Number.NaN), num(row.ci[1] ?? Number.NaN)];
   });

@@ -30,6 +30,8 @@ export interface Metric {
   higherIsBetter: boolean;
   /** per-example values whose mean is the metric (accuracy, log loss, Brier, MAE, columns ...) */
   perExample?: (s: Side) => Float64Array;
+  /** the metric from a k × k confusion matrix (row = label), for the fused bootstrap */
+  fromConfusion?: (cm: Float64Array, k: number) => number;
   /** the metric on weighted examples */
   value: (s: Side, w: Uint32Array | null) => number;
 }
@@ -64,9 +66,11 @@ function meanMetric(name: string, higherIsBetter: boolean, perExample: (s: Side)
 function confusion(s: Side, w: Uint32Array | null): Float64Array {
   const k = s.classes.length;
   const cm = new Float64Array(k * k);
+  const y = s.y;
+  const yhat = s.yhat;
   for (let i = 0; i < s.n; i++) {
-    const c = s.y[i]! * k + s.yhat[i]!;
-    cm[c] = cm[c]! + weightOf(w, i);
+    const c = y[i]! * k + yhat[i]!;
+    cm[c] = cm[c]! + (w ? w[i]! : 1);
   }
   return cm;
 }
@@ -78,9 +82,7 @@ interface ClassStats {
   total: number;
 }
 
-function classStats(s: Side, w: Uint32Array | null): ClassStats {
-  const k = s.classes.length;
-  const cm = confusion(s, w);
+function classStats(cm: Float64Array, k: number): ClassStats {
   const tp = new Float64Array(k);
   const support = new Float64Array(k);
   const predicted = new Float64Array(k);
@@ -101,13 +103,18 @@ const prec = (c: ClassStats, j: number) => div(c.tp[j]!, c.predicted[j]!);
 const rec = (c: ClassStats, j: number) => div(c.tp[j]!, c.support[j]!);
 const f1 = (c: ClassStats, j: number) => div(2 * c.tp[j]!, c.support[j]! + c.predicted[j]!);
 
+/** A metric of the confusion matrix. */
+function cmMetric(name: string, fromConfusion: (cm: Float64Array, k: number) => number): Metric {
+  return { name, higherIsBetter: true, fromConfusion, value: (s, w) => fromConfusion(confusion(s, w), s.classes.length) };
+}
+
 /** Macro average over the classes present in the labels or the predictions (sklearn's label set). */
-function macro(fn: (c: ClassStats, j: number) => number): (s: Side, w: Uint32Array | null) => number {
-  return (s, w) => {
-    const c = classStats(s, w);
+function macro(fn: (c: ClassStats, j: number) => number): (cm: Float64Array, k: number) => number {
+  return (cm, k) => {
+    const c = classStats(cm, k);
     let sum = 0;
     let m = 0;
-    for (let j = 0; j < s.classes.length; j++) {
+    for (let j = 0; j < k; j++) {
       if (c.support[j] === 0 && c.predicted[j] === 0) continue;
       sum += fn(c, j);
       m++;
@@ -116,10 +123,10 @@ function macro(fn: (c: ClassStats, j: number) => number): (s: Side, w: Uint32Arr
   };
 }
 
-function micro(s: Side, w: Uint32Array | null): number {
-  const c = classStats(s, w);
+function micro(cm: Float64Array, k: number): number {
+  const c = classStats(cm, k);
   let tp = 0;
-  for (let j = 0; j < s.classes.length; j++) tp += c.tp[j]!;
+  for (let j = 0; j < k; j++) tp += c.tp[j]!;
   return div(tp, c.total);
 }
 
@@ -176,27 +183,23 @@ function auc(s: Side, w: Uint32Array | null): number {
 
 const CLASSIFICATION: Record<string, Metric> = {
   accuracy: meanMetric('accuracy', true, (s) => Float64Array.from({ length: s.n }, (_, i) => (s.y[i] === s.yhat[i] ? 1 : 0))),
-  balanced_accuracy: {
-    name: 'balanced_accuracy',
-    higherIsBetter: true,
-    value: (s, w) => {
-      const c = classStats(s, w);
-      let sum = 0;
-      let m = 0;
-      for (let j = 0; j < s.classes.length; j++)
-        if (c.support[j]! > 0) {
-          sum += rec(c, j);
-          m++;
-        }
-      return m ? sum / m : 0;
-    },
-  },
-  macro_precision: { name: 'macro_precision', higherIsBetter: true, value: macro(prec) },
-  macro_recall: { name: 'macro_recall', higherIsBetter: true, value: macro(rec) },
-  macro_f1: { name: 'macro_f1', higherIsBetter: true, value: macro(f1) },
-  micro_precision: { name: 'micro_precision', higherIsBetter: true, value: micro },
-  micro_recall: { name: 'micro_recall', higherIsBetter: true, value: micro },
-  micro_f1: { name: 'micro_f1', higherIsBetter: true, value: micro },
+  balanced_accuracy: cmMetric('balanced_accuracy', (cm, k) => {
+    const c = classStats(cm, k);
+    let sum = 0;
+    let m = 0;
+    for (let j = 0; j < k; j++)
+      if (c.support[j]! > 0) {
+        sum += rec(c, j);
+        m++;
+      }
+    return m ? sum / m : 0;
+  }),
+  macro_precision: cmMetric('macro_precision', macro(prec)),
+  macro_recall: cmMetric('macro_recall', macro(rec)),
+  macro_f1: cmMetric('macro_f1', macro(f1)),
+  micro_precision: cmMetric('micro_precision', micro),
+  micro_recall: cmMetric('micro_recall', micro),
+  micro_f1: cmMetric('micro_f1', micro),
   log_loss: meanMetric('log_loss', false, (s) => {
     const p = needProba(s, 'log_loss');
     const k = s.classes.length;
@@ -278,14 +281,17 @@ export function resolveMetric(name: string, s: Side, opts: { better?: 'higher' |
     const alias = { precision: prec, recall: rec, f1 }[name as 'precision' | 'recall' | 'f1'];
     if (alias) {
       // binary: the positive class, as sklearn's average='binary'; multi-class: the macro average
-      if (s.classes.length === 2) return { name, higherIsBetter: true, value: (x, w) => alias(classStats(x, w), x.positive) };
-      return { name, higherIsBetter: true, value: macro(alias) };
+      if (s.classes.length === 2) {
+        const pos = s.positive;
+        return cmMetric(name, (cm, k) => alias(classStats(cm, k), pos));
+      }
+      return cmMetric(name, macro(alias));
     }
     const m = /^(precision|recall|f1)_(.+)$/.exec(name);
     if (m && s.classes.includes(m[2]!)) {
       const j = s.classes.indexOf(m[2]!);
       const fn = { precision: prec, recall: rec, f1 }[m[1] as 'precision' | 'recall' | 'f1'];
-      return { name, higherIsBetter: true, value: (x, w) => fn(classStats(x, w), j) };
+      return cmMetric(name, (cm, k) => fn(classStats(cm, k), j));
     }
   }
   if (s.pred.columns.has(name) && !['id', 'label', 'prediction'].includes(name)) {
