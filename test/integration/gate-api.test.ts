@@ -191,4 +191,32 @@ describe('gate api', () => {
     ]);
     expect(r.report.rules[1]!.delta!).toBeLessThan(0);
   });
+
+  it('multi-class: macro F1 from confusion histograms, macro one-vs-rest AUC by bootstrap, JSONL input', async () => {
+    const classes = ['Adelie', 'Chinstrap', 'Gentoo'];
+    const rows = (skill: number, seed: number) => {
+      let s = seed;
+      const r = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+      return Array.from({ length: 450 }, (_, i) => {
+        const y = classes[i % 3]!;
+        const pred = r() < skill ? y : classes[(i + 1 + Math.floor(r() * 2)) % 3]!;
+        const p = classes.map((c) => (c === pred ? 0.6 : 0.2) + 0.1 * r());
+        const t = p.reduce((a, b) => a + b, 0);
+        const o: Record<string, unknown> = { id: `p${i}`, label: y, prediction: pred };
+        classes.forEach((c, j) => (o[`score_${c}`] = p[j]! / t));
+        return JSON.stringify(o);
+      }).join('\n') + '\n';
+    };
+    const dir = await tempRepo({ 'ev.csv': 'x\n', 'c.jsonl': rows(0.9, 5), 'b.jsonl': rows(0.6, 6), 'gate.yaml': 'eval_set: ev.csv\npredictions: c.jsonl\nresamples: 1000\nmetrics:\n  macro_f1: {min: 0.8, beat: baseline}\n  auc: {beat: baseline}\n  f1_Gentoo: {beat: baseline}\n' });
+    const r = await gate({ cwd: dir, baseline: 'b.jsonl' });
+    expect(r.report.rules.map((x) => [x.metric, x.kind, x.test, x.verdict])).toEqual([
+      ['macro_f1', 'min', null, 'pass'],
+      ['macro_f1', 'beat', 'bootstrap', 'pass'],
+      ['auc', 'beat', 'bootstrap', 'pass'],
+      ['f1_Gentoo', 'beat', 'bootstrap', 'pass'],
+    ]);
+    const f1 = r.report.rules[1]!;
+    expect(f1.ci![0]!).toBeLessThan(f1.delta!);
+    expect(f1.ci![1]!).toBeGreaterThan(f1.delta!);
+  });
 });
