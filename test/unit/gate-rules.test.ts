@@ -134,4 +134,12 @@ describe('verdicts', () => {
       expect(none[i]!.p_adjusted).toBe(none[i]!.p);
     });
   });
+  it('a user-named per-example column: its mean, lower is better unless `better: higher`', () => {
+    const [c, b] = sides(predictionsCsv(400, { skill: 0.8, seed: 1 }, { extra: (i) => (i % 10) / 10 }), predictionsCsv(400, { skill: 0.8, seed: 2 }, { extra: (i) => (i % 10) / 10 + 0.05 }));
+    const low = evaluateRules(cfg('eval_set: e\nresamples: 500\nmetrics:\n  loss: {max: 0.5, beat: baseline}\n'), c, b).rules;
+    expect(low.map((r) => [r.kind, r.candidate, r.verdict])).toEqual([['max', 0.45, 'pass'], ['beat', 0.45, 'pass']]);
+    expect(low[1]!.delta).toBeCloseTo(-0.05, 12);
+    const high = evaluateRules(cfg('eval_set: e\nresamples: 500\nmetrics:\n  loss: {beat: baseline, better: higher}\n'), c, b).rules;
+    expect(high[0]!.verdict).toBe('fail');
+  });
 });
