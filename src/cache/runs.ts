@@ -163,3 +163,25 @@ export function findRun(records: RunRecord[], id: string): RunRecord {
   throw new CairnError('CAIRN_USAGE', `run id '${id}' is ambiguous (${hits.length} records start with it)`, { hint: 'type more digits of the id' });
 }
 
+
+/** Nested mappings and lists as dotted keys (lists by index), like metrics/flatten.ts. */
+function flattenParams(o: Record<string, unknown> | unknown[], prefix = '', out: Record<string, RunValue> = {}): Record<string, RunValue> {
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object') flattenParams(v as Record<string, unknown>, key, out);
+    else out[key] = v === undefined ? null : (v as RunValue);
+  }
+  return out;
+}
+
+/** params as file → key → value, flattened to one map; keys outside params.yaml get `file:` before them. */
+export function flatParams(params: Record<string, Record<string, unknown>>): Record<string, RunValue> {
+  const out: Record<string, RunValue> = {};
+  for (const file of Object.keys(params).sort()) {
+    const flat = flattenParams(params[file] ?? {});
+    const base = file.split('/').pop();
+    for (const [k, v] of Object.entries(flat)) out[base === 'params.yaml' && !(k in out) ? k : `${file}:${k}`] = v;
+  }
+  return out;
+}
+

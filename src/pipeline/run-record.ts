@@ -2,12 +2,11 @@
 // what came out (out ids, metrics values), when, how long and with what status.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendRunRecord, type RunRecord, type RunValue } from '../cache/runs.js';
+import { appendRunRecord, flatParams, type RunRecord, type RunValue } from '../cache/runs.js';
 import type { Workspace } from '../cache/workspace.js';
-import { flatten, parseMetrics } from '../metrics/flatten.js';
+import { parseMetrics } from '../metrics/flatten.js';
 import type { LockEntry, LockStage } from '../repo/lockfile.js';
 import type { Stage } from './load.js';
-import { DEFAULT_PARAMS_FILE } from './load.js';
 
 export interface RunLogOptions {
   /** the repo's .cairn/ folder */
@@ -22,17 +21,6 @@ export interface RunStart {
   at: Date;
   deps: LockEntry[];
   params: Record<string, Record<string, unknown>>;
-}
-
-/** params as file → key → value, flattened to one map; keys outside params.yaml get `file:` before them. */
-export function flatParams(params: Record<string, Record<string, unknown>>): Record<string, RunValue> {
-  const out: Record<string, RunValue> = {};
-  for (const file of Object.keys(params).sort()) {
-    const flat = flatten(params[file]);
-    const base = file.split('/').pop();
-    for (const [k, v] of Object.entries(flat)) out[base === DEFAULT_PARAMS_FILE && !(k in out) ? k : `${file}:${k}`] = v;
-  }
-  return out;
 }
 
 /** Metrics files of a stage, flattened and merged (a file that does not parse is left out). */
