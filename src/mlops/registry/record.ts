@@ -153,3 +153,17 @@ export function parseDeprecation(message: string, tag: { name: string; version: 
   checkSum(data, problems);
   return { record: r, problems };
 }
+
+export interface TagInfo {
+  record: VersionRecord | AliasEvent | DeprecationEvent | null;
+  problems: string[];
+}
+
+/** Parse and check a registry tag's message once (the index keeps the result). */
+export function interpretTag(t: { parsed: { action: string; name: string; version?: string; alias?: string }; message: string; target: string }): TagInfo {
+  const p = t.parsed;
+  if (p.action === 'register') return parseVersionRecord(t.message, { name: p.name, version: p.version!, target: t.target });
+  if (p.action === 'assign' || p.action === 'unassign') return parseAliasEvent(t.message, { name: p.name, alias: p.alias! });
+  if (p.action === 'deregister') return parseDeprecation(t.message, { name: p.name, version: p.version! });
+  return { record: null, problems: [] };
+}

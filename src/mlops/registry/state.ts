@@ -1,6 +1,6 @@
 // The registry as data: models, their versions and the alias history, folded from the tags.
 // Pure: takes the tags, returns the state (no git, no fs), so it is tested without a repo.
-import { parseAliasEvent, parseDeprecation, parseVersionRecord, type AliasEvent, type VersionRecord } from './record.js';
+import { interpretTag, type AliasEvent, type DeprecationEvent, type VersionRecord } from './record.js';
 import type { RawTag } from './store.js';
 import { compareVersions } from './tags.js';
 
@@ -65,7 +65,9 @@ export function buildState(tags: RawTag[], rewritten: Record<string, { was: stri
     const m = model(p.name);
     if (p.n !== undefined) m.counter = Math.max(m.counter, p.n);
     if (p.action !== 'register') continue;
-    const { record, problems } = parseVersionRecord(t.message, { name: p.name, version: p.version!, target: t.target });
+    const info = t.info ?? interpretTag(t);
+    const record = info.record as VersionRecord | null;
+    const problems = [...info.problems];
     const rw = rewritten[t.tag];
     if (rw) problems.push(`the tag was deleted and re-created (tag object ${rw.was.slice(0, 12)} became ${rw.now.slice(0, 12)})`);
     const e: VersionEntry = { name: p.name, version: p.version!, tag: t.tag, commit: t.target, record, problems, registered_at: record?.registered_at ?? t.date, deprecated: null };
@@ -78,10 +80,11 @@ export function buildState(tags: RawTag[], rewritten: Record<string, { was: stri
     const m = model(p.name);
     if (p.action === 'deregister') {
       const v = byTag.get(`${p.name}@${p.version}`);
-      const d = parseDeprecation(t.message, { name: p.name, version: p.version! }).record;
+      const d = (t.info ?? interpretTag(t)).record as DeprecationEvent | null;
       if (v) v.deprecated = { at: d?.at ?? t.date, reason: d?.reason ?? (t.message.trim() || null), tag: t.tag };
     } else if (p.action === 'assign' || p.action === 'unassign') {
-      const ev = parseAliasEvent(t.message, { name: p.name, alias: p.alias! });
+      const info = t.info ?? interpretTag(t);
+      const ev = { record: info.record as AliasEvent | null, problems: info.problems };
       // a tag GTO wrote has no record: its version is the newest one on the tagged commit
       const onCommit = m.versions.filter((v) => v.commit === t.target);
       const version = ev.record?.version ?? onCommit.at(-1)?.version ?? null;

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { gitSync } from '../../git/cli.js';
+import { interpretTag, type TagInfo } from './record.js';
 import { parseTagName, type TagName } from './tags.js';
 
 export interface RawTag {
@@ -20,7 +21,10 @@ export interface RawTag {
   email: string;
   /** the tagger date, ISO-8601 (second precision) */
   date: string;
+  /** the message (dropped from the index when it parsed as a record: `info` holds it) */
   message: string;
+  /** the parsed, checked message (filled when the index is built) */
+  info?: TagInfo;
 }
 
 const INDEX_FILE = 'registry-index.json';
@@ -138,7 +142,10 @@ export function readRegistryTags(root: string, stateDir: string): RegistryTags {
     old = undefined;
   }
   if (old && old.key === key) return { tags: old.tags, rewritten: old.rewritten ?? {}, fromIndex: true };
-  const tags = listRegistryTagsFromGit(root);
+  const tags = listRegistryTagsFromGit(root).map((t) => {
+    const info = interpretTag(t);
+    return { ...t, info, message: info.record ? '' : t.message };
+  });
   const seen: Record<string, string> = { ...(old?.seen ?? {}) };
   const rewritten: Record<string, { was: string; now: string }> = { ...(old?.rewritten ?? {}) };
   for (const t of tags) {
