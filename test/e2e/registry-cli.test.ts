@@ -67,10 +67,18 @@ describe('cairn model', () => {
     expect(show.data.map((d: { path: string }) => d.path).sort()).toEqual(['data/clean.csv', 'data/raw.csv', 'prep.cjs', 'train.cjs']);
     const runs = json(dir, ['runs', 'list', '--stage', 'train']);
     expect(show.run).toBe(runs.at(-1).id);
+    // one version per commit (GTO's rule)
+    const same = cairn(dir, ['model', 'register', 'pen', '--path', 'models/model.json']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('pen@v1.0.0 is already registered at commit');
     // the next one is the next patch, --bump minor, --version as typed without v
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'c2');
     expect(json(dir, ['model', 'register', 'pen', '--path', 'models/model.json']).tag).toBe('pen@v1.0.1');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'c3');
     expect(json(dir, ['model', 'register', 'pen', '--path', 'models/model.json', '--bump', 'minor']).tag).toBe('pen@v1.1.0');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'c4');
     expect(json(dir, ['model', 'register', 'pen', '--path', 'models/model.json', '--version', '3.0.0']).tag).toBe('pen@v3.0.0');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'c5');
     const again = cairn(dir, ['model', 'register', 'pen', '--path', 'models/model.json', '--version', 'v1.0.0']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('pen@v1.0.0 is already registered');
@@ -102,12 +110,13 @@ describe('cairn model', () => {
   it('a tag edited by hand or moved is detected (exit 5); the rest of the registry still reads', () => {
     const dir = pipelineRepo();
     json(dir, ['model', 'register', 'pen', '--path', 'models/model.json']);
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'c2');
     json(dir, ['model', 'register', 'pen', '--path', 'models/model.json']);
     expect(cairn(dir, ['model', 'show', 'pen@v1.0.0']).code).toBe(0);
     // edit the record: better metrics
     const msg = git(dir, 'tag', '-l', '--format=%(contents)', 'pen@v1.0.0').replace(/acc: [0-9.]+/, 'acc: 0.999');
     writeFileSync(join(dir, 'msg.txt'), msg);
-    git(dir, 'tag', '-f', '-a', '-F', 'msg.txt', '--cleanup=verbatim', 'pen@v1.0.0', 'HEAD');
+    git(dir, 'tag', '-f', '-a', '-F', 'msg.txt', '--cleanup=verbatim', 'pen@v1.0.0', 'HEAD~1');
     const r = cairn(dir, ['model', 'show', 'pen@v1.0.0']);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('edited by hand');
@@ -232,6 +241,8 @@ describe('cairn model', () => {
     commitAll(dir, 'remote');
     git(dir, 'push', '-q', 'origin', 'main');
     json(dir, ['model', 'register', 'pen', '--path', 'models/model.json']);
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'c2');
+    git(dir, 'push', '-q', 'origin', 'main');
     json(dir, ['model', 'register', 'pen', '--path', 'models/model.json']);
     json(dir, ['model', 'promote', 'pen@v1.0.0', 'production', '--reason', 'one']);
     json(dir, ['model', 'promote', 'pen@v1.0.1', 'production', '--reason', 'two']);

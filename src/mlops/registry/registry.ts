@@ -143,6 +143,14 @@ export async function registerVersion(o: RegisterInput): Promise<{ record: Versi
       data: { tag: versionTag(name, version) },
     });
   }
+  // GTO allows one version per commit (and maps alias tags to versions by commit)
+  const same = versions.find((v) => v.commit === commit && !v.deprecated);
+  if (same) {
+    throw new CairnError('CAIRN_USAGE', `${same.tag} is already registered at commit ${commit.slice(0, 7)}: one version per commit (GTO's rule, which alias tags rely on)`, {
+      hint: `commit the change that makes the new version first, or deprecate ${same.tag}`,
+      data: { tag: same.tag, commit },
+    });
+  }
   const tree = lineageTree(prods, o.path);
   const data = upstream(tree);
   // the run that produced these exact bytes (the newest, if it ran more than once)
