@@ -86,11 +86,14 @@ const cold = time(process.execPath, [join(ROOT, 'bin', 'cairn.js'), 'model', 'sh
 const show = best(5, () => cairn(dir, 'model', 'show', 'churn@production', '--json'));
 const list = best(5, () => cairn(dir, 'model', 'list', '--json'));
 const hist = best(5, () => cairn(dir, 'model', 'history', 'churn', 'production', '--json'));
+// the floor every cairn command pays (Node start-up, command modules): a command that reads nothing
+const floor = best(5, () => cairn(dir, 'remote', 'list'));
 const out = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'cairn.js'), 'model', 'show', 'churn@production', '--json'], { cwd: dir, env, encoding: 'utf8' }));
 console.log(`repo: ${tagCount} tags; churn@production = ${out.version}`);
 console.log(`cairn model show churn@production: ${(show * 1000).toFixed(0)} ms (cold index: ${(cold * 1000).toFixed(0)} ms)`);
 console.log(`cairn model list: ${(list * 1000).toFixed(0)} ms`);
 console.log(`cairn model history churn production: ${(hist * 1000).toFixed(0)} ms`);
+console.log(`cairn remote list (start-up floor): ${(floor * 1000).toFixed(0)} ms`);
 
 const g = spawnSync(join(ROOT, 'scripts', 'gto-peer.sh'), { encoding: 'utf8' });
 if (g.status !== 0) {

@@ -47,7 +47,7 @@ export async function lineage(opts: LineageOptions): Promise<LineageResult> {
   let rev = opts.rev ?? 'workspace';
   const at = opts.target.indexOf('@');
   const maybeModel = at > 0 && NAME_RE.test(opts.target.slice(0, at));
-  const reg = maybeModel ? loadRegistry(repo) : undefined;
+  const reg = maybeModel ? loadRegistry(repo, [opts.target.slice(0, at)]) : undefined;
   if (reg && reg.models.has(opts.target.slice(0, at))) {
     const { entry } = resolveEntry(reg, opts.target);
     if (!entry) throw new CairnError('CAIRN_NOT_FOUND', `${opts.target}: no such version or alias`, { hint: `run \`cairn model history ${opts.target.slice(0, at)}\`` });

@@ -2,7 +2,7 @@
 // metrics, and the model itself.
 import { CairnError } from '../core/errors.js';
 import type { Value } from '../mlops/registry/record.js';
-import { loadRegistry, resolveEntry, trusted } from '../mlops/registry/registry.js';
+import { loadFor, resolveEntry, trusted } from '../mlops/registry/registry.js';
 import { Repo } from '../repo/repo.js';
 
 export interface ModelDiffOptions {
@@ -37,7 +37,7 @@ function diffMaps<T>(a: Record<string, T>, b: Record<string, T>, all: boolean): 
 
 export async function modelDiff(opts: ModelDiffOptions): Promise<ModelDiffResult> {
   const repo = await Repo.open(opts.cwd);
-  const reg = loadRegistry(repo);
+  const reg = loadFor(repo, opts.a, opts.b);
   const get = (t: string) => {
     const { entry } = resolveEntry(reg, t);
     if (!entry) throw new CairnError('CAIRN_NOT_FOUND', `${t}: no such version or alias`, { hint: 'run `cairn model list`' });

@@ -1,7 +1,7 @@
 // cairn model get NAME@ALIAS -o DIR: the version's files in DIR, from the cache or the remote.
 import { resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { loadRegistry, materializeInto, resolveEntry, trusted } from '../mlops/registry/registry.js';
+import { loadFor, materializeInto, resolveEntry, trusted } from '../mlops/registry/registry.js';
 import { ensureObjects, recordItems } from '../mlops/registry/transfer.js';
 import { Repo } from '../repo/repo.js';
 
@@ -25,7 +25,7 @@ export interface ModelGetResult {
 
 export async function modelGet(opts: ModelGetOptions): Promise<ModelGetResult> {
   const repo = await Repo.open(opts.cwd);
-  const { entry } = resolveEntry(loadRegistry(repo), opts.target);
+  const { entry } = resolveEntry(loadFor(repo, opts.target), opts.target);
   if (!entry) throw new CairnError('CAIRN_NOT_FOUND', `${opts.target}: no such version or alias`, { hint: 'run `cairn model list`' });
   const rec = trusted(entry);
   return repo.withLock('model get', async () => {

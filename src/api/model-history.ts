@@ -30,7 +30,7 @@ export async function modelHistory(opts: ModelHistoryOptions): Promise<ModelHist
     at = new Date(opts.at);
     if (Number.isNaN(at.getTime())) throw new CairnError('CAIRN_USAGE', `--at '${opts.at}' is not a date`, { hint: 'write an ISO-8601 date, e.g. 2026-12-01 or 2026-12-01T12:00:00Z' });
   }
-  const m = loadRegistry(repo).models.get(name);
+  const m = loadRegistry(repo, [name]).models.get(name);
   if (!m || !m.versions.length) throw new CairnError('CAIRN_NOT_FOUND', `no model '${name}' in the registry`, { hint: 'run `cairn model list`' });
   return {
     name,

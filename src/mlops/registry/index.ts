@@ -3,7 +3,7 @@
 // from the remote when needed. Everything else of the registry is reached through api/model-*.
 import { Repo } from '../../repo/repo.js';
 import type { VersionRecord } from './record.js';
-import { loadRegistry, materializeInto, resolveEntry, trusted } from './registry.js';
+import { loadFor, materializeInto, resolveEntry, trusted } from './registry.js';
 import { ensureObjects, recordItems } from './transfer.js';
 
 export type { VersionRecord, DataRef, AliasEvent } from './record.js';
@@ -15,7 +15,7 @@ export type { HistoryRow } from './state.js';
  */
 export async function resolveModel(o: { root: string; target: string }): Promise<VersionRecord | null> {
   const repo = await Repo.open(o.root);
-  const { entry } = resolveEntry(loadRegistry(repo), o.target);
+  const { entry } = resolveEntry(loadFor(repo, o.target), o.target);
   if (!entry) return null;
   const { checksum: _c, ...rec } = trusted(entry);
   return rec;

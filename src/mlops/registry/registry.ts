@@ -15,17 +15,58 @@ import { checkPolicy, parsePolicies, type Policy } from './policy.js';
 import { toMessage, type AliasEvent, type DeprecationEvent, type Value, type VersionRecord } from './record.js';
 import { openSnapshot } from './snapshot.js';
 import { aliasHistory, aliasHolder, aliasesOf, buildState, latestVersion, type HistoryRow, type ModelState, type VersionEntry } from './state.js';
-import { committerIdent, createTag, readRegistryTags, type RawTag } from './store.js';
+import { committerIdent, createTag, readRegistryIndex, type RawTag } from './store.js';
 import { aliasTag, assertName, bumpVersion, compareVersions, deregisterTag, normalizeVersion, parseTarget, versionTag } from './tags.js';
 
-export interface Registry {
-  tags: RawTag[];
-  models: Map<string, ModelState>;
+/** What `model list` shows of a model; kept in the index head so listing reads nothing else. */
+export interface ModelSummary {
+  latest: string | null;
+  versions: number;
+  deprecated: number;
+  /** alias → version it names now */
+  aliases: Record<string, string>;
+  /** version tags whose record cannot be trusted */
+  problems: { tag: string; problems: string[] }[];
 }
 
-export function loadRegistry(repo: Repo): Registry {
-  const { tags, rewritten } = readRegistryTags(repo.root, repo.paths.stateDir);
-  return { tags, models: buildState(tags, rewritten) };
+export function summarize(m: ModelState): ModelSummary {
+  const aliases: Record<string, string> = {};
+  for (const a of [...m.aliases.keys()].sort()) {
+    const h = aliasHolder(m, a);
+    if (h) aliases[a] = h.version;
+  }
+  return {
+    latest: latestVersion(m)?.version ?? null,
+    versions: m.versions.length,
+    deprecated: m.versions.filter((v) => v.deprecated).length,
+    aliases,
+    problems: m.versions.filter((v) => v.problems.length).map((v) => ({ tag: v.tag, problems: v.problems })),
+  };
+}
+
+export interface Registry {
+  /** the tags of the loaded models */
+  tags: RawTag[];
+  /** the loaded models (all of them when no names were given) */
+  models: Map<string, ModelState>;
+  /** every model's summary, from the index head */
+  summaries: Record<string, ModelSummary>;
+}
+
+/** The registry, with the full state of the named models (all models when `names` is omitted). */
+export function loadRegistry(repo: Repo, names?: string[]): Registry {
+  const idx = readRegistryIndex(repo.root, repo.paths.stateDir, (tags, rw) => {
+    const m = buildState(tags, rw).values().next().value as ModelState;
+    return summarize(m);
+  });
+  const wanted = names ?? Object.keys(idx.summaries);
+  const tags = [...new Set(wanted)].flatMap((n) => idx.tagsOf(n));
+  return { tags, models: buildState(tags, idx.rewritten), summaries: idx.summaries };
+}
+
+/** The registry loaded for the model a target names. */
+export function loadFor(repo: Repo, ...targets: string[]): Registry {
+  return loadRegistry(repo, targets.map((t) => parseTarget(t).name));
 }
 
 function noModel(name: string): CairnError {
@@ -132,7 +173,7 @@ export async function registerVersion(o: RegisterInput): Promise<{ record: Versi
   if (!repo.cache.has(p.id)) {
     throw new CairnError('CAIRN_MISSING_FROM_CACHE', `'${o.path}' (${p.id}) is not in the local cache`, { hint: `run \`cairn pull ${o.path}\` or \`cairn repro\` first`, data: { path: o.path, id: p.id } });
   }
-  const reg = loadRegistry(repo);
+  const reg = loadRegistry(repo, [name]);
   const model = reg.models.get(name);
   const versions = model?.versions ?? [];
   const latest = versions.map((v) => v.version).sort(compareVersions).at(-1);
@@ -284,7 +325,7 @@ export function promoteVersion(o: PromoteInput): PromoteOutcome {
   const t = parseTarget(o.target);
   if (!t.version) throw new CairnError('CAIRN_USAGE', `promote takes NAME@vX.Y.Z, not '${o.target}'`, { hint: `e.g. \`cairn model promote ${t.name}@v1.0.0 ${alias}\`` });
   if (o.force && !o.reason?.trim()) throw new CairnError('CAIRN_USAGE', '--force needs --reason: the override and its reason are recorded', { hint: '--reason "hotfix approved by ..."' });
-  const reg = loadRegistry(repo);
+  const reg = loadRegistry(repo, [t.name]);
   const { model, entry } = resolveEntry(reg, o.target);
   if (!entry) throw new CairnError('CAIRN_NOT_FOUND', `${t.name}@${t.version} is not registered`, { hint: `run \`cairn model show ${t.name}\``, data: { target: o.target } });
   const rec = trusted(entry);
@@ -317,7 +358,7 @@ export function promoteVersion(o: PromoteInput): PromoteOutcome {
 export function deprecateVersion(o: { repo: Repo; target: string; reason?: string; now?: () => Date }): { tag: string; name: string; version: string; already: boolean } {
   const t = parseTarget(o.target);
   if (!t.version) throw new CairnError('CAIRN_USAGE', `deprecate takes NAME@vX.Y.Z, not '${o.target}'`);
-  const reg = loadRegistry(o.repo);
+  const reg = loadRegistry(o.repo, [t.name]);
   const { model, entry } = resolveEntry(reg, o.target);
   if (!entry) throw new CairnError('CAIRN_NOT_FOUND', `${t.name}@${t.version} is not registered`, { hint: `run \`cairn model show ${t.name}\`` });
   if (entry.deprecated) return { tag: entry.deprecated.tag, name: entry.name, version: entry.version, already: true };

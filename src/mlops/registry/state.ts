@@ -74,7 +74,17 @@ export function buildState(tags: RawTag[], rewritten: Record<string, { was: stri
     m.versions.push(e);
     byTag.set(t.tag, e);
   }
-  for (const m of models.values()) m.versions.sort((a, b) => compareVersions(a.version, b.version));
+  const key = (v: string) => {
+    const [a, b, c] = v.slice(1).split('.').map(Number) as [number, number, number];
+    return a * 1e12 + b * 1e6 + c;
+  };
+  for (const m of models.values()) {
+    const k = new Map(m.versions.map((v) => [v.version, key(v.version)]));
+    m.versions.sort((a, b) => k.get(a.version)! - k.get(b.version)! || compareVersions(a.version, b.version));
+  }
+  // GTO-written alias tags name no version: the newest version on the tagged commit
+  const onCommit = new Map<string, VersionEntry>();
+  for (const m of models.values()) for (const v of m.versions) onCommit.set(`${m.name}\0${v.commit}`, v);
   for (const t of tags) {
     const p = t.parsed;
     const m = model(p.name);
@@ -86,8 +96,7 @@ export function buildState(tags: RawTag[], rewritten: Record<string, { was: stri
       const info = t.info ?? interpretTag(t);
       const ev = { record: info.record as AliasEvent | null, problems: info.problems };
       // a tag GTO wrote has no record: its version is the newest one on the tagged commit
-      const onCommit = m.versions.filter((v) => v.commit === t.target);
-      const version = ev.record?.version ?? onCommit.at(-1)?.version ?? null;
+      const version = ev.record?.version ?? onCommit.get(`${p.name}\0${t.target}`)?.version ?? null;
       const list = m.aliases.get(p.alias!) ?? [];
       list.push({
         name: p.name,

@@ -28,7 +28,7 @@ export interface RawTag {
 }
 
 const INDEX_FILE = 'registry-index.json';
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 /** a tag message larger than this is not a record (hostile or foreign) */
 export const MAX_MESSAGE = 1 << 20;
 
@@ -110,60 +110,108 @@ export function listRegistryTagsFromGit(root: string): RawTag[] {
   return out;
 }
 
-interface IndexFile {
+const SEEN_FILE = 'registry-seen.json';
+const MODELS_DIR = 'registry';
+
+interface IndexHead<S> {
   v: number;
   key: string;
-  tags: RawTag[];
-  /** tag → the tag object first seen under that name (a later, different one was re-created) */
-  seen: Record<string, string>;
   rewritten: Record<string, { was: string; now: string }>;
+  /** model name → its summary (for `model list`) and the file holding its tags */
+  models: Record<string, { file: string; summary: S }>;
 }
 
-export interface RegistryTags {
-  tags: RawTag[];
+export interface RegistryIndex<S> {
+  key: string;
   /** version tags deleted and re-created under the same name since this clone first saw them */
   rewritten: Record<string, { was: string; now: string }>;
+  summaries: Record<string, S>;
+  /** the tags of one model (read from its own index file) */
+  tagsOf(name: string): RawTag[];
   fromIndex: boolean;
 }
 
+const readJson = <T>(file: string): T | undefined => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * The registry tags, from the index when the tag refs have not changed since it was written,
- * otherwise read again from git (and the index rewritten).
+ * The registry index: a head (key, per-model summaries) and one file of parsed tags per model,
+ * so `model show NAME@ALIAS` reads one model's tags and `model list` only the head. Rebuilt when
+ * the tag refs changed; a tag whose object is unchanged keeps its parsed message from the old
+ * index, so a rebuild parses only new tags.
  */
-export function readRegistryTags(root: string, stateDir: string): RegistryTags {
+export function readRegistryIndex<S>(root: string, stateDir: string, summarize: (tags: RawTag[], rewritten: Record<string, { was: string; now: string }>) => S): RegistryIndex<S> {
   const gitDir = gitCommonDir(root);
   const key = tagsStateKey(gitDir);
-  const file = join(stateDir, INDEX_FILE);
-  let old: IndexFile | undefined;
-  try {
-    old = JSON.parse(readFileSync(file, 'utf8')) as IndexFile;
-    if (!old || old.v !== INDEX_VERSION || !Array.isArray(old.tags)) old = undefined;
-  } catch {
-    old = undefined;
+  const headFile = join(stateDir, INDEX_FILE);
+  const old = readJson<IndexHead<S>>(headFile);
+  const valid = old && old.v === INDEX_VERSION && old.models && typeof old.models === 'object';
+  const fileOf = (name: string) => join(stateDir, MODELS_DIR, `${name}.json`);
+  if (valid && old.key === key) {
+    const summaries: Record<string, S> = {};
+    for (const [n, m] of Object.entries(old.models)) summaries[n] = m.summary;
+    return {
+      key,
+      rewritten: old.rewritten ?? {},
+      summaries,
+      tagsOf: (name) => (old.models[name] ? (readJson<RawTag[]>(fileOf(name)) ?? rebuild().tagsOf(name)) : []),
+      fromIndex: true,
+    };
   }
-  if (old && old.key === key) return { tags: old.tags, rewritten: old.rewritten ?? {}, fromIndex: true };
-  const tags = listRegistryTagsFromGit(root).map((t) => {
-    const info = interpretTag(t);
-    return { ...t, info, message: info.record ? '' : t.message };
-  });
-  const seen: Record<string, string> = { ...(old?.seen ?? {}) };
-  const rewritten: Record<string, { was: string; now: string }> = { ...(old?.rewritten ?? {}) };
-  for (const t of tags) {
-    if (t.parsed.action !== 'register') continue;
-    const was = seen[t.tag];
-    if (was === undefined) seen[t.tag] = t.oid;
-    else if (was !== t.oid) rewritten[t.tag] = { was, now: t.oid };
-    else delete rewritten[t.tag];
-  }
-  // written only when the refs did not move while we read them
-  if (tagsStateKey(gitDir) === key) {
-    try {
-      writeFileAtomic(file, JSON.stringify({ v: INDEX_VERSION, key, tags, seen, rewritten } satisfies IndexFile), { fsync: false });
-    } catch {
-      /* a read-only state dir only costs speed */
+  return rebuild();
+
+  function rebuild(): RegistryIndex<S> {
+    // parsed messages of the previous index, by tag object id
+    const prev = new Map<string, TagInfo>();
+    if (valid) {
+      for (const n of Object.keys(old.models)) for (const t of readJson<RawTag[]>(fileOf(n)) ?? []) if (t.info) prev.set(t.oid, t.info);
     }
+    const tags = listRegistryTagsFromGit(root).map((t) => {
+      const info = prev.get(t.oid) ?? interpretTag(t);
+      return { ...t, info, message: info.record ? '' : t.message };
+    });
+    const seenFile = join(stateDir, SEEN_FILE);
+    const seen: Record<string, string> = readJson<Record<string, string>>(seenFile) ?? {};
+    const rewritten: Record<string, { was: string; now: string }> = { ...(valid ? (old.rewritten ?? {}) : {}) };
+    let seenChanged = false;
+    for (const t of tags) {
+      if (t.parsed.action !== 'register') continue;
+      const was = seen[t.tag];
+      if (was === undefined) {
+        seen[t.tag] = t.oid;
+        seenChanged = true;
+      } else if (was !== t.oid) rewritten[t.tag] = { was, now: t.oid };
+      else delete rewritten[t.tag];
+    }
+    const byModel = new Map<string, RawTag[]>();
+    for (const t of tags) {
+      const l = byModel.get(t.parsed.name);
+      if (l) l.push(t);
+      else byModel.set(t.parsed.name, [t]);
+    }
+    const models: IndexHead<S>['models'] = {};
+    const summaries: Record<string, S> = {};
+    for (const [n, list] of byModel) {
+      summaries[n] = summarize(list, rewritten);
+      models[n] = { file: `${MODELS_DIR}/${n}.json`, summary: summaries[n]! };
+    }
+    // written only when the refs did not move while we read them; the head last
+    if (tagsStateKey(gitDir) === key) {
+      try {
+        for (const [n, list] of byModel) writeFileAtomic(fileOf(n), JSON.stringify(list), { fsync: false });
+        if (seenChanged) writeFileAtomic(seenFile, JSON.stringify(seen), { fsync: false });
+        writeFileAtomic(headFile, JSON.stringify({ v: INDEX_VERSION, key, rewritten, models } satisfies IndexHead<S>), { fsync: false });
+      } catch {
+        /* a read-only state dir only costs speed */
+      }
+    }
+    return { key, rewritten, summaries, tagsOf: (name) => byModel.get(name) ?? [], fromIndex: false };
   }
-  return { tags, rewritten, fromIndex: false };
 }
 
 /** Create an annotated tag; false when a tag of that name exists already (never overwrites). */
