@@ -39,5 +39,6 @@ export { modelGet } from './model-get.js';
 export { modelPush } from './model-push.js';
 export { modelPull } from './model-pull.js';
 export { modelDiff } from './model-diff.js';
+export { modelExport } from './model-export.js';
 export { lineage } from './lineage.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';

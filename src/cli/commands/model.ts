@@ -198,6 +198,23 @@ export function register(program: Command): void {
       }),
     );
 
+  m.command('export')
+    .description('register a version in an MLflow Model Registry (lineage as tags, aliases, files as artifacts)')
+    .argument('<target>', 'NAME@vX.Y.Z or NAME@ALIAS')
+    .requiredOption('--mlflow <uri>', 'MLflow tracking server URL, e.g. http://127.0.0.1:5000')
+    .option('--experiment <name>', 'experiment for the run', 'cairn-registry')
+    .option('-r, --remote <name>', 'cairn remote to pull the files from')
+    .option('--json', 'print JSON')
+    .action(
+      run(async (o, _c, [target]) => {
+        const { modelExport } = await import('../../api/model-export.js');
+        const r = await modelExport({ cwd: process.cwd(), target: target as string, mlflow: o.mlflow as string, experiment: o.experiment as string, remote: o.remote as string | undefined });
+        if (o.json) out.json(r);
+        else out.line(`${r.name} version ${r.mlflow_version} in MLflow at ${r.uri} (run ${r.run_id}, ${r.artifacts.length} artifact(s)${r.aliases.length ? `, aliases ${r.aliases.join(', ')}` : ''})`);
+        return EXIT.OK;
+      }),
+    );
+
   for (const verb of ['push', 'pull'] as const) {
     m.command(verb)
       .description(verb === 'push' ? 'push registry tags (git) and the files they name (cairn remote)' : 'fetch registry tags (git) and the files they name (cairn remote)')

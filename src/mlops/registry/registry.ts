@@ -425,4 +425,4 @@ export function materializeInto(repo: Repo, rec: VersionRecord, dir: string): { 
   return { files };
 }
 
-export { aliasHolder, latestVersion };
+export { aliasHolder, aliasesOf, latestVersion };
