@@ -38,5 +38,18 @@ describe('mlops/registry index API', () => {
     expect((await reg.readModelObject({ root: dir, id: rec!.predictions!.id })).toString()).toBe('y\n1\n');
     const report = JSON.parse((await reg.readModelObject({ root: dir, id: rec!.gate!.report_id })).toString());
     expect(report.verdict).toBe('pass');
+    // hostile or malformed gate reports: refused with the file named, nothing registered
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'y');
+    for (const [body, msg] of [
+      [{ verdict: 'pass', candidate: { predictions: { path: '../../etc/passwd', id: predId } } }, /candidate\.predictions must be \{path \(inside the repo\), id\}/],
+      [{ verdict: 'maybe' }, /'verdict' must be pass, fail or inconclusive/],
+      [{ verdict: 'pass', eval_set: { path: 'x', id: 'not-an-id' } }, /eval_set must be/],
+    ] as const) {
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify(body));
+      await expect(modelRegister({ cwd: dir, name: 'clf', path: 'model.bin', gateReport: 'bad.json', allowDirty: true })).rejects.toThrow(msg);
+    }
+    writeFileSync(join(dir, 'bad.json'), '{not json');
+    await expect(modelRegister({ cwd: dir, name: 'clf', path: 'model.bin', gateReport: 'bad.json', allowDirty: true })).rejects.toMatchObject({ code: 'CAIRN_USAGE' });
+    expect(git(dir, 'tag', '-l', 'clf@*').trim()).toBe('clf@v1.0.0');
   });
 });
