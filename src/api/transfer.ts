@@ -47,7 +47,9 @@ export interface TransferSummary {
   missing: TransferResult['missing'];
   failed: TransferResult['failed'];
   incompleteDirs: TransferResult['incompleteDirs'];
-  runs?: { transferred: number; skipped: number; failed: number; records?: { transferred: number; skipped: number; failed: number } };
+  runs?: { transferred: number; skipped: number; failed: number };
+  /** run records (.cairn/runs/) moved with the run-cache */
+  runRecords?: { transferred: number; skipped: number; failed: number };
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 

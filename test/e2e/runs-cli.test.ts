@@ -108,7 +108,7 @@ describe('cairn runs', () => {
     expect(cairn(dir, ['remote', 'add', '-d', 'store', remote]).code).toBe(0);
     const p = cairn(dir, ['push', '--run-cache', '--json']);
     expect(p.code, p.stderr).toBe(0);
-    expect(JSON.parse(p.stdout).runs.records).toEqual({ transferred: 1, skipped: 0, failed: 0 });
+    expect(JSON.parse(p.stdout).runRecords).toEqual({ transferred: 1, skipped: 0, failed: 0 });
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'x');
     const clone = join(tempDir(), 'clone');
