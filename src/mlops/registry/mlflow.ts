@@ -2,7 +2,6 @@
 // experiment `cairn-registry` holding the params, metrics, the files as artifacts and the
 // lineage as tags; a model version from that run with the lineage as tags; the aliases the
 // version holds in cairn. The HTTP client is passed in (tests use the real server).
-import { basename } from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import type { VersionRecord } from './record.js';
 
@@ -111,4 +110,3 @@ export async function exportToMlflow(o: MlflowExportInput): Promise<MlflowExport
   return { uri: base, experiment_id: expId, run_id: runId, name: rec.name, mlflow_version: mv.version, source, aliases, artifacts };
 }
 
-export const artifactName = (path: string) => basename(path);

@@ -282,13 +282,18 @@ export function policiesOf(repo: Repo): Record<string, Policy> {
 
 function onBranch(root: string): (commit: string, branch: string) => boolean | 'no-branch' {
   return (commit, branch) => {
+    // the local branch, or (in a CI clone that has only the remote one) origin's
+    const ref = [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`].find((r) => {
+      try {
+        gitSync(root, ['rev-parse', '--verify', '-q', r]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!ref) return 'no-branch';
     try {
-      gitSync(root, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`]);
-    } catch {
-      return 'no-branch';
-    }
-    try {
-      gitSync(root, ['merge-base', '--is-ancestor', commit, `refs/heads/${branch}`]);
+      gitSync(root, ['merge-base', '--is-ancestor', commit, ref]);
       return true;
     } catch {
       return false;
