@@ -18,7 +18,11 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     for (const r of runs) items.push(...r.outs);
     const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress });
     const s = summarize(name, url, r, 0);
-    if (opts.runCache) s.runs = await pushRuns(repo, remote, runs, r.pushedIds, jobs);
+    if (opts.runCache) {
+      const { records, ...counts } = await pushRuns(repo, remote, runs, r.pushedIds, jobs);
+      s.runs = counts;
+      s.runRecords = records;
+    }
     s.requests = { ...remote.stats };
     s.seconds = Math.round((performance.now() - t0)) / 1000;
     return s;

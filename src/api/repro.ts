@@ -11,6 +11,7 @@ import { readLock, LOCK_FILE, type LockFile } from '../repo/lockfile.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked } from '../repo/tracked.js';
 import { repoRelative } from '../core/paths.js';
+import { headCommit, isDirty } from '../git/cli.js';
 
 export interface ReproOptions {
   cwd: string;
@@ -130,10 +131,16 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
       onEvent: opts.onEvent,
       onOutput: opts.onOutput,
       signal: opts.signal,
+      runLog: runLogFor(repo.root, repo.paths.dotDir),
     });
     const stages: ReproStage[] = results.map((r: StageResult) => ({ ...r }));
     const failed = stages.filter((s) => s.status === 'failed').map((s) => ({ id: s.id, exitCode: s.exitCode, error: s.error }));
     return { dry: false, ok: failed.length === 0 && !interrupted, interrupted, stages, counts: count(stages), failed };
   };
   return opts.dry ? body() : repo.withLock('repro', body);
+}
+
+function runLogFor(root: string, dotDir: string): { dotDir: string; commit: string | null; dirty: boolean | null } {
+  const commit = headCommit(root);
+  return { dotDir, commit, dirty: commit ? isDirty(root) : null };
 }

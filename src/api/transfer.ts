@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { isValidId } from '../core/ids.js';
 import { listRunEntries, readRunEntry, writeRunEntry, RUNS_DIR } from '../cache/run-cache.js';
+import { appendRunLines, checkRunRecord, readRunLog, runRecordLine } from '../cache/runs.js';
 import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
@@ -47,6 +48,8 @@ export interface TransferSummary {
   failed: TransferResult['failed'];
   incompleteDirs: TransferResult['incompleteDirs'];
   runs?: { transferred: number; skipped: number; failed: number };
+  /** run records (.cairn/runs/) moved with the run-cache */
+  runRecords?: { transferred: number; skipped: number; failed: number };
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
@@ -165,7 +168,7 @@ export async function pushRuns(
   runs: { key: string; file: string; outs: TransferItem[] }[],
   pushed: Set<string>,
   jobs: number,
-): Promise<{ transferred: number; skipped: number; failed: number }> {
+): Promise<{ transferred: number; skipped: number; failed: number; records?: RecordCounts }> {
   const r = { transferred: 0, skipped: 0, failed: 0 };
   const there = await remote.existsMany(runs.map((e) => runKeyPath(e.key)));
   const todo = runs.filter((e) => {
@@ -188,11 +191,11 @@ export async function pushRuns(
     }),
     jobs,
   );
-  return r;
+  return { ...r, records: await pushRunRecords(repo, remote, jobs) };
 }
 
 /** Download run-cache entries the local cache lacks; returns them (validated) for their outs. */
-export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promise<{ keys: { key: string; outs: TransferItem[] }[]; transferred: number; skipped: number; failed: number }> {
+export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promise<{ keys: { key: string; outs: TransferItem[] }[]; transferred: number; skipped: number; failed: number; records?: RecordCounts }> {
   const have = new Set(listRunEntries(repo.cache.dir).map((e) => e.key));
   const remoteKeys: string[] = [];
   for await (const k of remote.list(`${RUNS_DIR}/`)) {
@@ -225,5 +228,73 @@ export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promi
     }),
     jobs,
   );
+  return { ...r, records: await fetchRunRecords(repo, remote, jobs) };
+}
+
+// ----------------------------------------------------------------------------- run records
+
+type RecordCounts = { transferred: number; skipped: number; failed: number };
+const RUN_LOG_PREFIX = 'runlog';
+const recordKey = (id: string) => `${RUN_LOG_PREFIX}/${id.slice(0, 2)}/${id.slice(2)}`;
+
+/** Run records (.cairn/runs/) go up one object per record, named by their content-derived id. */
+export async function pushRunRecords(repo: Repo, remote: Remote, jobs: number): Promise<{ transferred: number; skipped: number; failed: number }> {
+  const r = { transferred: 0, skipped: 0, failed: 0 };
+  const { records } = readRunLog(repo.paths.dotDir);
+  const there = await remote.existsMany(records.map((x) => recordKey(x.id)));
+  await runPool(
+    records.map((rec) => async () => {
+      if (there.has(recordKey(rec.id))) {
+        r.skipped++;
+        return;
+      }
+      try {
+        const bytes = Buffer.from(runRecordLine(rec));
+        await remote.put(recordKey(rec.id), { bytes, size: bytes.length });
+        r.transferred++;
+      } catch {
+        r.failed++;
+      }
+    }),
+    jobs,
+  );
+  return r;
+}
+
+/** Records the remote has and the log lacks; each is checked (shape, id = its content) before it is appended. */
+export async function fetchRunRecords(repo: Repo, remote: Remote, jobs: number): Promise<{ transferred: number; skipped: number; failed: number }> {
+  const have = new Set(readRunLog(repo.paths.dotDir).records.map((x) => x.id));
+  const ids: string[] = [];
+  for await (const k of remote.list(`${RUN_LOG_PREFIX}/`)) {
+    const m = /^runlog\/([0-9a-f]{2})\/([0-9a-f]{14})$/.exec(k);
+    if (m) ids.push(m[1]! + m[2]!);
+  }
+  const r = { transferred: 0, skipped: 0, failed: 0 };
+  const lines: string[] = [];
+  mkdirSync(repo.paths.tmpDir, { recursive: true });
+  await runPool(
+    ids.map((id) => async () => {
+      if (have.has(id)) {
+        r.skipped++;
+        return;
+      }
+      const tmp = join(repo.paths.tmpDir, `runlog.${process.pid}.${id}`);
+      try {
+        await remote.get(recordKey(id), tmp);
+        const text = readFileSync(tmp, 'utf8');
+        if (text.length > 1 << 20) throw new Error('record too large');
+        const rec = checkRunRecord(JSON.parse(text));
+        if (!rec || rec.id !== id) throw new Error(`run record ${id} does not match its id`);
+        lines.push(runRecordLine(rec));
+        r.transferred++;
+      } catch {
+        r.failed++;
+      } finally {
+        rmSync(tmp, { force: true });
+      }
+    }),
+    jobs,
+  );
+  appendRunLines(repo.paths.dotDir, lines);
   return r;
 }

@@ -47,9 +47,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(version() + '\n');
     return 0;
   }
-  const program = new Command('cairn')
-    .description('Version data and models, run ML pipelines as CI/CD')
-    .version(version(), '-V, --version')
+  const program = new Command('cairn').description('Version data and models, run ML pipelines as CI/CD');
+  // only before a subcommand: `cairn model register --version 1.2.0` is the subcommand's option
+  if (!argv[2] || argv[2].startsWith('-')) program.version(version(), '-V, --version');
+  program
     .option('-q, --quiet', 'print only errors')
     .option('-v, --verbose', 'print more detail (stack traces on errors)')
     .showSuggestionAfterError()

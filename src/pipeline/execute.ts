@@ -13,6 +13,7 @@ import { readLock, writeLock, LOCK_FILE, type LockEntry, type LockFile, type Loc
 import type { Graph } from './graph.js';
 import type { PlanStep } from './plan.js';
 import { describeChanges, lockCmd, lockPath, stageState } from './stage-state.js';
+import { recordRun, type RunLogOptions, type RunStart } from './run-record.js';
 
 export type StageStatus = 'ran' | 'restored' | 'skipped' | 'frozen' | 'failed' | 'blocked' | 'not-run' | 'interrupted';
 
@@ -48,6 +49,8 @@ export interface ExecOptions {
   /** stage output; prefixed per line with `[stage] ` when more than one job runs */
   onOutput?: (id: string, text: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
+  /** append a run record to .cairn/runs/ for every stage that executes */
+  runLog?: RunLogOptions;
 }
 
 /** Run a command through /bin/sh in its own process group so an interrupt reaches its children. */
@@ -114,6 +117,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   };
   const results = new Map<string, StageResult>();
   const stepById = new Map(o.steps.map((s) => [s.id, s]));
+  const starts = new Map<string, RunStart>();
   let stopped = false;
 
   const result = (id: string, status: StageStatus, extra: Partial<StageResult> = {}): StageResult => {
@@ -190,6 +194,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     // symlink to elsewhere, a symlinked folder): a refusal fails the stage, nothing touched
     for (const out of st.outs) ws.guard.checkTarget(out.path, { source: st.file, action: 'delete the out' });
     o.onEvent?.({ type: 'start', id: step.id, cmd: st.cmd, reasons });
+    starts.set(step.id, { at: new Date(), deps, params: cur.params });
     for (const out of st.outs) {
       const p = join(ws.root, out.path);
       if (!out.persist) rmSync(p, { recursive: true, force: true });
@@ -310,6 +315,8 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
           .finally(() => {
             running.delete(s.id);
             const r = results.get(s.id);
+            const t = starts.get(s.id);
+            if (o.runLog && t && r) recordRun(o.runLog, ws, graph.byId.get(s.id)!.stage, t, r, lockOf(graph.byId.get(s.id)!.stage.file).stages[r.name]);
             if (r?.status === 'failed' && !o.keepGoing) stopped = true;
           });
         running.set(s.id, p);

@@ -72,6 +72,19 @@ describe('npm run demo', () => {
     ]);
     expect(readFileSync(join(base, 'weather', 'baseline', 'predictions.csv'), 'utf8')).toBe(readFileSync(join(base, 'weather', 'eval', 'predictions.csv'), 'utf8'));
 
+    // registry step: v1 (gate pass) promoted under the policy, lineage down to the raw file, v2 (gate fail) refused
+    const proj = join(base, 'penguins');
+    const rawId = /id: ([0-9a-f]{32})/.exec(readFileSync(join(proj, 'data', 'penguins.json.cairn'), 'utf8'))![1]!;
+    expect(out).toMatch(/Registered penguins@v1\.0\.0 \(models\/model\.json [0-9a-f]{32}\) at [0-9a-f]{7}, gate pass/);
+    expect(out).toContain('penguins@production is now v1.0.0 [penguins#production#1]');
+    const lineageOut = out.split('$ cairn lineage penguins@production\n')[1]!.split('\n$ ')[0]!;
+    expect(lineageOut).toContain(`data/penguins.json  ${rawId}  [raw data (data/penguins.json.cairn)]`);
+    expect(out).toMatch(/Registered penguins@v1\.0\.1 .*gate fail/);
+    expect(out).toContain("refused: penguins@v1.0.1 may not become 'production':\n  require_gate: pass: the gate verdict of penguins@v1.0.1 is 'fail'");
+    expect(out).toMatch(/production\s+v1\.0\.0\s+\S+\s+\(now\)\s+first release: gate passed/);
+    const tags = spawnSync('git', ['tag', '-l', 'penguins*'], { cwd: proj, encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(tags).toEqual(['penguins#production#1', 'penguins@v1.0.0', 'penguins@v1.0.1']);
+
     // plots: the evaluate stage declares two plots and no templates; cairn picks them and says why
     const pages = join(base, 'penguins', 'cairn_plots');
     expect(out).toContain('$ cairn plots diff first-run\n');
