@@ -10,9 +10,9 @@ import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
-import { uncachedOuts } from './pipeline-outs.js';
-import { workspaceRefs } from '../repo/refs.js';
-import { gcRoots, type GcScopes } from './gc.js';
+import { uncachedOutsAt } from './pipeline-outs.js';
+import { History } from '../git/revision.js';
+import { collectRefs, hasHistory, type RefScope } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
 
@@ -50,19 +50,14 @@ export interface TransferSummary {
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
-export async function selectItems(repo: Repo, cwd: string, targets: string[] | undefined, scopes: GcScopes = {}): Promise<TransferItem[]> {
-  const history = scopes.allBranches || scopes.allTags || scopes.allCommits || (scopes.revs?.length ?? 0) > 0;
+export async function selectItems(repo: Repo, cwd: string, targets: string[] | undefined, scopes: RefScope = {}): Promise<TransferItem[]> {
   // the workspace, plus (for --all-branches/--all-tags/--all-commits/--rev) what those
-  // revisions name: the same roots gc keeps for those scopes
-  const refs0 = history
-    ? await gcRoots(repo, { workspace: true, allBranches: scopes.allBranches, allTags: scopes.allTags, allCommits: scopes.allCommits, revs: scopes.revs })
-    : workspaceRefs(repo);
-  const all = refs0.filter((r) => r.hash === repo.algo);
-  const fromLocks = all.some((r) => r.source.includes('cairn.lock:'));
-  const uncached = fromLocks ? uncachedOuts(repo) : new Set<string>();
+  // revisions name: the same walk, and the same references, gc keeps for those scopes
+  const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+  const { refs: all0 } = await collectRefs(repo, { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) });
+  const all = all0.filter((r) => r.hash === repo.algo);
   const seen = new Set<string>();
   const refs = all.filter((r) => {
-    if (r.source.includes('cairn.lock:') && uncached.has(r.path)) return false;
     const k = `${r.path}\0${r.id}`;
     if (seen.has(k)) return false;
     seen.add(k);

@@ -6,7 +6,7 @@ import { pipelineStatus } from '../../src/api/pipeline-status.js';
 import { repro } from '../../src/api/repro.js';
 import { stageAdd } from '../../src/api/stage.js';
 import { Repo } from '../../src/repo/repo.js';
-import { workspaceRefs } from '../../src/repo/refs.js';
+import { workspaceRefs } from '../../src/repo/revisions.js';
 import { cleanup, ROOT, tempRepo } from '../helpers.js';
 
 const STEP = join(ROOT, 'fixtures', 'pipeline', 'step.mjs');
