@@ -19,7 +19,7 @@ import {
   type Dirent,
   type Stats,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CairnError, ioError } from '../core/errors.js';
 import type { HashAlgorithm, HasherFactory } from '../core/hash.js';
@@ -477,13 +477,10 @@ const madeDirs = new Set<string>();
  * Writes a sibling temp and renames it over dst, so dst is never half-written.
  */
 export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: boolean): LinkType {
-  const src = ws.cache.pathOf(id);
   if (ws.linkTypes[0] === 'hardlink') {
     // already the cache object (adopted by add): renaming a link onto another name of the
     // same inode is a no-op that would leave the temp name behind
-    const a = bstat(src);
-    const b = bstat(dst);
-    if (a && b && a.ino === b.ino && a.dev === b.dev) return 'hardlink';
+    if (ws.cache.isLinkedAt(id, dst)) return 'hardlink';
   }
   const parent = dirname(dst);
   if (!madeDirs.has(parent)) {
@@ -495,37 +492,26 @@ export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: bo
   for (const type of ws.linkTypes) {
     if (unsupported.has(`${type}\0${ws.cache.dir}`)) continue;
     try {
-      switch (type) {
-        case 'reflink':
-          try {
-            copyFileSync(src, tmp, fsc.COPYFILE_FICLONE_FORCE);
-          } catch (e) {
-            // a filesystem without reflinks refuses every clone; each refusal cost 0.45 ms
-            // here (it creates and removes the file), so stop asking for this cache
-            const code = (e as NodeJS.ErrnoException).code;
-            if (code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'EINVAL' || code === 'ENOSYS') {
-              unsupported.add(`reflink\0${ws.cache.dir}`);
-            }
-            throw e;
-          }
-          chmodSync(tmp, isexec ? 0o755 : 0o644);
-          break;
-        case 'copy':
-          copyFileSync(src, tmp);
-          chmodSync(tmp, isexec ? 0o755 : 0o644);
-          break;
-        case 'hardlink':
-          linkSync(src, tmp);
-          break;
-        case 'symlink':
-          symlinkSync(src, tmp);
-          break;
+      // the store hashes the bytes on their way out: a corrupt object is quarantined and
+      // throws CAIRN_INTEGRITY (not retried with the next link type), dst is left as it was
+      try {
+        ws.cache.materialize(id, tmp, type, relative(ws.root, dst).split(sep).join('/'));
+      } catch (e) {
+        // a filesystem without reflinks refuses every clone; each refusal cost 0.45 ms
+        // here (it creates and removes the file), so stop asking for this cache
+        const code = (e as NodeJS.ErrnoException).code;
+        if (type === 'reflink' && (code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'EINVAL' || code === 'ENOSYS')) {
+          unsupported.add(`reflink\0${ws.cache.dir}`);
+        }
+        throw e;
       }
+      if (type === 'reflink' || type === 'copy') chmodSync(tmp, isexec ? 0o755 : 0o644);
       renameSync(tmp, dst);
       return type;
     } catch (e) {
-      lastErr = e;
       rmSync(tmp, { force: true });
+      if (e instanceof CairnError && (e.code === 'CAIRN_INTEGRITY' || e.code === 'CAIRN_MISSING_FROM_CACHE')) throw e;
+      lastErr = e;
     }
   }
   // the folder was remembered as made but has been removed since: make it and try again

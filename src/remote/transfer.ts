@@ -5,13 +5,10 @@
 //  - whatever comes down lands in .cairn/tmp/, is rehashed, and enters the cache by rename
 //    only if it hashes to its id (else CAIRN_INTEGRITY, exit 5), manifests are parsed as
 //    untrusted input (unsafe relpaths rejected) before they are admitted.
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { hashFileSync } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
-import { OBJECT_MTIME } from '../cache/odb.js';
+import type { Incoming } from '../cache/odb.js';
 import type { Repo } from '../repo/repo.js';
 import { KnownDirs } from './known.js';
 import type { Remote, RemoteStats } from './remote.js';
@@ -162,11 +159,11 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
       if (fatal) return;
       const key = objectKey(algo, id);
       try {
-        const file = repo.cache.verified(id, undefined, path); // a corrupt cache object is never pushed
-        const size = statSync(file).size;
-        await remote.put(key, { file, size });
+        // hashed on the way out: a corrupt cache object is quarantined, never pushed
+        const src = repo.cache.export(id, path);
+        await remote.put(key, src);
         res.transferred++;
-        res.bytes += size;
+        res.bytes += src.size;
       } catch (e) {
         if (isFatal(e)) fatal ??= e;
         failedIds.add(id);
@@ -205,61 +202,29 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
 
 // --------------------------------------------------------------------------------- fetch
 
-let tmpCounter = 0;
-const madeDirs = new Set<string>();
-function ensureDir(d: string): void {
-  if (madeDirs.has(d)) return;
-  mkdirSync(d, { recursive: true });
-  madeDirs.add(d);
-}
-function tempFile(repo: Repo): string {
-  mkdirSync(repo.paths.tmpDir, { recursive: true });
-  return join(repo.paths.tmpDir, `fetch.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
-}
-
-/** Seal a downloaded, verified temp file into the cache (read-only, stamped, renamed). */
-function admit(repo: Repo, tmp: string, id: ObjectId): void {
-  const dst = repo.cache.pathOf(id);
-  if (repo.cache.has(id)) {
-    rmSync(tmp, { force: true });
-    return;
-  }
-  chmodSync(tmp, 0o444);
-  utimesSync(tmp, OBJECT_MTIME, OBJECT_MTIME);
-  ensureDir(join(dst, '..'));
-  try {
-    renameSync(tmp, dst);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    mkdirSync(join(dst, '..'), { recursive: true }); // the cache was removed meanwhile
-    renameSync(tmp, dst);
-  }
-}
-
-/** Download one object to .cairn/tmp and check it hashes to `id`; returns the temp path. */
-async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, expectedSize?: number): Promise<{ tmp: string; size: number }> {
+/**
+ * Download one object through the store's intake: it lands apart from the cache, is
+ * hashed, and is returned uncommitted. Bytes that do not hash to `id` (or are short) are
+ * discarded and throw CAIRN_INTEGRITY naming the remote key and the data path.
+ */
+async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, expectedSize?: number): Promise<Incoming> {
   const key = objectKey(repo.algo, id);
-  const tmp = tempFile(repo);
-  try {
-    await remote.get(key, tmp);
-    const digest = hashFileSync(tmp, repo.factory);
-    const want = isDirId(id) ? id.slice(0, -4) : id;
-    if (digest.id !== want || (expectedSize !== undefined && digest.size !== expectedSize)) {
-      const truncated = expectedSize !== undefined && digest.size < expectedSize;
-      throw new CairnError(
-        'CAIRN_INTEGRITY',
-        `object ${key} (${path}) from remote ${remote.url} is ${truncated ? `truncated (${digest.size} of ${expectedSize} bytes)` : `corrupt: it hashes to ${digest.id}`}; rejected, not added to the cache`,
-        {
-          hint: 'the copy on the remote is damaged: push a good copy from a machine that has it (`cairn push`), then fetch again',
-          data: { id, key, path, actual: digest.id, size: digest.size, expectedSize },
-        },
-      );
-    }
-    return { tmp, size: digest.size };
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+  const inc = await repo.cache.receive((tmp) => remote.get(key, tmp));
+  const { digest } = inc;
+  const want = isDirId(id) ? id.slice(0, -4) : id;
+  if (digest.id !== want || (expectedSize !== undefined && digest.size !== expectedSize)) {
+    inc.discard();
+    const truncated = expectedSize !== undefined && digest.size < expectedSize;
+    throw new CairnError(
+      'CAIRN_INTEGRITY',
+      `object ${key} (${path}) from remote ${remote.url} is ${truncated ? `truncated (${digest.size} of ${expectedSize} bytes)` : `corrupt: it hashes to ${digest.id}`}; rejected, not added to the cache`,
+      {
+        hint: 'the copy on the remote is damaged: run `cairn push` from a machine that has good data (it replaces objects fetch rejected; `cairn push --verify-remote` checks every one), then fetch again',
+        data: { id, key, path, actual: digest.id, size: digest.size, expectedSize },
+      },
+    );
   }
+  return inc;
 }
 
 export async function fetchObjects(repo: Repo, remote: Remote, items: TransferItem[], opts: TransferOptions): Promise<TransferResult & { fetchedIds: Set<ObjectId> }> {
@@ -276,7 +241,7 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
   };
 
   // 1. manifests: from the cache, or downloaded, verified and parsed (not yet admitted)
-  const dirs: (DirInfo & { tmp?: string })[] = [];
+  const dirs: (DirInfo & { incoming?: Incoming })[] = [];
   const files = new Map<ObjectId, { path: string; size?: number }>();
   const seenDirs = new Set<ObjectId>();
   const pendingDirs: TransferItem[] = [];
@@ -294,16 +259,16 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
     pendingDirs.map((it) => async () => {
       if (fatal) return;
       try {
-        const { tmp, size } = await download(repo, remote, it.id, it.path);
+        const inc = await download(repo, remote, it.id, it.path);
         let manifest: Manifest;
         try {
-          manifest = parseManifest(readFileSync(tmp), algo, `${objectKey(algo, it.id)} (${it.path}) from ${remote.url}`);
+          manifest = parseManifest(inc.read(), algo, `${objectKey(algo, it.id)} (${it.path}) from ${remote.url}`);
         } catch (e) {
-          rmSync(tmp, { force: true });
+          inc.discard();
           throw e;
         }
-        res.bytes += size;
-        dirs.push({ id: it.id, path: it.path, manifest, tmp });
+        res.bytes += inc.digest.size;
+        dirs.push({ id: it.id, path: it.path, manifest, incoming: inc });
       } catch (e) {
         if (isFatal(e)) fatal ??= e;
         else if (!onMissing(e, it.id, it.path)) res.failed.push(failure(e, it.id, objectKey(algo, it.id), it.path));
@@ -327,10 +292,10 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
     list.map(([id, f]) => async () => {
       if (fatal) return;
       try {
-        const { tmp, size } = await download(repo, remote, id, f.path, f.size);
-        admit(repo, tmp, id);
+        const inc = await download(repo, remote, id, f.path, f.size);
+        inc.commit(id);
         res.transferred++;
-        res.bytes += size;
+        res.bytes += inc.digest.size;
       } catch (e) {
         failedIds.add(id);
         if (isFatal(e)) fatal ??= e;
@@ -347,12 +312,12 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
   const ok = new Set<ObjectId>();
   for (const d of dirs) {
     const whole = !d.manifest.some((e) => failedIds.has(e.hash));
-    if (d.tmp) {
+    if (d.incoming) {
       if (whole) {
-        admit(repo, d.tmp, d.id);
+        d.incoming.commit(d.id);
         res.transferred++;
       } else {
-        rmSync(d.tmp, { force: true });
+        d.incoming.discard();
         res.incompleteDirs.push({ id: d.id, path: d.path });
       }
     }
@@ -363,6 +328,6 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
   }
   for (const [id] of files) if (!failedIds.has(id)) ok.add(id);
   // every file of a fetched directory was on the remote, so its manifest was there too
-  known.add(complete.filter((id) => dirs.find((d) => d.id === id)?.tmp));
+  known.add(complete.filter((id) => dirs.find((d) => d.id === id)?.incoming));
   return { ...res, fetchedIds: ok };
 }
