@@ -46,6 +46,8 @@ export interface TransferSummary {
   missing: TransferResult['missing'];
   failed: TransferResult['failed'];
   incompleteDirs: TransferResult['incompleteDirs'];
+  /** push: objects whose remote copy was bad and was replaced (empty for fetch) */
+  replaced: TransferResult['replaced'];
   runs?: { transferred: number; skipped: number; failed: number };
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
@@ -104,6 +106,7 @@ export function summarize(name: string, url: string, r: TransferResult, seconds:
     missing: r.missing,
     failed: r.failed,
     incompleteDirs: r.incompleteDirs,
+    replaced: r.replaced,
     requests: { ...r.requests },
   };
 }
@@ -123,11 +126,13 @@ export function transferError(s: TransferSummary, verb: 'push' | 'fetch' | 'pull
   const n = s.failed.length + s.missing.length;
   return new CairnError(
     integrity ? 'CAIRN_INTEGRITY' : 'CAIRN_FAILED',
-    `${verb}: ${n} object${n === 1 ? '' : 's'} could not be transferred${integrity ? ' (corrupt on the remote: rejected, not cached)' : ''}:\n${lines.join('\n')}`,
+    `${verb}: ${n} object${n === 1 ? '' : 's'} could not be transferred${integrity ? (verb === 'push' ? ' (corrupt in the local cache: quarantined, not pushed)' : ' (corrupt on the remote: rejected, not cached)') : ''}:\n${lines.join('\n')}`,
     {
       hint:
         verb === 'push'
-          ? s.missing.length && !s.failed.length
+          ? integrity
+            ? 'run `cairn status` to see what is missing from the cache, then re-add the data (`cairn add`/`cairn commit`) or fetch a good copy, and push again'
+            : s.missing.length && !s.failed.length
             ? 'the data is not in this cache: run `cairn status`, re-add it, or fetch it from another remote'
             : 'run `cairn push` again: it sends only what is still missing'
           : integrity

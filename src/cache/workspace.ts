@@ -414,10 +414,11 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
       res.added++;
       res.addedBytes += r.size;
     }
-  } else if (th.hashed === 0 && ws.cache.has(th.id)) {
-    // Unchanged directory whose manifest is cached: manifests enter the cache only after all
-    // their files (here, in fetch and in pull), so there is nothing to check file by file.
-  } else if (th.stored) {
+  } else if (th.hashed === 0 && ws.cache.has(th.id) && filesCached(ws, th)) {
+    // Unchanged directory whose manifest and files are cached: nothing to store. (Manifests
+    // enter the cache only after their files, but a file object can leave it later: gc of
+    // an older cairn, or fsck's quarantine. One stat per file finds that.)
+  } else if (th.stored && filesCached(ws, th)) {
     // every file was stored while hashing: only the manifest is left to store
     if (!ws.cache.has(th.id)) {
       const bytes = th.manifestBytes ?? digestManifest(th.manifest!, ws.factory).bytes;
@@ -448,6 +449,10 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
   }
   if (ws.linkTypes[0] === 'hardlink' || ws.linkTypes[0] === 'symlink') relinkTarget(ws, th);
   return res;
+}
+
+function filesCached(ws: Workspace, th: TargetHash): boolean {
+  return (th.manifest ?? []).every((e) => ws.cache.has(e.hash));
 }
 
 /** Replace workspace files with links to their cache objects (hardlink/symlink modes). */

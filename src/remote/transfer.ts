@@ -11,6 +11,8 @@ import { parseManifest, type Manifest } from '../core/manifest.js';
 import type { Incoming } from '../cache/odb.js';
 import type { Repo } from '../repo/repo.js';
 import { KnownDirs } from './known.js';
+import { planPush, pushQueries, type PushState } from './push-plan.js';
+import { RejectedObjects } from './rejected.js';
 import type { Remote, RemoteStats } from './remote.js';
 import { runPool } from './pool.js';
 
@@ -39,6 +41,9 @@ export interface TransferResult {
   failed: TransferFailure[];
   /** directory manifests held back because one of their files could not be transferred */
   incompleteDirs: { id: ObjectId; path: string }[];
+  /** push: objects whose copy on the remote was bad (rejected by fetch, or failed
+   * --verify-remote) and was replaced by a good one */
+  replaced: { id: ObjectId; path: string }[];
   requests: RemoteStats;
 }
 
@@ -50,7 +55,7 @@ export interface TransferOptions {
 }
 
 function emptyResult(remote: Remote): TransferResult {
-  return { transferred: 0, skipped: 0, bytes: 0, missing: [], failed: [], incompleteDirs: [], requests: remote.stats };
+  return { transferred: 0, skipped: 0, bytes: 0, missing: [], failed: [], incompleteDirs: [], replaced: [], requests: remote.stats };
 }
 
 function failure(e: unknown, id: ObjectId, key: string, path: string): TransferFailure {
@@ -71,103 +76,131 @@ interface DirInfo {
 
 // ---------------------------------------------------------------------------------- push
 
-export async function pushObjects(repo: Repo, remote: Remote, items: TransferItem[], opts: TransferOptions): Promise<TransferResult & { pushedIds: Set<ObjectId> }> {
+export interface PushOptions extends TransferOptions {
+  /** download and hash every object the remote claims to have; replace bad copies */
+  verifyRemote?: boolean;
+}
+
+/**
+ * Push: ask the remote what it has (directories first, then only the files no directory
+ * on the remote vouches for), plan (push-plan.ts), verify what the plan asks to verify,
+ * plan again, then move: files first, each directory's manifest once all its files made it.
+ */
+export async function pushObjects(repo: Repo, remote: Remote, items: TransferItem[], opts: PushOptions): Promise<TransferResult & { pushedIds: Set<ObjectId> }> {
   const algo = repo.algo;
   const res = emptyResult(remote);
   const known = new KnownDirs(repo.paths.stateDir, remote.url);
+  const rejected = new RejectedObjects(repo.paths.stateDir, remote.url);
+  const key = (id: ObjectId) => objectKey(algo, id);
   await remote.ready();
 
-  // 1. what the workspace refers to, expanded through manifests in the local cache
-  const dirs = new Map<ObjectId, DirInfo>();
-  const files = new Map<ObjectId, string>(); // id → a path using it
-  const missing = new Set<ObjectId>();
+  // 1. manifests of the directories, from the local cache; which of them the remote has
+  const manifests = new Map<ObjectId, Manifest>();
+  const dirIds: ObjectId[] = [];
   for (const it of items) {
-    if (isDirId(it.id)) {
-      if (dirs.has(it.id)) continue;
-      if (!repo.cache.has(it.id)) {
-        if (!missing.has(it.id)) res.missing.push({ id: it.id, path: it.path });
-        missing.add(it.id);
-        continue;
-      }
-      dirs.set(it.id, { id: it.id, path: it.path, manifest: parseManifest(repo.cache.get(it.id, it.path), algo, `${it.id} (${it.path})`) });
-    } else if (!files.has(it.id)) files.set(it.id, it.path);
+    if (!isDirId(it.id) || dirIds.includes(it.id)) continue;
+    dirIds.push(it.id);
+    if (repo.cache.has(it.id)) manifests.set(it.id, parseManifest(repo.cache.get(it.id, it.path), algo, `${it.id} (${it.path})`));
   }
+  const dirKeysThere = await remote.existsMany(dirIds.map(key));
+  const state: PushState = {
+    items,
+    manifests,
+    local: (id) => repo.cache.has(id),
+    dirsThere: new Set(dirIds.filter((id) => dirKeysThere.has(key(id)))),
+    filesThere: new Set(),
+    bad: rejected.all(),
+    verify: !!opts.verifyRemote,
+    verified: new Set(),
+  };
+  if (!state.verify) known.add([...state.dirsThere].filter((id) => manifests.has(id) && !state.bad!.has(id)));
 
-  // 2. directories whose manifest is on the remote are complete there
-  const dirKeys = [...dirs.keys()].map((id) => objectKey(algo, id));
-  const dirsThere = await remote.existsMany(dirKeys);
-  const confirmed: ObjectId[] = [];
-  const todoDirs: DirInfo[] = [];
-  for (const d of dirs.values()) {
-    if (dirsThere.has(objectKey(algo, d.id))) {
-      confirmed.push(d.id);
-      res.skipped += 1 + d.manifest.length;
-    } else todoDirs.push(d);
-  }
-  known.add(confirmed);
-  const candidates = new Map<ObjectId, string>(files);
-  for (const d of todoDirs) for (const e of d.manifest) if (!candidates.has(e.hash)) candidates.set(e.hash, `${d.path}/${e.relpath}`);
-
-  // 3. files covered by directories known to be on the remote (one HEAD per such directory)
-  if (candidates.size > 8) {
+  // 2. files covered by directories known to be on the remote (one HEAD per such directory)
+  let ask = pushQueries(state);
+  if (!state.verify && ask.length > 8) {
+    const want = new Set(ask);
     const cover = new Map<ObjectId, ObjectId[]>();
     for (const kid of known.recent(64)) {
-      if (dirs.has(kid) || !repo.cache.has(kid)) continue;
+      if (manifests.has(kid) || !repo.cache.has(kid) || state.bad!.has(kid)) continue;
       let m: Manifest;
       try {
         m = parseManifest(repo.cache.get(kid), algo, kid);
       } catch {
         continue;
       }
-      const hit = m.filter((e) => candidates.has(e.hash)).map((e) => e.hash);
+      const hit = m.filter((e) => want.has(e.hash) && !state.bad!.has(e.hash)).map((e) => e.hash);
       if (hit.length > 0) cover.set(kid, hit);
     }
     if (cover.size > 0) {
-      const there = await remote.existsMany([...cover.keys()].map((id) => objectKey(algo, id)));
+      const there = await remote.existsMany([...cover.keys()].map(key));
       const gone: ObjectId[] = [];
+      state.covered = new Set();
       for (const [kid, hit] of cover) {
-        if (!there.has(objectKey(algo, kid))) {
-          gone.push(kid);
-          continue;
-        }
-        for (const h of hit) if (candidates.delete(h)) res.skipped++;
+        if (!there.has(key(kid))) gone.push(kid);
+        else for (const h of hit) state.covered.add(h);
       }
       known.forget(gone);
+      ask = ask.filter((id) => !state.covered!.has(id));
     }
   }
 
-  // 4. which of the rest the remote lacks
-  const local: [ObjectId, string][] = [];
-  for (const [id, path] of candidates) {
-    if (repo.cache.has(id)) local.push([id, path]);
-    else {
-      missing.add(id);
-      res.missing.push({ id, path });
-    }
-  }
-  const there = await remote.existsMany(local.map(([id]) => objectKey(algo, id)));
-  const upload = local.filter(([id]) => !there.has(objectKey(algo, id)));
-  res.skipped += local.length - upload.length;
+  // 3. which of the rest the remote has; the plan
+  const filesThere = await remote.existsMany(ask.map(key));
+  state.filesThere = new Set(ask.filter((id) => filesThere.has(key(id))));
+  let plan = planPush(state);
 
-  // 5. upload, then manifests of directories whose every file made it
-  const failedIds = new Set<ObjectId>();
-  let done = 0;
-  const total = upload.length + todoDirs.length;
+  // 4. with --verify-remote: download and hash what the remote has; bad copies get replaced
   let fatal: unknown;
+  if (plan.verify.length > 0) {
+    const badNow: ObjectId[] = [];
+    await runPool(
+      plan.verify.map((v) => async () => {
+        if (fatal) return;
+        try {
+          const inc = await repo.cache.receive((tmp) => remote.get(key(v.id), tmp));
+          inc.discard();
+          const want = isDirId(v.id) ? v.id.slice(0, -4) : v.id;
+          if (inc.digest.id === want) state.verified!.add(v.id);
+          else badNow.push(v.id);
+        } catch (e) {
+          if (isFatal(e)) fatal ??= e;
+          // unreadable or gone: uploading a good copy over it is the safe answer
+          else badNow.push(v.id);
+        }
+        opts.onProgress?.(state.verified!.size + badNow.length, plan.verify.length, 'verify');
+      }),
+      opts.jobs,
+    );
+    if (fatal) throw fatal;
+    rejected.add(badNow);
+    for (const id of badNow) state.bad!.add(id);
+    plan = planPush(state);
+  }
+  res.skipped += plan.skipped;
+  res.missing.push(...plan.missing);
+  res.incompleteDirs.push(...plan.incompleteDirs);
+  const replacing = new Set([...state.bad!]);
+
+  // 5. upload files, then manifests of directories whose every file made it
+  const failedIds = new Set<ObjectId>();
+  const sent: ObjectId[] = [];
+  let done = 0;
+  const total = plan.upload.length + plan.manifests.length;
   await runPool(
-    upload.map(([id, path]) => async () => {
+    plan.upload.map(({ id, path }) => async () => {
       if (fatal) return;
-      const key = objectKey(algo, id);
       try {
         // hashed on the way out: a corrupt cache object is quarantined, never pushed
         const src = repo.cache.export(id, path);
-        await remote.put(key, src);
+        await remote.put(key(id), src);
         res.transferred++;
         res.bytes += src.size;
+        sent.push(id);
+        if (replacing.has(id)) res.replaced.push({ id, path });
       } catch (e) {
         if (isFatal(e)) fatal ??= e;
         failedIds.add(id);
-        res.failed.push(failure(e, id, key, path));
+        res.failed.push(failure(e, id, key(id), path));
       }
       opts.onProgress?.(++done, total, 'push');
     }),
@@ -175,28 +208,33 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
   );
   if (fatal) throw fatal;
   const pushedDirs: ObjectId[] = [];
-  for (const d of todoDirs) {
-    const key = objectKey(algo, d.id);
-    if (d.manifest.some((e) => failedIds.has(e.hash) || missing.has(e.hash))) {
+  for (const d of plan.manifests) {
+    if (d.manifest.some((e) => failedIds.has(e.hash))) {
       res.incompleteDirs.push({ id: d.id, path: d.path });
       continue;
     }
     try {
       const bytes = repo.cache.get(d.id, d.path);
-      await remote.put(key, { bytes, size: bytes.length });
+      await remote.put(key(d.id), { bytes, size: bytes.length });
       res.transferred++;
       res.bytes += bytes.length;
       pushedDirs.push(d.id);
+      sent.push(d.id);
+      if (replacing.has(d.id)) res.replaced.push({ id: d.id, path: d.path });
     } catch (e) {
       if (isFatal(e)) throw e;
-      res.failed.push(failure(e, d.id, key, d.path));
+      res.failed.push(failure(e, d.id, key(d.id), d.path));
     }
     opts.onProgress?.(++done, total, 'push');
   }
   known.add(pushedDirs);
+  rejected.forget(sent);
+
+  // what is now on the remote, for run-cache entries
+  const notThere = new Set<ObjectId>([...failedIds, ...res.missing.map((m) => m.id), ...res.incompleteDirs.map((d) => d.id)]);
+  for (const d of plan.verify) notThere.add(d.id);
   const ok = new Set<ObjectId>();
-  for (const d of dirs.values()) if (confirmed.includes(d.id) || pushedDirs.includes(d.id)) ok.add(d.id);
-  for (const id of files.keys()) if (!failedIds.has(id) && !missing.has(id)) ok.add(id);
+  for (const it of items) if (!notThere.has(it.id)) ok.add(it.id);
   return { ...res, pushedIds: ok };
 }
 
@@ -327,6 +365,9 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
     }
   }
   for (const [id] of files) if (!failedIds.has(id)) ok.add(id);
+  // remember what the remote holds corrupt copies of: the next push replaces them
+  const bad = res.failed.filter((f) => f.code === 'CAIRN_INTEGRITY').map((f) => f.id);
+  if (bad.length) new RejectedObjects(repo.paths.stateDir, remote.url).add(bad);
   // every file of a fetched directory was on the remote, so its manifest was there too
   known.add(complete.filter((id) => dirs.find((d) => d.id === id)?.incoming));
   return { ...res, fetchedIds: ok };
