@@ -256,8 +256,11 @@ export async function collectRefs(repo: Repo, opts: CollectOptions = {}): Promis
   return { refs, commits };
 }
 
+/** What the expansion needs of an object store. */
+export type ManifestSource = Pick<ObjectStore, 'algo' | 'has' | 'get'>;
+
 /** Manifest of a directory ref from the store; throws CAIRN_MISSING_FROM_CACHE naming the ref when absent. */
-export function manifestOf(store: ObjectStore, ref: Pick<ObjectRef, 'id' | 'path' | 'source' | 'rev'>): Manifest {
+export function manifestOf(store: ManifestSource, ref: Pick<ObjectRef, 'id' | 'path' | 'source' | 'rev'>): Manifest {
   const at = ref.rev === WORKSPACE ? '' : ` at ${ref.rev.slice(0, 7)}`;
   if (!store.has(ref.id)) {
     throw new CairnError('CAIRN_MISSING_FROM_CACHE', `the manifest of ${ref.path} (${ref.id}, named by ${ref.source}${at}) is not in the cache, so the objects of its files are unknown`, {
@@ -281,7 +284,7 @@ export interface ExpandedIds {
  * cannot hold them. A directory whose manifest is not in the store throws (`missing:
  * 'error'`, the default) or is listed (`'list'`); a corrupt manifest always throws.
  */
-export function expandRefs(store: ObjectStore, refs: ObjectRef[], opts: { missing?: 'error' | 'list' } = {}): ExpandedIds {
+export function expandRefs(store: ManifestSource, refs: ObjectRef[], opts: { missing?: 'error' | 'list' } = {}): ExpandedIds {
   const ids = new Set<ObjectId>();
   const missingManifests: ObjectRef[] = [];
   for (const r of refs) {
