@@ -136,7 +136,7 @@ export function transferError(s: TransferSummary, verb: 'push' | 'fetch' | 'pull
             ? 'the data is not in this cache: run `cairn status`, re-add it, or fetch it from another remote'
             : 'run `cairn push` again: it sends only what is still missing'
           : integrity
-            ? 'push a good copy from a machine that has the data, then fetch again'
+            ? 'on a machine that has good data run `cairn push --verify-remote` (it replaces the bad remote copies), then fetch again'
             : `run \`cairn ${verb}\` again: it fetches only what is still missing`,
       data: { failed: s.failed, missing: s.missing, incompleteDirs: s.incompleteDirs },
     },

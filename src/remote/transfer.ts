@@ -257,7 +257,7 @@ async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, 
       'CAIRN_INTEGRITY',
       `object ${key} (${path}) from remote ${remote.url} is ${truncated ? `truncated (${digest.size} of ${expectedSize} bytes)` : `corrupt: it hashes to ${digest.id}`}; rejected, not added to the cache`,
       {
-        hint: 'the copy on the remote is damaged: run `cairn push` from a machine that has good data (it replaces objects fetch rejected; `cairn push --verify-remote` checks every one), then fetch again',
+        hint: 'the copy on the remote is damaged: on a machine that has good data run `cairn push --verify-remote` (it replaces bad remote copies), then fetch again',
         data: { id, key, path, actual: digest.id, size: digest.size, expectedSize },
       },
     );
