@@ -51,14 +51,11 @@ export async function compareWithRemote(repo: Repo, remote: Remote, items: Trans
     else if (dirsThere.has(key(it.id))) {
       const inc = await repo.cache.receive((tmp) => remote.get(key(it.id), tmp));
       try {
+        // a corrupt manifest on the remote: recorded, and its target reported corrupt
         if (inc.digest.id !== it.id.slice(0, -4)) {
           rejected.add([it.id]);
-          throw new CairnError('CAIRN_INTEGRITY', `directory manifest ${key(it.id)} (${it.path}) on remote ${remote.url} is corrupt: it hashes to ${inc.digest.id}`, {
-            hint: 'push a good copy from a machine that has it (`cairn push` replaces it)',
-            data: { id: it.id, path: it.path },
-          });
-        }
-        manifests.set(it.id, parseManifest(inc.read(), algo, `${key(it.id)} (${it.path}) from ${remote.url}`));
+          manifests.set(it.id, undefined);
+        } else manifests.set(it.id, parseManifest(inc.read(), algo, `${key(it.id)} (${it.path}) from ${remote.url}`));
       } finally {
         inc.discard();
       }
@@ -78,12 +75,14 @@ export async function compareWithRemote(repo: Repo, remote: Remote, items: Trans
 
   if (opts.verify) {
     const bad: ObjectId[] = [];
+    const good: ObjectId[] = [];
     await runPool(
-      [...there].filter((id) => !rejected.has(id)).map((id) => async () => {
+      [...there].map((id) => async () => {
         try {
           const inc = await repo.cache.receive((tmp) => remote.get(key(id), tmp));
           inc.discard();
           if (inc.digest.id !== (isDirId(id) ? id.slice(0, -4) : id)) bad.push(id);
+          else good.push(id);
         } catch (e) {
           if (e instanceof CairnError && (e.code === 'CAIRN_REMOTE_AUTH' || e.code === 'CAIRN_REMOTE_MISSING')) throw e;
           if (e instanceof CairnError && e.code === 'CAIRN_NOT_FOUND') there.delete(id);
@@ -93,6 +92,7 @@ export async function compareWithRemote(repo: Repo, remote: Remote, items: Trans
       opts.jobs,
     );
     rejected.add(bad);
+    rejected.forget(good); // replaced since it was recorded
   }
 
   const counts: Record<CloudState, number> = { 'in-sync': 0, 'local-only': 0, 'remote-only': 0, partial: 0, missing: 0, corrupt: 0 };

@@ -348,12 +348,14 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
   // 3. manifests enter the cache last, once their files did
   const complete: ObjectId[] = [];
   const ok = new Set<ObjectId>();
+  const arrived: ObjectId[] = [];
   for (const d of dirs) {
     const whole = !d.manifest.some((e) => failedIds.has(e.hash));
     if (d.incoming) {
       if (whole) {
         d.incoming.commit(d.id);
         res.transferred++;
+        arrived.push(d.id);
       } else {
         d.incoming.discard();
         res.incompleteDirs.push({ id: d.id, path: d.path });
@@ -364,10 +366,16 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
       ok.add(d.id);
     }
   }
-  for (const [id] of files) if (!failedIds.has(id)) ok.add(id);
+  for (const [id] of files) {
+    if (failedIds.has(id)) continue;
+    ok.add(id);
+    arrived.push(id);
+  }
   // remember what the remote holds corrupt copies of: the next push replaces them
-  const bad = res.failed.filter((f) => f.code === 'CAIRN_INTEGRITY').map((f) => f.id);
-  if (bad.length) new RejectedObjects(repo.paths.stateDir, remote.url).add(bad);
+  // (and forget those that now arrived good: someone replaced them)
+  const rejected = new RejectedObjects(repo.paths.stateDir, remote.url);
+  rejected.add(res.failed.filter((f) => f.code === 'CAIRN_INTEGRITY').map((f) => f.id));
+  rejected.forget(arrived);
   // every file of a fetched directory was on the remote, so its manifest was there too
   known.add(complete.filter((id) => dirs.find((d) => d.id === id)?.incoming));
   return { ...res, fetchedIds: ok };
