@@ -78,6 +78,27 @@ describe('a corrupt copy on the remote is found and replaced', () => {
     expect(readFileSync(join(h.remote, objectRel(aid)), 'utf8')).toBe('alpha\n');
   });
 
+  it('a corrupt directory manifest on the remote: status --cloud in a fresh clone says corrupt, push --verify-remote fixes it', () => {
+    const h = hostileRepo();
+    h.write({ 'ds/a.txt': 'alpha\n', 'ds/b.txt': 'beta\n' });
+    expectOk(h.cairn(['add', 'ds']));
+    expectOk(h.cairn(['push']));
+    h.commit('ds');
+    const { id } = readPointerFields(join(h.root, 'ds.cairn'));
+    rot(join(h.remote, objectRel(id)));
+    const v = h.victimClone();
+    const st = v.cairn(['status', '--cloud', '--json']);
+    expectOk(st);
+    expect(JSON.parse(st.stdout).cloud.targets).toMatchObject([{ path: 'ds', status: 'corrupt' }]);
+    const p = h.cairn(['push', '--verify-remote', '--json']);
+    expectOk(p);
+    expect(JSON.parse(p.stdout).replaced).toEqual([{ id, path: 'ds' }]);
+    // the clone recorded it as bad; verifying again finds it good and forgets the record
+    expect(v.cairn(['status', '--cloud', '--verify-remote']).stdout).toContain('only on the remote');
+    expectOk(v.cairn(['pull']));
+    expect(readFileSync(join(v.root, 'ds', 'b.txt'), 'utf8')).toBe('beta\n');
+  });
+
   it('an object fetch rejected is recorded: status --cloud shows it, the next push replaces it', () => {
     const h = hostileRepo();
     const id = addFile(h, 'model.bin', 'weights v1\n');
