@@ -21,8 +21,8 @@ import { isDirId, type ObjectId } from '../core/ids.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
 import type { ObjectStore } from '../cache/odb.js';
 import type { History } from '../git/revision.js';
-import { LOCK_FILE, parseLock } from './lockfile.js';
-import { parsePointer } from './pointer.js';
+import { LOCK_FILE, parseLock, readLock, type LockFile } from './lockfile.js';
+import { parsePointer, POINTER_SUFFIX, readPointer, type Pointer } from './pointer.js';
 import type { Repo } from './repo.js';
 import { findRepoFiles } from './walk.js';
 
@@ -122,32 +122,42 @@ async function readListed(src: RefSource, file: string): Promise<string> {
   return bytes.toString('utf8');
 }
 
-/** What a pointer file's text names. Throws (naming revision and file) when it does not parse. */
-export function pointerRefsFrom(src: Pick<RefSource, 'rev' | 'oid'>, file: string, text: string): ObjectRef[] {
-  let ptr;
+/** Parse a pointer or lock, turning any failure into the one error (naming revision and file). */
+function parsed<T>(src: Pick<RefSource, 'rev' | 'oid'>, file: string, parse: (display: string) => T | undefined): T {
+  let v: T | undefined;
   try {
-    ptr = parsePointer(text, src.oid ? `${file}@${revLabel(src)}` : file);
+    v = parse(src.oid ? `${file}@${revLabel(src)}` : file);
   } catch (e) {
     throw unreadableRef(src, file, e);
   }
+  // the walk listed it: absent now means it cannot be read, not that it names nothing
+  if (v === undefined) throw unreadableRef(src, file, new Error('listed, but its content cannot be read'));
+  return v;
+}
+
+function pointerRefs(src: Pick<RefSource, 'rev' | 'oid'>, file: string, ptr: Pointer): ObjectRef[] {
   const rev = src.oid ?? WORKSPACE;
   return ptr.outs.map((o) => ({ path: joinPath(file, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: file, fromLock: false, rev }));
 }
 
-/** The outs of every stage of a cairn.lock's text (cache: false ones too: see `UncachedOuts`). */
-export function lockRefsFrom(src: Pick<RefSource, 'rev' | 'oid'>, file: string, text: string): ObjectRef[] {
-  let lock;
-  try {
-    lock = parseLock(text, src.oid ? `${file}@${revLabel(src)}` : file);
-  } catch (e) {
-    throw unreadableRef(src, file, e);
-  }
+/** The outs of every stage of a lock (cache: false ones too: see `UncachedOuts`). */
+function lockRefs(src: Pick<RefSource, 'rev' | 'oid'>, file: string, lock: LockFile): ObjectRef[] {
   const rev = src.oid ?? WORKSPACE;
   const out: ObjectRef[] = [];
   for (const [name, st] of Object.entries(lock.stages)) {
     for (const o of st.outs) out.push({ path: joinPath(file, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: `${file}:${name}`, fromLock: true, rev });
   }
   return out;
+}
+
+/** What a pointer file's text names. Throws (naming revision and file) when it does not parse. */
+export function pointerRefsFrom(src: Pick<RefSource, 'rev' | 'oid'>, file: string, text: string): ObjectRef[] {
+  return pointerRefs(src, file, parsed(src, file, (d) => parsePointer(text, d)));
+}
+
+/** The outs of every stage of a cairn.lock's text. Throws (naming revision and file) when it does not parse. */
+export function lockRefsFrom(src: Pick<RefSource, 'rev' | 'oid'>, file: string, text: string): ObjectRef[] {
+  return lockRefs(src, file, parsed(src, file, (d) => parseLock(text, d)));
 }
 
 export async function pointerRefsAt(src: RefSource, file: string): Promise<ObjectRef[]> {
@@ -158,20 +168,16 @@ export async function lockRefsAt(src: RefSource, file: string): Promise<ObjectRe
   return lockRefsFrom(src, file, await readListed(src, file));
 }
 
-function readWorkspaceFile(repo: Repo, file: string): string {
-  try {
-    return readFileSync(join(repo.root, file), 'utf8');
-  } catch (e) {
-    throw unreadableRef({ rev: WORKSPACE }, file, e);
-  }
-}
-
-/** The workspace's references, read synchronously (for commands that plan without awaiting). */
+/**
+ * The workspace's references, read synchronously (for commands that plan without
+ * awaiting) through the pointer and lock readers, so their rules for cairn's own files hold.
+ */
 export function workspaceRefs(repo: Repo, which: { pointers?: boolean; locks?: boolean } = { pointers: true, locks: true }): ObjectRef[] {
   const src = { rev: WORKSPACE };
   const refs: ObjectRef[] = [];
-  if (which.pointers) for (const f of repo.pointerFiles()) refs.push(...pointerRefsFrom(src, f, readWorkspaceFile(repo, f)));
-  if (which.locks) for (const f of findRepoFiles(repo.root, (n) => n === LOCK_FILE)) refs.push(...lockRefsFrom(src, f, readWorkspaceFile(repo, f)));
+  const pointers = () => findRepoFiles(repo.root, (n) => n.endsWith(POINTER_SUFFIX) && n.length > POINTER_SUFFIX.length, { strict: true });
+  if (which.pointers) for (const f of pointers()) refs.push(...pointerRefs(src, f, parsed(src, f, (d) => readPointer(join(repo.root, f), d))));
+  if (which.locks) for (const f of findRepoFiles(repo.root, (n) => n === LOCK_FILE, { strict: true })) refs.push(...lockRefs(src, f, parsed(src, f, () => readLock(join(repo.root, f)))));
   return refs;
 }
 
@@ -229,7 +235,7 @@ export interface CollectedRefs {
  * never acts on a partial set.
  */
 export async function collectRefs(repo: Repo, opts: CollectOptions = {}): Promise<CollectedRefs> {
-  const sources: RefSource[] = [workspaceSource(repo)];
+  const sources: RefSource[] = [];
   const commits: string[] = [];
   if (hasHistory(opts)) {
     const h = opts.history;
@@ -248,8 +254,9 @@ export async function collectRefs(repo: Repo, opts: CollectOptions = {}): Promis
     }
   }
   const refs: ObjectRef[] = [];
-  for (const src of sources) {
-    const got = await refsAt(src);
+  const ws = workspaceSource(repo);
+  for (const src of [ws, ...sources]) {
+    const got = src === ws ? workspaceRefs(repo) : await refsAt(src);
     const uncached = opts.uncachedOuts && got.some((r) => r.fromLock) ? await opts.uncachedOuts(src) : undefined;
     for (const r of got) if (!(r.fromLock && uncached?.has(r.path))) refs.push(r);
   }
