@@ -29,6 +29,14 @@ import { findRepoFiles } from './walk.js';
 /** The name of the working tree where a revision is expected. */
 export const WORKSPACE = 'workspace';
 
+/** Where a reference comes from: a pointer file, or an out recorded in a cairn.lock. */
+export type RefOrigin = 'pointer' | 'lock';
+
+/** The `source` of a lock out: `<lock file>:<stage>`. */
+export function lockSource(lockFile: string, stage: string): string {
+  return `${lockFile}:${stage}`;
+}
+
 /** One (path, object) a revision names, and the file that names it. */
 export interface ObjectRef {
   /** repo-relative POSIX path of the data */
@@ -37,10 +45,10 @@ export interface ObjectRef {
   id: ObjectId;
   size?: number;
   nfiles?: number;
-  /** the file that names it: a pointer file, or `<dir>/cairn.lock:<stage>` for a stage out */
+  /** what names it: a pointer file, or a stage's out in a cairn.lock */
+  from: RefOrigin;
+  /** the file that names it, for messages: the pointer file, or `<cairn.lock>:<stage>` */
   source: string;
-  /** true when `source` is a cairn.lock (a pipeline output), false for a pointer file */
-  fromLock: boolean;
   /** the revision it was read from: `workspace`, or a commit oid */
   rev: string;
 }
@@ -137,7 +145,7 @@ function parsed<T>(src: Pick<RefSource, 'rev' | 'oid'>, file: string, parse: (di
 
 function pointerRefs(src: Pick<RefSource, 'rev' | 'oid'>, file: string, ptr: Pointer): ObjectRef[] {
   const rev = src.oid ?? WORKSPACE;
-  return ptr.outs.map((o) => ({ path: joinPath(file, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: file, fromLock: false, rev }));
+  return ptr.outs.map((o) => ({ path: joinPath(file, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, from: 'pointer', source: file, rev }));
 }
 
 /** The outs of every stage of a lock (cache: false ones too: see `UncachedOuts`). */
@@ -145,7 +153,7 @@ function lockRefs(src: Pick<RefSource, 'rev' | 'oid'>, file: string, lock: LockF
   const rev = src.oid ?? WORKSPACE;
   const out: ObjectRef[] = [];
   for (const [name, st] of Object.entries(lock.stages)) {
-    for (const o of st.outs) out.push({ path: joinPath(file, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: `${file}:${name}`, fromLock: true, rev });
+    for (const o of st.outs) out.push({ path: joinPath(file, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, from: 'lock', source: lockSource(file, name), rev });
   }
   return out;
 }
@@ -257,8 +265,8 @@ export async function collectRefs(repo: Repo, opts: CollectOptions = {}): Promis
   const ws = workspaceSource(repo);
   for (const src of [ws, ...sources]) {
     const got = src === ws ? workspaceRefs(repo) : await refsAt(src);
-    const uncached = opts.uncachedOuts && got.some((r) => r.fromLock) ? await opts.uncachedOuts(src) : undefined;
-    for (const r of got) if (!(r.fromLock && uncached?.has(r.path))) refs.push(r);
+    const uncached = opts.uncachedOuts && got.some((r) => r.from === 'lock') ? await opts.uncachedOuts(src) : undefined;
+    for (const r of got) if (!(r.from === 'lock' && uncached?.has(r.path))) refs.push(r);
   }
   return { refs, commits };
 }

@@ -38,14 +38,14 @@ function store(objects: Record<string, Buffer>): ManifestSource {
   };
 }
 
-const ref = (id: string, path = 'x', hash: 'xxh64x2' | 'md5' = 'xxh64x2'): ObjectRef => ({ path, id, hash, source: `${path}.cairn`, fromLock: false, rev: WORKSPACE });
+const ref = (id: string, path = 'x', hash: 'xxh64x2' | 'md5' = 'xxh64x2'): ObjectRef => ({ path, id, hash, from: 'pointer', source: `${path}.cairn`, rev: WORKSPACE });
 
 describe('refsAt: what a revision refers to', () => {
   it('joins pointer and lock outs to repo-relative paths, naming their source', async () => {
     const refs = await refsAt(source({ 'data/raw.csv.cairn': pointer('raw.csv', A), 'models/cairn.lock': lock('model.pkl', B) }, 'HEAD', '1234567890abcdef1234567890abcdef12345678'));
     expect(refs).toEqual([
-      { path: 'data/raw.csv', hash: 'xxh64x2', id: A, size: 3, nfiles: undefined, source: 'data/raw.csv.cairn', fromLock: false, rev: '1234567890abcdef1234567890abcdef12345678' },
-      { path: 'models/model.pkl', hash: 'xxh64x2', id: B, size: 3, nfiles: undefined, source: 'models/cairn.lock:train', fromLock: true, rev: '1234567890abcdef1234567890abcdef12345678' },
+      { path: 'data/raw.csv', hash: 'xxh64x2', id: A, size: 3, nfiles: undefined, from: 'pointer', source: 'data/raw.csv.cairn', rev: '1234567890abcdef1234567890abcdef12345678' },
+      { path: 'models/model.pkl', hash: 'xxh64x2', id: B, size: 3, nfiles: undefined, from: 'lock', source: 'models/cairn.lock:train', rev: '1234567890abcdef1234567890abcdef12345678' },
     ]);
   });
 
