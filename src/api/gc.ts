@@ -1,5 +1,5 @@
 // cairn gc: delete cache objects that nothing in scope refers to. What is kept is computed
-// by one function (gcKeep) from the one reference walk (repo/revisions.ts). Every scope
+// by one function (collectKept) over the one reference walk (repo/revisions.ts). Every scope
 // keeps the workspace too, as DVC does. If any reference in scope cannot be read (a lock
 // that does not parse at an old revision, a directory manifest missing from the cache,
 // history that cannot be walked), gc refuses and deletes nothing: it never deletes what it
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { type ObjectId } from '../core/ids.js';
 import { History } from '../git/revision.js';
-import { collectRefs, expandRefs, hasHistory, type ObjectRef, type RefScope } from '../repo/revisions.js';
+import { collectKept, hasHistory, type KeptRefs, type RefScope } from '../repo/revisions.js';
 import { Repo } from '../repo/repo.js';
 import { listRunEntries, readRunEntry } from '../cache/run-cache.js';
 import { pidAlive } from '../io/lock.js';
@@ -49,27 +49,14 @@ function scopeNames(s: GcScopes): string[] {
   return out;
 }
 
-export interface GcKeep {
-  refs: ObjectRef[];
-  /** every object id to keep: the refs and the files of their manifests */
-  ids: Set<ObjectId>;
-}
-
 /**
- * What gc (local and --cloud) keeps for a scope: the workspace's references plus those of
- * every commit in scope, directory manifests expanded. The one place that decides what gc
- * keeps. Anything unreadable throws (gc turns that into a refusal).
+ * What gc keeps for a scope (the one computation: collectKept over the one reference walk),
+ * with any failure to read turned into gc's refusal (exit 1, nothing deleted).
  */
-export async function gcKeep(repo: Repo, scopes: GcScopes): Promise<GcKeep> {
-  const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
-  const { refs } = await collectRefs(repo, { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) });
-  return { refs, ids: expandRefs(repo.cache, refs).ids };
-}
-
-/** gcKeep, with any failure to read turned into gc's refusal (exit 1, nothing deleted). */
-async function keepOrRefuse(repo: Repo, scopes: GcScopes, what: string): Promise<GcKeep> {
+async function keepOrRefuse(repo: Repo, scopes: GcScopes, what: string): Promise<KeptRefs> {
   try {
-    return await gcKeep(repo, scopes);
+    const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+    return await collectKept(repo, { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) });
   } catch (e) {
     if (!(e instanceof CairnError)) throw e;
     // exit 1 whatever the cause (a lock that does not parse is exit 2 elsewhere): gc refused

@@ -314,3 +314,19 @@ export function expandRefs(store: ManifestSource, refs: ObjectRef[], opts: { mis
   }
   return { ids, missingManifests };
 }
+
+export interface KeptRefs {
+  refs: ObjectRef[];
+  /** every object id to keep: the refs and the files of their manifests */
+  ids: Set<ObjectId>;
+}
+
+/**
+ * What to keep for a scope (gc, local and --cloud; later the registry): the workspace's
+ * references plus those of every commit in scope, directory manifests expanded through the
+ * repo's cache. Anything unreadable, a missing manifest included, throws.
+ */
+export async function collectKept(repo: Repo, opts: CollectOptions = {}): Promise<KeptRefs> {
+  const { refs } = await collectRefs(repo, opts);
+  return { refs, ids: expandRefs(repo.cache, refs).ids };
+}

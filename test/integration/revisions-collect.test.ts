@@ -1,4 +1,4 @@
-// collectRefs and gcKeep against real git repos: the one function that decides what gc
+// collectRefs and collectKept against real git repos: the one function that decides what gc
 // keeps and what push/fetch --all-* move. The workspace is always in scope; history is read
 // through isomorphic-git; a shallow clone stops at its boundary; a linked worktree, whose
 // history cannot be read, is an error, never an empty history.
@@ -6,9 +6,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { add } from '../../src/api/add.js';
-import { gcKeep } from '../../src/api/gc.js';
 import { History } from '../../src/git/revision.js';
-import { collectRefs } from '../../src/repo/revisions.js';
+import { collectKept, collectRefs } from '../../src/repo/revisions.js';
 import { Repo } from '../../src/repo/repo.js';
 import { cleanup, gen, git, tempDir, tempRepo } from '../helpers.js';
 
@@ -81,13 +80,13 @@ describe('collectRefs', () => {
   });
 });
 
-describe('gcKeep', () => {
+describe('collectKept (what gc keeps)', () => {
   it('expands kept directories, keeps the workspace in every scope', async () => {
     const { dir, ids } = await history3();
     gen(dir, { 'ds/a.txt': 'a\n', 'ds/b.txt': 'b\n' });
     const ds = (await add({ cwd: dir, targets: ['ds'] })).targets[0]!.id;
     const repo = await Repo.open(dir);
-    const keep = await gcKeep(repo, { allTags: true });
+    const keep = await collectKept(repo, { history: await History.open(dir), allTags: true });
     expect(keep.ids.has(ids['v1.txt']!)).toBe(true);
     expect(keep.ids.has(ids['wip.txt']!)).toBe(true);
     expect(keep.ids.has(ids['side.txt']!)).toBe(false);
@@ -101,6 +100,6 @@ describe('gcKeep', () => {
     const ds = (await add({ cwd: dir, targets: ['ds'] })).targets[0]!.id;
     const repo = await Repo.open(dir);
     repo.cache.remove(ds);
-    await expect(gcKeep(repo, { workspace: true })).rejects.toMatchObject({ code: 'CAIRN_MISSING_FROM_CACHE', data: { id: ds, path: 'ds', file: 'ds.cairn' } });
+    await expect(collectKept(repo)).rejects.toMatchObject({ code: 'CAIRN_MISSING_FROM_CACHE', data: { id: ds, path: 'ds', file: 'ds.cairn' } });
   });
 });
