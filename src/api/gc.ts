@@ -54,18 +54,29 @@ function scopeNames(s: GcScopes): string[] {
  * with any failure to read turned into gc's refusal (exit 1, nothing deleted).
  */
 async function keepOrRefuse(repo: Repo, scopes: GcScopes, what: string): Promise<KeptRefs> {
+  let history: History | undefined;
   try {
-    const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+    history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+  } catch (e) {
+    throw refusal(e, what);
+  }
+  // a revision the user typed that does not exist is their mistake (exit 2), not a refusal
+  for (const r of scopes.revs ?? []) await history!.resolve(r);
+  try {
     return await collectKept(repo, { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) });
   } catch (e) {
-    if (!(e instanceof CairnError)) throw e;
-    // exit 1 whatever the cause (a lock that does not parse is exit 2 elsewhere): gc refused
-    throw new CairnError(e.exitCode === 1 ? e.code : 'CAIRN_FAILED', `${what}: refusing to delete anything, because not every reference in scope can be read: ${e.message}`, {
-      hint: e.hint ?? 'fix what the message names, then run gc again',
-      data: { ...e.data, cause: e.code },
-      cause: e,
-    });
+    throw refusal(e, what);
   }
+}
+
+function refusal(e: unknown, what: string): unknown {
+  if (!(e instanceof CairnError)) return e;
+  // exit 1 whatever the cause (a lock that does not parse is exit 2 elsewhere): gc refused
+  return new CairnError(e.exitCode === 1 ? e.code : 'CAIRN_FAILED', `${what}: refusing to delete anything, because not every reference in scope can be read: ${e.message}`, {
+    hint: e.hint ?? 'fix what the message names, then run gc again',
+    data: { ...e.data, cause: e.code },
+    cause: e,
+  });
 }
 
 /** Out ids a run-cache entry names, or undefined when it cannot be read (then it is pruned). */

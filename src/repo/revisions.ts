@@ -84,6 +84,11 @@ export function unreadableRef(src: Pick<RefSource, 'rev' | 'oid'>, file: string,
   });
 }
 
+/** Pointer files in the workspace, by a walk that fails on a folder it cannot list. */
+function findWorkspacePointers(repo: Repo): string[] {
+  return findRepoFiles(repo.root, (n) => n.endsWith(POINTER_SUFFIX) && n.length > POINTER_SUFFIX.length, { strict: true });
+}
+
 /** The workspace as a RefSource: files on disk, pointer and lock files found by walking it. */
 export function workspaceSource(repo: Repo): RefSource {
   return {
@@ -97,8 +102,8 @@ export function workspaceSource(repo: Repo): RefSource {
         throw e;
       }
     },
-    pointerFiles: async () => repo.pointerFiles(),
-    lockFiles: async () => findRepoFiles(repo.root, (n) => n === LOCK_FILE),
+    pointerFiles: async () => findWorkspacePointers(repo),
+    lockFiles: async () => findRepoFiles(repo.root, (n) => n === LOCK_FILE, { strict: true }),
   };
 }
 
@@ -183,8 +188,7 @@ export async function lockRefsAt(src: RefSource, file: string): Promise<ObjectRe
 export function workspaceRefs(repo: Repo, which: { pointers?: boolean; locks?: boolean } = { pointers: true, locks: true }): ObjectRef[] {
   const src = { rev: WORKSPACE };
   const refs: ObjectRef[] = [];
-  const pointers = () => findRepoFiles(repo.root, (n) => n.endsWith(POINTER_SUFFIX) && n.length > POINTER_SUFFIX.length, { strict: true });
-  if (which.pointers) for (const f of pointers()) refs.push(...pointerRefs(src, f, parsed(src, f, (d) => readPointer(join(repo.root, f), d))));
+  if (which.pointers) for (const f of findWorkspacePointers(repo)) refs.push(...pointerRefs(src, f, parsed(src, f, (d) => readPointer(join(repo.root, f), d))));
   if (which.locks) for (const f of findRepoFiles(repo.root, (n) => n === LOCK_FILE, { strict: true })) refs.push(...lockRefs(src, f, parsed(src, f, () => readLock(join(repo.root, f)))));
   return refs;
 }

@@ -88,6 +88,17 @@ describe('gc refuses when a reference cannot be read', () => {
   });
 });
 
+describe('gc usage', () => {
+  it('an unknown --rev is the user\'s mistake: exit 2 naming it, nothing deleted', () => {
+    const h = hostileRepo();
+    h.write({ 'a.txt': 'a\n' });
+    expectOk(h.cairn(['add', 'a.txt']));
+    const before = h.snapshot();
+    expectRefused(h.cairn(['gc', '--rev', 'no-such-branch']), { exit: 2, mentions: ['no-such-branch'] });
+    expectUnchanged(before, h.snapshot());
+  });
+});
+
 describe('every gc scope keeps the workspace', () => {
   for (const scope of [['-a'], ['-T'], ['-A'], ['--rev', 'HEAD']]) {
     it(`gc ${scope.join(' ')} keeps a just-added, uncommitted file`, () => {
