@@ -5,6 +5,7 @@
 export { init } from './init.js';
 export { add } from './add.js';
 export { status } from './status.js';
+export type { StatusOptions, StatusResult, TargetStatus, TargetState, PipelineStatusResult, PipelineStageStatus, CloudStatusResult, CloudTarget, CloudState } from './status.js';
 export { checkout } from './checkout.js';
 export { commit } from './commit.js';
 export { remove } from './remove.js';
@@ -16,11 +17,9 @@ export { remoteAdd, remoteList, remoteRemove, remoteRename, remoteDefault, remot
 export { push } from './push.js';
 export { fetch } from './fetch.js';
 export { pull } from './pull.js';
-export { cloudStatus } from './cloud-status.js';
 export { repro } from './repro.js';
 export { stageAdd } from './stage.js';
 export { dag } from './dag.js';
-export { pipelineStatus } from './pipeline-status.js';
 export { metricsShow, metricsDiff } from './metrics.js';
 export { paramsShow, paramsDiff } from './params.js';
 export { plots } from './plots.js';

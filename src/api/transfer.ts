@@ -11,9 +11,9 @@ import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
-import { uncachedOuts } from './pipeline-outs.js';
-import { workspaceRefs } from '../repo/refs.js';
-import { gcRoots, type GcScopes } from './gc.js';
+import { uncachedOutsAt } from './pipeline-outs.js';
+import { History } from '../git/revision.js';
+import { collectRefs, hasHistory, type RefScope } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
 
@@ -47,25 +47,22 @@ export interface TransferSummary {
   missing: TransferResult['missing'];
   failed: TransferResult['failed'];
   incompleteDirs: TransferResult['incompleteDirs'];
+  /** push: objects whose remote copy was bad and was replaced (empty for fetch) */
+  replaced: TransferResult['replaced'];
   runs?: { transferred: number; skipped: number; failed: number };
   /** run records (.cairn/runs/) moved with the run-cache */
   runRecords?: { transferred: number; skipped: number; failed: number };
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
-export async function selectItems(repo: Repo, cwd: string, targets: string[] | undefined, scopes: GcScopes = {}): Promise<TransferItem[]> {
-  const history = scopes.allBranches || scopes.allTags || scopes.allCommits || (scopes.revs?.length ?? 0) > 0;
+export async function selectItems(repo: Repo, cwd: string, targets: string[] | undefined, scopes: RefScope = {}): Promise<TransferItem[]> {
   // the workspace, plus (for --all-branches/--all-tags/--all-commits/--rev) what those
-  // revisions name: the same roots gc keeps for those scopes
-  const refs0 = history
-    ? await gcRoots(repo, { workspace: true, allBranches: scopes.allBranches, allTags: scopes.allTags, allCommits: scopes.allCommits, revs: scopes.revs })
-    : workspaceRefs(repo);
-  const all = refs0.filter((r) => r.hash === repo.algo);
-  const fromLocks = all.some((r) => r.source.includes('cairn.lock:'));
-  const uncached = fromLocks ? uncachedOuts(repo) : new Set<string>();
+  // revisions name: the same walk, and the same references, gc keeps for those scopes
+  const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+  const { refs: all0 } = await collectRefs(repo, { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) });
+  const all = all0.filter((r) => r.hash === repo.algo);
   const seen = new Set<string>();
   const refs = all.filter((r) => {
-    if (r.source.includes('cairn.lock:') && uncached.has(r.path)) return false;
     const k = `${r.path}\0${r.id}`;
     if (seen.has(k)) return false;
     seen.add(k);
@@ -112,6 +109,7 @@ export function summarize(name: string, url: string, r: TransferResult, seconds:
     missing: r.missing,
     failed: r.failed,
     incompleteDirs: r.incompleteDirs,
+    replaced: r.replaced,
     requests: { ...r.requests },
   };
 }
@@ -131,15 +129,17 @@ export function transferError(s: TransferSummary, verb: 'push' | 'fetch' | 'pull
   const n = s.failed.length + s.missing.length;
   return new CairnError(
     integrity ? 'CAIRN_INTEGRITY' : 'CAIRN_FAILED',
-    `${verb}: ${n} object${n === 1 ? '' : 's'} could not be transferred${integrity ? ' (corrupt on the remote: rejected, not cached)' : ''}:\n${lines.join('\n')}`,
+    `${verb}: ${n} object${n === 1 ? '' : 's'} could not be transferred${integrity ? (verb === 'push' ? ' (corrupt in the local cache: quarantined, not pushed)' : ' (corrupt on the remote: rejected, not cached)') : ''}:\n${lines.join('\n')}`,
     {
       hint:
         verb === 'push'
-          ? s.missing.length && !s.failed.length
+          ? integrity
+            ? 'run `cairn status` to see what is missing from the cache, then re-add the data (`cairn add`/`cairn commit`) or fetch a good copy, and push again'
+            : s.missing.length && !s.failed.length
             ? 'the data is not in this cache: run `cairn status`, re-add it, or fetch it from another remote'
             : 'run `cairn push` again: it sends only what is still missing'
           : integrity
-            ? 'push a good copy from a machine that has the data, then fetch again'
+            ? 'on a machine that has good data run `cairn push --verify-remote` (it replaces the bad remote copies), then fetch again'
             : `run \`cairn ${verb}\` again: it fetches only what is still missing`,
       data: { failed: s.failed, missing: s.missing, incompleteDirs: s.incompleteDirs },
     },

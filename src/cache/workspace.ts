@@ -19,7 +19,7 @@ import {
   type Dirent,
   type Stats,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CairnError, ioError } from '../core/errors.js';
 import { RESERVED_DIRS, repoPathProblem } from '../core/paths.js';
@@ -426,10 +426,11 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
       res.added++;
       res.addedBytes += r.size;
     }
-  } else if (th.hashed === 0 && ws.cache.has(th.id)) {
-    // Unchanged directory whose manifest is cached: manifests enter the cache only after all
-    // their files (here, in fetch and in pull), so there is nothing to check file by file.
-  } else if (th.stored) {
+  } else if (th.hashed === 0 && ws.cache.has(th.id) && filesCached(ws, th)) {
+    // Unchanged directory whose manifest and files are cached: nothing to store. (Manifests
+    // enter the cache only after their files, but a file object can leave it later: gc of
+    // an older cairn, or fsck's quarantine. One stat per file finds that.)
+  } else if (th.stored && filesCached(ws, th)) {
     // every file was stored while hashing: only the manifest is left to store
     if (!ws.cache.has(th.id)) {
       const bytes = th.manifestBytes ?? digestManifest(th.manifest!, ws.factory).bytes;
@@ -462,6 +463,10 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
   return res;
 }
 
+function filesCached(ws: Workspace, th: TargetHash): boolean {
+  return (th.manifest ?? []).every((e) => ws.cache.has(e.hash));
+}
+
 /** Replace workspace files with links to their cache objects (hardlink/symlink modes). */
 function relinkTarget(ws: Workspace, th: TargetHash): void {
   const p = abs(ws, th.path);
@@ -490,13 +495,10 @@ const madeDirs = new Set<string>();
  */
 export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: boolean): LinkType {
   ws.guard.checkAbs(dst, { action: 'write' });
-  const src = ws.cache.pathOf(id);
   if (ws.linkTypes[0] === 'hardlink') {
     // already the cache object (adopted by add): renaming a link onto another name of the
     // same inode is a no-op that would leave the temp name behind
-    const a = bstat(src);
-    const b = bstat(dst);
-    if (a && b && a.ino === b.ino && a.dev === b.dev) return 'hardlink';
+    if (ws.cache.isLinkedAt(id, dst)) return 'hardlink';
   }
   const parent = dirname(dst);
   if (!madeDirs.has(parent)) {
@@ -508,37 +510,26 @@ export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: bo
   for (const type of ws.linkTypes) {
     if (unsupported.has(`${type}\0${ws.cache.dir}`)) continue;
     try {
-      switch (type) {
-        case 'reflink':
-          try {
-            copyFileSync(src, tmp, fsc.COPYFILE_FICLONE_FORCE);
-          } catch (e) {
-            // a filesystem without reflinks refuses every clone; each refusal cost 0.45 ms
-            // here (it creates and removes the file), so stop asking for this cache
-            const code = (e as NodeJS.ErrnoException).code;
-            if (code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'EINVAL' || code === 'ENOSYS') {
-              unsupported.add(`reflink\0${ws.cache.dir}`);
-            }
-            throw e;
-          }
-          chmodSync(tmp, isexec ? 0o755 : 0o644);
-          break;
-        case 'copy':
-          copyFileSync(src, tmp);
-          chmodSync(tmp, isexec ? 0o755 : 0o644);
-          break;
-        case 'hardlink':
-          linkSync(src, tmp);
-          break;
-        case 'symlink':
-          symlinkSync(src, tmp);
-          break;
+      // the store hashes the bytes on their way out: a corrupt object is quarantined and
+      // throws CAIRN_INTEGRITY (not retried with the next link type), dst is left as it was
+      try {
+        ws.cache.materialize(id, tmp, type, relative(ws.root, dst).split(sep).join('/'));
+      } catch (e) {
+        // a filesystem without reflinks refuses every clone; each refusal cost 0.45 ms
+        // here (it creates and removes the file), so stop asking for this cache
+        const code = (e as NodeJS.ErrnoException).code;
+        if (type === 'reflink' && (code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'EINVAL' || code === 'ENOSYS')) {
+          unsupported.add(`reflink\0${ws.cache.dir}`);
+        }
+        throw e;
       }
+      if (type === 'reflink' || type === 'copy') chmodSync(tmp, isexec ? 0o755 : 0o644);
       renameSync(tmp, dst);
       return type;
     } catch (e) {
-      lastErr = e;
       rmSync(tmp, { force: true });
+      if (e instanceof CairnError && (e.code === 'CAIRN_INTEGRITY' || e.code === 'CAIRN_MISSING_FROM_CACHE')) throw e;
+      lastErr = e;
     }
   }
   // the folder was remembered as made but has been removed since: make it and try again
