@@ -1,10 +1,11 @@
 // The registry's operations over a repo: register, promote, deprecate, resolve, history,
 // materialise. Each reads the tags (through the index), decides, and writes at most one tag.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { readRunLog } from '../../cache/runs.js';
 import { loadManifest, materialize } from '../../cache/workspace.js';
 import { CairnError } from '../../core/errors.js';
+import { Containment } from '../../io/contained.js';
 import { isDirId } from '../../core/ids.js';
 import { isSafeRelpath } from '../../core/paths.js';
 import { currentBranch, gitSync, headCommit, isDirty } from '../../git/cli.js';
@@ -410,8 +411,11 @@ export function historyOf(model: ModelState, alias: string | undefined, at?: Dat
 
 /** Put a version's files in `dir`: a file as dir/<its name>, a directory's files under dir/. */
 export function materializeInto(repo: Repo, rec: VersionRecord, dir: string): { files: string[] } {
-  const ws = repo.workspace();
+  // the caller chose `dir` (model get -o, a gate's or deploy's temp dir): writes are contained
+  // there instead of in the repository, so a hostile manifest still cannot leave it
   const out = resolve(dir);
+  mkdirSync(out, { recursive: true });
+  const ws = { ...repo.workspace(), root: out, guard: new Containment(out) };
   const files: string[] = [];
   if (isDirId(rec.id)) {
     const m = loadManifest(ws, rec.id, `${rec.name}@${rec.version}`);
