@@ -125,7 +125,7 @@ export class Inferrer {
         if (isSeq(n) || isMap(n)) n.flow = true;
       }
     }
-    return `# proposed by cairn validate --infer from ${this.rows} rows: review before relying on it\n${d.toString({ lineWidth: 0 })}`;
+    return `# proposed by cairn validate --infer from ${this.rows} rows: review before relying on it\n${d.toString({ lineWidth: 0, flowCollectionPadding: false })}`;
   }
 }
 
