@@ -72,7 +72,8 @@ export async function* readDelimited(f: TableFile, delimiter: string, o: TextRea
     const err = e as Error & { code?: string; lines?: number; bytes?: number; records?: number };
     if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
       const msg = err.code === 'CSV_MAX_RECORD_SIZE' ? `a record is longer than ${o.maxRecordBytes} bytes` : err.message.replace(/ on line \d+$/, '').replace(/ at line \d+$/, '');
-      throw badData(f.name, msg, { row: n + 1 + (o.firstRow - 1), line: err.lines, byte: err.bytes });
+      const row = typeof err.records === 'number' ? err.records : n + 1;
+      throw badData(f.name, msg, { row: row + o.firstRow - 1, line: err.lines, byte: err.bytes });
     }
     throw e;
   } finally {
