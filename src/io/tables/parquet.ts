@@ -64,14 +64,32 @@ export async function* readParquet(f: TableFile, o: { firstRow: number; batchSiz
     let yielded = false;
     for (const rg of metadata.row_groups) {
       const n = Number(rg.num_rows);
-      // a huge row group is read in slices so one batch never holds it all as row arrays
-      for (let s = 0; s < n; s += Math.max(o.batchSize, 65536)) {
-        const e = Math.min(n, s + Math.max(o.batchSize, 65536));
-        let rows: Cell[][] = [];
-        try {
-          await parquetRead({ file: buf, metadata, compressors, rowStart: start + s, rowEnd: start + e, onComplete: (r: unknown) => (rows = r as Cell[][]) });
-        } catch (err) {
-          throw badData(f.name, `cannot decode rows ${firstRow}..${firstRow + e - s - 1}: ${(err as Error).message}`, { row: firstRow });
+      // one decode per row group, column by column; rows are cut from the columns a batch at a time
+      const cols: ArrayLike<Cell>[][] = columns.map(() => []);
+      const at = new Map(columns.map((c, i) => [c, i]));
+      try {
+        await parquetRead({
+          file: buf,
+          metadata,
+          compressors,
+          rowStart: start,
+          rowEnd: start + n,
+          onChunk: (ch: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number }) => {
+            const i = at.get(ch.columnName);
+            if (i !== undefined) cols[i]!.push(ch.columnData as ArrayLike<Cell>);
+          },
+        });
+      } catch (err) {
+        throw badData(f.name, `cannot decode rows ${firstRow}..${firstRow + n - 1}: ${(err as Error).message}`, { row: firstRow });
+      }
+      const flat = cols.map((parts) => (parts.length === 1 ? parts[0]! : parts.flatMap((p) => Array.from(p))));
+      for (let s0 = 0; s0 < n; s0 += o.batchSize) {
+        const e = Math.min(n, s0 + o.batchSize);
+        const rows: Cell[][] = new Array(e - s0);
+        for (let r = s0; r < e; r++) {
+          const row: Cell[] = new Array(flat.length);
+          for (let j = 0; j < flat.length; j++) row[j] = flat[j]![r];
+          rows[r - s0] = row;
         }
         yield { file: f.name, columns, rows, firstRow };
         yielded = true;

@@ -225,6 +225,8 @@ export class Validator {
     const exMin = spec.exclusiveMin;
     const exMax = spec.exclusiveMax;
     const re = spec.regex;
+    const fast = spec.regexFast;
+    const fastMax = spec.regexFastMax ?? 0;
     const len = spec.length;
     const lmin = len?.min ?? 0;
     const lmax = len?.max ?? Number.POSITIVE_INFINITY;
@@ -253,10 +255,7 @@ export class Validator {
       if (inSet && !inSet.has(spec.type === undefined ? String(t) : t)) a.in!.add(first + i, v);
       if (re || len) {
         const str = typeof v === 'string' ? v : String(t);
-        if (re) {
-          re.lastIndex = 0;
-          if (!re.test(str)) a.regex!.add(first + i, v);
-        }
+        if (re && !(fast && str.length <= fastMax ? fast : re).test(str)) a.regex!.add(first + i, v);
         if (len && (str.length < lmin || str.length > lmax)) a.length!.add(first + i, v);
       }
       if (seen) {
