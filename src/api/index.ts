@@ -26,4 +26,5 @@ export { paramsShow, paramsDiff } from './params.js';
 export { plots } from './plots.js';
 export { install } from './install.js';
 export { mergeDriver } from './merge-driver.js';
+export { validate, inferSchema } from './validate.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
