@@ -232,9 +232,11 @@ export class Validator {
     const lmax = len?.max ?? Number.POSITIVE_INFINITY;
     const a = s.acc;
     const untypedNumeric = spec.type === undefined && (min !== undefined || max !== undefined);
+    const nullSet = s.nullSet;
+    const onlyEmpty = nullSet.size === 1 && nullSet.has('');
     for (let i = 0; i < n; i++) {
       const v = j >= 0 ? rows[i]![j] : undefined;
-      if (this.isNull(s, v)) {
+      if (v === undefined || v === null || (typeof v === 'string' ? (onlyEmpty ? v === '' : nullSet.has(v)) : typeof v === 'number' && v !== v)) {
         s.nulls++;
         a.nullable?.add(first + i, null);
         continue;
