@@ -23,6 +23,11 @@ const EXT: Record<string, TableFormat> = {
   pq: 'parquet',
 };
 
+/** Rows in a batch, without making row arrays of a columnar batch. */
+export function batchLength(b: RowBatch): number {
+  return b.cols ? (b.cols[0]?.length ?? 0) : b.rows.length;
+}
+
 /** The format a file name implies, or undefined. */
 export function formatOf(name: string): TableFormat | undefined {
   const m = /\.([A-Za-z0-9]+)$/.exec(name);
@@ -88,7 +93,7 @@ export async function* readTable(input: string | TableFile[], opts: ReadTableOpt
       : format === 'json' ? readJsonArray(f, o)
       : readParquet(f, o);
     for await (const b of it) {
-      firstRow = b.firstRow + b.rows.length;
+      firstRow = b.firstRow + batchLength(b);
       yield b;
     }
   }

@@ -48,6 +48,28 @@ async function fileBuffer(f: TableFile): Promise<{ buf: AsyncBuffer; close: () =
   };
 }
 
+/** A batch whose rows are made from its columns only if someone asks for them. */
+function columnBatch(file: string, columns: string[], cols: ArrayLike<Cell>[], firstRow: number, n: number): RowBatch {
+  let rows: Cell[][] | undefined;
+  return {
+    file,
+    columns,
+    cols,
+    firstRow,
+    get rows(): Cell[][] {
+      if (!rows) {
+        rows = new Array(n);
+        for (let r = 0; r < n; r++) {
+          const row: Cell[] = new Array(cols.length);
+          for (let j = 0; j < cols.length; j++) row[j] = cols[j]![r];
+          rows[r] = row;
+        }
+      }
+      return rows;
+    },
+  };
+}
+
 export async function* readParquet(f: TableFile, o: { firstRow: number; batchSize: number }): AsyncIterable<RowBatch> {
   const [{ parquetMetadataAsync, parquetRead, parquetSchema }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
   const { buf, close } = await fileBuffer(f);
@@ -85,15 +107,11 @@ export async function* readParquet(f: TableFile, o: { firstRow: number; batchSiz
       const flat = cols.map((parts) => (parts.length === 1 ? parts[0]! : parts.flatMap((p) => Array.from(p))));
       for (let s0 = 0; s0 < n; s0 += o.batchSize) {
         const e = Math.min(n, s0 + o.batchSize);
-        const rows: Cell[][] = new Array(e - s0);
-        for (let r = s0; r < e; r++) {
-          const row: Cell[] = new Array(flat.length);
-          for (let j = 0; j < flat.length; j++) row[j] = flat[j]![r];
-          rows[r - s0] = row;
-        }
-        yield { file: f.name, columns, rows, firstRow };
+        // plain arrays (typed arrays too): one element kind keeps the consumers' loops monomorphic
+        const cols = flat.map((c) => Array.prototype.slice.call(c, s0, e) as Cell[]);
+        yield columnBatch(f.name, columns, cols, firstRow, e - s0);
         yielded = true;
-        firstRow += rows.length;
+        firstRow += e - s0;
       }
       start += n;
     }
