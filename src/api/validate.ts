@@ -126,6 +126,15 @@ async function resolveData(o: { cwd: string; data: string; rev?: string }): Prom
   const name = `${target}@${o.rev}`;
   const committed = await view.readFile(rel);
   if (committed) return { files: [{ name, bytes: committed, format: formatOf(rel) }], name, source: 'git' };
+  const listed = await h.listFiles(oid, rel);
+  if (listed) {
+    // a committed folder: its table files, read from git objects
+    const files: TableFile[] = [];
+    for (const p of listed.filter((x) => formatOf(x) && !x.split('/').some((seg) => seg.startsWith('.') || seg.startsWith('_')))) {
+      files.push({ name: `${name}/${p}`, bytes: (await view.readFile(`${rel}/${p}`))!, format: formatOf(p) });
+    }
+    if (files.length) return { files, name, source: 'git' };
+  }
   const ptrText = await view.readFile(rel + POINTER_SUFFIX);
   let out: PointerOut | undefined;
   if (ptrText) {

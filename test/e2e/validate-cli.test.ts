@@ -111,7 +111,7 @@ describe('cairn validate: tracked data and history', () => {
   });
 
   it('--rev validates data as of a revision (committed or tracked) without touching the workspace', async () => {
-    const dir = await tempRepo({ 's.yaml': SCHEMA, 'data/t.csv': 'id,x,y\n1,1,1\n2,2,2\n', 'small.csv': 'id,x,y\n1,1,1\n' });
+    const dir = await tempRepo({ 's.yaml': SCHEMA, 'data/t.csv': 'id,x,y\n1,1,1\n2,2,2\n', 'small.csv': 'id,x,y\n1,1,1\n', 'parts/a.csv': 'id,x,y\n1,1,1\n2,2,2\n', 'parts/b/c.csv': 'id,x,y\n3,11,1\n', 'parts/_SUCCESS': '' });
     expect(cairn(dir, ['add', 'data/t.csv']).code).toBe(0);
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'good data');
@@ -133,6 +133,9 @@ describe('cairn validate: tracked data and history', () => {
       ['id', 'unique', [2]],
       ['x', 'max', [1]],
     ]);
+    const folder = JSON.parse(cairn(dir, ['validate', 'parts', '-s', 's.yaml', '--rev', 'HEAD~1', '--json']).stdout);
+    expect(folder).toMatchObject({ source: 'git', rows: 3, failures: [{ column: 'x', check: 'max', rows: [3] }] });
+    expect(folder.files.map((f: { name: string }) => f.name)).toEqual(['parts@HEAD~1/a.csv', 'parts@HEAD~1/b/c.csv']);
     const committed = cairn(dir, ['validate', 'small.csv', '-s', 's.yaml', '--rev', 'HEAD~1', '--json']);
     expect(JSON.parse(committed.stdout)).toMatchObject({ verdict: 'pass', source: 'git' });
     expect(cairn(dir, ['validate', 'small.csv', '-s', 's.yaml', '--rev', 'HEAD']).code).toBe(4);
