@@ -64,6 +64,8 @@ interface Resolved {
   files: TableFile[];
   name: string;
   source: ValidateResult['source'];
+  /** a tracked target whose workspace copy is absent: the pointer out to read from the cache */
+  pointerOut?: PointerOut;
 }
 
 function readSchemaFile(cwd: string, path: string): string {
@@ -101,14 +103,14 @@ function resolveWorkspace(cwd: string, data: string): Resolved {
   if (existsSync(ptr) && findRepoRoot(cwd)) {
     const p = readPointer(ptr, target + POINTER_SUFFIX);
     const out = p.outs.find((o) => resolve(dirname(ptr), o.path) === abs) ?? p.outs[0]!;
-    return { files: [], name: target, source: 'cache', pointerOut: out } as Resolved & { pointerOut: PointerOut };
+    return { files: [], name: target, source: 'cache', pointerOut: out };
   }
   throw new CairnError('CAIRN_NOT_FOUND', `no such file or folder: ${target} (and no ${target}${POINTER_SUFFIX} pointer)`, { data: { path: target } });
 }
 
 async function resolveData(o: { cwd: string; data: string; rev?: string }): Promise<Resolved> {
   if (!o.rev) {
-    const r = resolveWorkspace(o.cwd, o.data) as Resolved & { pointerOut?: PointerOut };
+    const r = resolveWorkspace(o.cwd, o.data);
     if (r.pointerOut) {
       const repo = await Repo.open(o.cwd);
       return { files: cachedFiles(repo, r.pointerOut, r.name), name: r.name, source: 'cache' };
