@@ -42,4 +42,5 @@ export { modelPull } from './model-pull.js';
 export { modelDiff } from './model-diff.js';
 export { modelExport } from './model-export.js';
 export { lineage } from './lineage.js';
+export { validate, inferSchema } from './validate.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';

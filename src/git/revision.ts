@@ -232,6 +232,26 @@ export class History {
     return buf;
   }
 
+  /** Every file (blob) under folder `dir` at a commit, as paths relative to it, sorted; undefined when `dir` is not a folder there. */
+  async listFiles(commitOid: string, dir: string): Promise<string[] | undefined> {
+    const c = await this.commit(commitOid);
+    let cur = c.tree;
+    for (const part of dir.split('/').filter((p) => p !== '' && p !== '.')) {
+      const e = (await this.tree(cur)).get(part);
+      if (!e || e.type !== 'tree') return undefined;
+      cur = e.oid;
+    }
+    const out: string[] = [];
+    const walk = async (oid: string, prefix: string): Promise<void> => {
+      for (const [name, e] of await this.tree(oid)) {
+        if (e.type === 'tree') await walk(e.oid, `${prefix}${name}/`);
+        else if (e.type === 'blob') out.push(`${prefix}${name}`);
+      }
+    };
+    await walk(cur, '');
+    return out.sort();
+  }
+
   /** cairn.yaml, cairn.lock and *.cairn files in a commit's tree (memoised by tree oid). */
   async cairnFiles(commitOid: string): Promise<CairnFiles> {
     const c = await this.commit(commitOid);
