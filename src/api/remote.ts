@@ -2,9 +2,11 @@
 // or with `local` in .cairn/config.local.yaml (git-ignored; machine paths, profiles).
 // Works without opening the cache, so it also repairs a broken remote setup.
 import { CairnError } from '../core/errors.js';
+import { hasUrlCredentials, isSecretKey, MASK, maskText } from '../core/secrets.js';
 import { Config } from '../repo/config.js';
 import { findRepoRoot, repoPaths } from '../repo/repo.js';
-import { parseRemoteUrl, REMOTE_KEYS } from '../remote/open.js';
+import { parseRemoteUrl } from '../remote/open.js';
+import { REMOTE_CONFIG_KEYS } from '../repo/config-schema.js';
 
 export interface RemoteInfo {
   name: string;
@@ -14,6 +16,8 @@ export interface RemoteInfo {
   settings: Record<string, unknown>;
   /** where each setting comes from */
   files: ('shared' | 'local')[];
+  /** modify: the file written; 'local' also when a secret was routed there */
+  wrote?: 'shared' | 'local';
 }
 
 function open(cwd: string): Config {
@@ -49,8 +53,6 @@ function mustExist(cfg: Config, name: string): void {
   }
 }
 
-const SECRET = /secret|password|token|credential/i;
-
 function listOf(cfg: Config): RemoteInfo[] {
   const merged = (cfg.merged.remote ?? {}) as Record<string, Record<string, unknown>>;
   const def = cfg.get('core.remote');
@@ -60,11 +62,11 @@ function listOf(cfg: Config): RemoteInfo[] {
     .map((name) => {
       const { url, ...rest } = merged[name]!;
       const settings: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(rest)) settings[k] = SECRET.test(k) ? '***' : v;
+      for (const [k, v] of Object.entries(rest)) settings[k] = isSecretKey(k) ? MASK : v;
       const files: ('shared' | 'local')[] = [];
       if (tree(cfg, 'shared', name)) files.push('shared');
       if (tree(cfg, 'local', name)) files.push('local');
-      return { name, url: String(url ?? ''), default: def === name, settings, files };
+      return { name, url: maskText(String(url ?? '')), default: def === name, settings, files };
     });
 }
 
@@ -157,21 +159,30 @@ export async function remoteDefault(o: { cwd: string; name?: string; unset?: boo
 export async function remoteModify(o: { cwd: string; name: string; key: string; value?: string; unset?: boolean; local?: boolean }): Promise<RemoteInfo> {
   const cfg = open(o.cwd);
   mustExist(cfg, o.name);
-  const spec = REMOTE_KEYS[o.key];
+  const spec = REMOTE_CONFIG_KEYS[o.key];
   if (!spec) {
     throw new CairnError('CAIRN_CONFIG', `unknown remote setting '${o.key}'`, {
-      hint: `known settings: ${Object.keys(REMOTE_KEYS).join(', ')}`,
+      hint: `known settings: ${Object.keys(REMOTE_CONFIG_KEYS).join(', ')}`,
       data: { key: o.key },
     });
   }
-  const where = o.local ? 'local' : 'shared';
+  // secrets (and URLs carrying a password) go to the git-ignored local file, never the committed one
+  const secret = isSecretKey(o.key) || hasUrlCredentials(o.value);
+  const where = o.local || secret ? 'local' : 'shared';
+  if (secret && tree(cfg, 'shared', o.name)?.[o.key] !== undefined) cfg.set(`remote.${o.name}.${o.key}`, undefined, 'shared');
   if (o.unset) {
     if (o.key === 'url') throw new CairnError('CAIRN_USAGE', 'a remote needs a url; remove the remote instead', { hint: `cairn remote remove ${o.name}` });
     cfg.set(`remote.${o.name}.${o.key}`, undefined, where);
   } else {
     if (o.value === undefined) throw new CairnError('CAIRN_USAGE', `missing value for ${o.key}`, { hint: `cairn remote modify ${o.name} ${o.key} VALUE` });
     if (o.key === 'url') parseRemoteUrl(o.value, '/');
-    cfg.set(`remote.${o.name}.${o.key}`, spec.parse(o.value), where);
+    let value: unknown;
+    try {
+      value = spec.parse(o.value);
+    } catch (e) {
+      throw e instanceof CairnError ? e : new CairnError('CAIRN_CONFIG', `${o.key}: ${(e as Error).message}`, { data: { key: o.key } });
+    }
+    cfg.set(`remote.${o.name}.${o.key}`, value, where);
   }
-  return listOf(cfg).find((r) => r.name === o.name)!;
+  return { ...listOf(cfg).find((r) => r.name === o.name)!, wrote: where };
 }

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../core/errors.js';
+import { maskText } from '../core/secrets.js';
 import { reportError, type GlobalFlags } from './output.js';
 
 /**
@@ -69,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-v, --verbose', 'print more detail (stack traces on errors)')
     .showSuggestionAfterError()
     .exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.configureOutput({ writeErr: (s) => process.stderr.write(maskText(s)) });
   for (const file of commandModules()) {
     const mod = (await import(`./commands/${file}`)) as { register(p: Command): void };
     mod.register(program);

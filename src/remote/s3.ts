@@ -34,6 +34,8 @@ export interface S3RemoteOptions {
   multipartThreshold?: number;
   /** per-request socket timeout */
   timeoutMs?: number;
+  /** static credentials from the (local) config; default: the AWS SDK's credential chain */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 const MiB = 1024 * 1024;
@@ -79,6 +81,7 @@ export class S3Remote implements Remote {
       region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       forcePathStyle: o.pathStyle ?? !!o.endpoint,
       ...(o.profile ? { profile: o.profile } : {}),
+      ...(o.credentials ? { credentials: o.credentials } : {}),
       requestChecksumCalculation: checksum,
       responseChecksumValidation: checksum,
       maxAttempts: 1, // retries are ours: transient faults only, with jitter (retry.ts)

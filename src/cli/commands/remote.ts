@@ -94,7 +94,7 @@ export function register(program: Command): void {
 
   remote
     .command('modify')
-    .description('set (or --unset) a remote setting: url, endpoint, region, profile, path_style, jobs, sse, sse_kms_key_id, checksum, retries, multipart_threshold_mb')
+    .description('set (or --unset) a remote setting: url, endpoint, region, profile, path_style, jobs, sse, sse_kms_key_id, checksum, retries, multipart_threshold_mb, access_key_id, secret_access_key, session_token (secrets are kept in .cairn/config.local.yaml)')
     .argument('<name>')
     .argument('<key>')
     .argument('[value]')
@@ -106,7 +106,10 @@ export function register(program: Command): void {
         const { remoteModify } = await import('../../api/remote.js');
         const r = await remoteModify({ cwd: process.cwd(), name: name as string, key: key as string, value: value as string | undefined, unset: !!o.unset, local: !!o.local });
         if (o.json) out.json(r);
-        else if (!o.quiet) out.line(o.unset ? `unset ${r.name}.${key as string}` : `set ${r.name}.${key as string}`);
+        else if (!o.quiet) {
+          const routed = r.wrote === 'local' && !o.local ? ' in .cairn/config.local.yaml (git-ignored: it holds a secret)' : '';
+          out.line(o.unset ? `unset ${r.name}.${key as string}` : `set ${r.name}.${key as string}${routed}`);
+        }
         return 0;
       }),
     );
