@@ -1,7 +1,8 @@
 // cairn remote add|list|remove|rename|default|modify: remote settings in .cairn/config.yaml,
 // or with `local` in .cairn/config.local.yaml (git-ignored; machine paths, profiles).
 // Works without opening the cache, so it also repairs a broken remote setup.
-import { CairnError } from '../core/errors.js';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { CairnError, ioError } from '../core/errors.js';
 import { hasUrlCredentials, isSecretKey, MASK, maskText } from '../core/secrets.js';
 import { Config } from '../repo/config.js';
 import { findRepoRoot, repoPaths } from '../repo/repo.js';
@@ -79,12 +80,25 @@ export interface RemoteAddOptions {
   local?: boolean;
   /** replace an existing remote of that name */
   force?: boolean;
+  /** folder remotes: create the folder now (push never creates a missing one) */
+  create?: boolean;
 }
 
-export async function remoteAdd(o: RemoteAddOptions): Promise<RemoteInfo> {
+export interface RemoteAddResult extends RemoteInfo {
+  /** folder remotes: the folder exists now (false: push and fetch refuse until it does) */
+  exists?: boolean;
+  /** the folder was created by --create */
+  created?: boolean;
+}
+
+export async function remoteAdd(o: RemoteAddOptions): Promise<RemoteAddResult> {
   checkName(o.name);
   const cfg = open(o.cwd);
-  parseRemoteUrl(o.url, '/'); // reject bad URLs now, not at push time
+  const root = findRepoRoot(o.cwd)!;
+  const parsed = parseRemoteUrl(o.url, root); // reject bad URLs now, not at push time
+  if (o.create && parsed.kind !== 'folder') {
+    throw new CairnError('CAIRN_USAGE', `--create applies to folder remotes only, not ${o.url}`, { hint: 'create the bucket with your S3 tools' });
+  }
   const where = o.local ? 'local' : 'shared';
   if ((tree(cfg, 'shared', o.name) || tree(cfg, 'local', o.name)) && !o.force) {
     throw new CairnError('CAIRN_CONFIG', `remote '${o.name}' already exists`, {
@@ -96,9 +110,23 @@ export async function remoteAdd(o: RemoteAddOptions): Promise<RemoteInfo> {
     if (tree(cfg, 'shared', o.name)) cfg.set(`remote.${o.name}`, undefined, 'shared');
     if (tree(cfg, 'local', o.name)) cfg.set(`remote.${o.name}`, undefined, 'local');
   }
+  let created = false;
+  if (parsed.kind === 'folder' && o.create && !existsSync(parsed.path)) {
+    try {
+      mkdirSync(parsed.path, { recursive: true });
+    } catch (e) {
+      throw ioError(e, 'cannot create remote folder', parsed.path);
+    }
+    created = true;
+  }
   cfg.set(`remote.${o.name}.url`, o.url, where);
   if (o.default) cfg.set('core.remote', o.name, where);
-  return listOf(cfg).find((r) => r.name === o.name)!;
+  const info: RemoteAddResult = listOf(cfg).find((r) => r.name === o.name)!;
+  if (parsed.kind === 'folder') {
+    info.exists = statSync(parsed.path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    info.created = created;
+  }
+  return info;
 }
 
 export async function remoteList(o: { cwd: string }): Promise<{ remotes: RemoteInfo[] }> {

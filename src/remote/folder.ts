@@ -22,26 +22,34 @@ export class FolderRemote implements Remote {
     return join(this.root, ...key.split('/'));
   }
 
+  /**
+   * The folder must exist: a missing one is never created here, so a share that is not
+   * mounted does not get its data written to the local disk (`remote add --create` makes
+   * the folder once, when the remote is added).
+   */
   async ready(): Promise<void> {
     this.stats.requests++;
     try {
       const st = await stat(this.root);
       if (!st.isDirectory()) throw new Error('not a directory');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        await mkdir(this.root, { recursive: true }).catch((err) => {
-          throw new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} does not exist and cannot be created: ${(err as Error).message}`, {
-            hint: 'check the path with `cairn remote list`, or create the folder',
-            data: { url: this.url },
-          });
-        });
-        return;
-      }
-      throw new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} is not usable: ${(e as Error).message}`, {
-        hint: 'check the path with `cairn remote list`',
-        data: { url: this.url },
+      throw this.missing(e);
+    }
+  }
+
+  private missing(e: unknown): CairnError {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} does not exist`, {
+        hint: `if it is a share, mount it; if it is new, create it (\`mkdir -p ${this.root}\`, or add the remote with \`cairn remote add --create -f NAME ${this.url}\`)`,
+        data: { url: this.url, path: this.root },
+        cause: e,
       });
     }
+    return new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} is not usable: ${(e as Error).message}`, {
+      hint: 'check the path with `cairn remote list`',
+      data: { url: this.url, path: this.root },
+      cause: e,
+    });
   }
 
   async existsMany(keys: string[]): Promise<Set<string>> {
@@ -94,6 +102,18 @@ export class FolderRemote implements Remote {
       await rename(tmp, dst);
     } catch (e) {
       await rm(tmp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      // a read-only or foreign-owned remote fails every object the same way: one error that
+      // stops the transfer (CAIRN_REMOTE_AUTH is fatal there), not one line per object
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new CairnError('CAIRN_REMOTE_AUTH', `remote folder ${this.root} is not writable (${code}${code === 'EROFS' ? ': read-only file system' : ''})`, {
+          hint: 'push needs write access to the remote folder: check its permissions and mount options, or push to another remote (`-r NAME`)',
+          data: { url: this.url, path: this.root, errno: code },
+          cause: e,
+        });
+      }
+      // the folder went away while pushing (a share unmounted)
+      if (code === 'ENOENT' && !(await stat(this.root).then((s) => s.isDirectory(), () => false))) throw this.missing(e);
       throw new CairnError('CAIRN_REMOTE', `cannot write ${key} to remote folder ${this.root}: ${(e as Error).message}`, {
         hint: 'check free space and permissions on the remote folder',
         data: { key, url: this.url },

@@ -13,13 +13,15 @@ export function register(program: Command): void {
     .option('-d, --default', 'make it the default remote')
     .option('-f, --force', 'replace a remote of the same name')
     .option('--local', 'write to .cairn/config.local.yaml (git-ignored) instead of .cairn/config.yaml')
+    .option('--create', 'folder remotes: create the folder now (push and fetch never create a missing one)')
     .option('--json', 'print the result as JSON')
     .action(
       run(async (o, _c, [name, url]) => {
         const { remoteAdd } = await import('../../api/remote.js');
-        const r = await remoteAdd({ cwd: process.cwd(), name: name as string, url: url as string, default: !!o.default, local: !!o.local, force: !!o.force });
+        const r = await remoteAdd({ cwd: process.cwd(), name: name as string, url: url as string, default: !!o.default, local: !!o.local, force: !!o.force, create: !!o.create });
         if (o.json) out.json(r);
-        else if (!o.quiet) out.line(`added remote ${r.name} → ${r.url}${r.default ? ' (default)' : ''}`);
+        else if (!o.quiet) out.line(`added remote ${r.name} → ${r.url}${r.default ? ' (default)' : ''}${r.created ? ' (folder created)' : ''}`);
+        if (r.exists === false && !o.json) out.err(`warning: the folder ${r.url} does not exist: push and fetch refuse until it does (mount it, or add the remote with --create)`);
         return 0;
       }),
     );
