@@ -2,7 +2,6 @@
 // both, or neither. Reads only: manifests missing locally are downloaded to .cairn/tmp,
 // verified and parsed, but not added to the cache.
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { hashFileSync } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
@@ -10,6 +9,7 @@ import { parseManifest, type Manifest } from '../core/manifest.js';
 import { mkdirSync } from 'node:fs';
 import { Repo } from '../repo/repo.js';
 import { remoteFor, selectItems } from './transfer.js';
+import { tempIn } from '../io/tempname.js';
 
 export type CloudState = 'in-sync' | 'local-only' | 'remote-only' | 'partial' | 'missing';
 
@@ -49,7 +49,7 @@ export async function cloudStatus(opts: { cwd: string; targets?: string[]; remot
       if (repo.cache.has(it.id)) manifests.set(it.id, parseManifest(repo.cache.get(it.id, it.path), algo, `${it.id} (${it.path})`));
       else if (dirsThere.has(objectKey(algo, it.id))) {
         mkdirSync(repo.paths.tmpDir, { recursive: true });
-        const tmp = join(repo.paths.tmpDir, `status.${process.pid}.${it.id}`);
+        const tmp = tempIn(repo.paths.tmpDir, 'status');
         try {
           await remote.get(objectKey(algo, it.id), tmp);
           if (hashFileSync(tmp, repo.factory).id !== it.id.slice(0, -4)) {

@@ -2,8 +2,8 @@
 // by one function (gcRoots) from the scopes asked for; the workspace scope is built in,
 // history scopes (--all-branches, --all-tags, --all-commits, --rev) plug in through
 // registerRootProvider so the history module can supply them without this file knowing git.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import { parseManifest } from '../core/manifest.js';
@@ -11,7 +11,7 @@ import type { ObjectRef } from '../repo/refs.js';
 import { workspaceRefs } from '../repo/refs.js';
 import { Repo } from '../repo/repo.js';
 import { listRunEntries, readRunEntry } from '../cache/run-cache.js';
-import { pidAlive } from '../io/lock.js';
+import { sweepStaleTempsUnder } from '../io/tempname.js';
 
 export interface GcScopes {
   /** everything the workspace's pointer files (and cairn.lock files) name */
@@ -109,38 +109,15 @@ function runOuts(file: string): { hash: string; id: string }[] | undefined {
   }
 }
 
-/** Temp files of processes that no longer run: .tmp-<pid>-... in prefix folders, obj.<pid>.... in tmp/. */
-function staleTemps(repo: Repo): string[] {
-  const out: string[] = [];
-  const base = join(repo.cache.dir, repo.algo);
-  let pres: string[] = [];
-  try {
-    pres = readdirSync(base);
-  } catch {
-    /* empty cache */
-  }
-  for (const pre of pres) {
-    let names: string[];
-    try {
-      names = readdirSync(join(base, pre));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      const m = /^\.tmp-(\d+)-/.exec(n);
-      if (m && !pidAlive(Number(m[1]))) out.push(join(base, pre, n));
-    }
-  }
-  let tmps: string[] = [];
-  try {
-    tmps = readdirSync(repo.paths.tmpDir);
-  } catch {
-    /* none */
-  }
-  for (const n of tmps) {
-    const m = /^obj\.(\d+)\./.exec(n);
-    if (m && !pidAlive(Number(m[1]))) out.push(join(repo.paths.tmpDir, n));
-  }
+/**
+ * Temp files of processes that no longer run (io/tempname.ts), anywhere in the repo: the
+ * cache (also one configured outside the repo), .cairn/tmp and .cairn/state, and the
+ * workspace, where a killed checkout leaves them beside the files it was writing.
+ */
+function staleTemps(repo: Repo, dry: boolean): string[] {
+  const out = sweepStaleTempsUnder(repo.root, { skip: ['.git', 'node_modules'], dry });
+  const rel = relative(repo.root, repo.cache.dir);
+  if (rel.startsWith('..') || isAbsolute(rel)) out.push(...sweepStaleTempsUnder(repo.cache.dir, { dry }));
   return out;
 }
 
@@ -182,8 +159,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
       removedBytes += size;
       if (!dry) repo.cache.remove(id);
     }
-    const temps = staleTemps(repo);
-    if (!dry) for (const t of temps) rmSync(t, { force: true });
+    const temps = staleTemps(repo, dry);
     removed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { dry, scopes, kept: keep.size, removed, removedBytes, runsRemoved: runsRemoved.sort(), tmpRemoved: temps.length };
   });

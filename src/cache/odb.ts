@@ -26,8 +26,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { CairnError, ioError } from '../core/errors.js';
+import { tempIn } from '../io/tempname.js';
 import { hashBytesWith, hashFileSync, ID_HEX_LENGTH, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 
@@ -60,7 +60,6 @@ export interface LocalCacheOptions {
   factory: HasherFactory;
 }
 
-let tmpCounter = 0;
 
 /** Files up to this size take the read-whole path of putFile. */
 const SMALL_FILE = 1024 * 1024;
@@ -105,8 +104,8 @@ export class LocalCache implements ObjectStore {
       mkdirSync(this.tmpDir, { recursive: true });
       this.madeDirs.add(this.tmpDir);
     }
-    // pid + thread: hash-files.ts stores from a worker thread at the same time
-    return join(this.tmpDir, `obj.${process.pid}.${threadId}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
+    // pid + thread (io/tempname.ts): hash-files.ts stores from a worker thread at the same time
+    return tempIn(this.tmpDir, 'obj');
   }
 
   /** Seal a verified temp file into the cache: read-only, stamped, renamed into place. */
@@ -206,7 +205,7 @@ export class LocalCache implements ObjectStore {
    * temp name inside their final prefix folder, so the rename stays within one folder.
    * A rename across folders takes the filesystem-wide rename lock: with it, 100k small
    * objects were slower than `git add`, which also writes its temp files in place.
-   * Temp names start with '.tmp-' and never match an id; gc removes stale ones.
+   * Temp names (io/tempname.ts) start with '.' and never match an id; gc removes stale ones.
    * Returns undefined for files too big for this path.
    */
   private putSmallFile(src: string, expectedId?: ObjectId): { id: ObjectId; size: number; added: boolean } | undefined {
@@ -248,7 +247,7 @@ export class LocalCache implements ObjectStore {
       mkdirSync(parent, { recursive: true });
       this.madeDirs.add(parent);
     }
-    const tmp = join(parent, `.tmp-${process.pid}-${threadId}-${(tmpCounter++).toString(36)}`);
+    const tmp = tempIn(parent, 'obj');
     let out: number | undefined;
     try {
       out = openSync(tmp, 'wx', 0o444);
@@ -293,7 +292,7 @@ export class LocalCache implements ObjectStore {
       this.madeDirs.add(parent);
     }
     // temp link in the final folder: the rename then stays within one folder (see putSmallFile)
-    const tmp = join(parent, `.tmp-${process.pid}-${threadId}-${(tmpCounter++).toString(36)}`);
+    const tmp = tempIn(parent, 'obj');
     try {
       linkSync(src, tmp);
     } catch {

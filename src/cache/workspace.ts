@@ -37,6 +37,7 @@ import type { LocalCache } from './odb.js';
 import { RACY_MS, rowMatches, type Snapshot, type StateStore, type StatRow, type WalkStamps } from './state.js';
 import { hashFiles, processFiles, type StoredDigest } from './hash-files.js';
 import { statAt, statMany } from '../io/stat-many.js';
+import { isTempName, tempBeside } from '../io/tempname.js';
 
 export const LINK_TYPES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
@@ -168,6 +169,8 @@ export function walkDir(ws: Workspace, dirRel: string): Walk {
       throw ioError(e, 'cannot list', absDir);
     }
     for (const e of entries) {
+      // cairn's own temp files (a checkout killed midway) are never part of a target
+      if (isTempName(e.name) && !e.isDirectory()) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         dirs.push(r);
@@ -466,7 +469,6 @@ function relinkTarget(ws: Workspace, th: TargetHash): void {
   ws.state.save({ path: th.path, algo: ws.algo, id: th.id, rows });
 }
 
-let tmpN = 0;
 /** link types that failed for a cache (by `type\0cacheDir`), not retried in this process */
 const unsupported = new Set<string>();
 /** folders this process has made or seen, so materialising 100k files does not mkdir each time */
@@ -490,7 +492,7 @@ export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: bo
     mkdirSync(parent, { recursive: true });
     madeDirs.add(parent);
   }
-  const tmp = `${dst}.cairn-tmp-${process.pid}-${tmpN++}`;
+  const tmp = tempBeside(dst);
   let lastErr: unknown;
   for (const type of ws.linkTypes) {
     if (unsupported.has(`${type}\0${ws.cache.dir}`)) continue;

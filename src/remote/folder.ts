@@ -5,9 +5,8 @@ import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CairnError } from '../core/errors.js';
+import { isTempName, tempBeside } from '../io/tempname.js';
 import { newStats, type PutSource, type Remote } from './remote.js';
-
-let counter = 0;
 
 export class FolderRemote implements Remote {
   readonly kind = 'folder' as const;
@@ -85,7 +84,7 @@ export class FolderRemote implements Remote {
       for (const e of entries) {
         const r = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) yield* walk.call(this, r);
-        else if (!e.name.startsWith('.tmp-')) yield r;
+        else if (!isTempName(e.name)) yield r;
       }
     };
     yield* walk.call(this, base);
@@ -93,7 +92,7 @@ export class FolderRemote implements Remote {
 
   async put(key: string, src: PutSource): Promise<void> {
     const dst = this.abs(key);
-    const tmp = join(dirname(dst), `.tmp-${process.pid}-${(counter++).toString(36)}`);
+    const tmp = tempBeside(dst);
     this.stats.requests++;
     try {
       await mkdir(dirname(dst), { recursive: true });

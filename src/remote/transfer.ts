@@ -16,6 +16,7 @@ import type { Repo } from '../repo/repo.js';
 import { KnownDirs } from './known.js';
 import type { Remote, RemoteStats } from './remote.js';
 import { runPool } from './pool.js';
+import { tempIn } from '../io/tempname.js';
 
 export interface TransferItem {
   /** repo-relative path of the data, for messages */
@@ -205,7 +206,6 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
 
 // --------------------------------------------------------------------------------- fetch
 
-let tmpCounter = 0;
 const madeDirs = new Set<string>();
 function ensureDir(d: string): void {
   if (madeDirs.has(d)) return;
@@ -214,7 +214,7 @@ function ensureDir(d: string): void {
 }
 function tempFile(repo: Repo): string {
   mkdirSync(repo.paths.tmpDir, { recursive: true });
-  return join(repo.paths.tmpDir, `fetch.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
+  return tempIn(repo.paths.tmpDir, 'fetch');
 }
 
 /** Seal a downloaded, verified temp file into the cache (read-only, stamped, renamed). */

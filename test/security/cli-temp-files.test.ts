@@ -1,0 +1,118 @@
+// #8.14: temp files. A checkout killed with kill -9 leaves `.<name>.cairn-tmp-<pid>-...`
+// beside the file it was writing. The workspace walk never sees such a file (status does not
+// show it, add/commit never record it), and the next checkout, or gc, removes it once its
+// owner pid is dead. One naming scheme (src/io/tempname.ts) covers every temp cairn writes.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cairn, cairnSpawn, cleanup, tempRepo } from '../helpers.js';
+
+afterEach(cleanup);
+
+const TAG = '.cairn-tmp-';
+
+function tempsUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.name.includes(TAG)) out.push(r);
+      else if (e.isDirectory() && e.name !== '.git') walk(join(d, e.name), r);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
+/** A pid that surely does not run: a child that has exited. */
+async function deadPid(): Promise<number> {
+  const p = spawn(process.execPath, ['-e', '0']);
+  await new Promise((res) => p.on('exit', res));
+  return p.pid!;
+}
+
+function bigFile(path: string, mib: number, seed: number): void {
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE(((i + seed) * 2654435761) >>> 0, i);
+  const fd = openSync(path, 'w');
+  for (let i = 0; i < mib; i++) {
+    chunk.writeUInt32LE(i, 0);
+    writeSync(fd, chunk);
+  }
+  closeSync(fd);
+}
+
+describe('temp files', () => {
+  it('kill -9 during checkout of a large folder: status ignores the temp, the next checkout removes it', async () => {
+    const d = await tempRepo({ '.cairn/config.local.yaml': 'cache:\n  type: copy\n' });
+    const data = join(d, 'data');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(data);
+    for (let i = 0; i < 6; i++) bigFile(join(data, `part-${i}.bin`), 40, i);
+    for (let i = 0; i < 200; i++) writeFileSync(join(data, `small-${i}.txt`), `row ${i}\n`);
+    expect(cairn(d, ['add', 'data']).code).toBe(0);
+    const pointer = readFileSync(join(d, 'data.cairn'), 'utf8');
+    rmSync(data, { recursive: true });
+
+    const p = cairnSpawn(d, ['checkout', 'data']);
+    const started = Date.now();
+    await new Promise<void>((res) => {
+      const tick = () => {
+        const writing = existsSync(data) && readdirSync(data).some((n) => n.includes(TAG));
+        if (writing || Date.now() - started > 10_000 || p.exitCode !== null) return res();
+        setTimeout(tick, 1);
+      };
+      tick();
+    });
+    const exited = p.exitCode !== null ? Promise.resolve(p.signalCode) : new Promise((res) => p.on('exit', (_c, s) => res(s)));
+    p.kill('SIGKILL');
+    const sig = await exited;
+    if (sig === 'SIGKILL' && tempsUnder(data).length) {
+      const left = tempsUnder(data);
+      expect(left[0]).toMatch(new RegExp(`^\\.part-\\d\\.bin\\.cairn-tmp-${p.pid}-`));
+      // status never shows the temp file (the folder is incomplete, which it does show)
+      const st = cairn(d, ['status', '--json'], { CAIRN_LOCK_TIMEOUT: '5' });
+      expect(st.stdout).not.toContain(TAG);
+    }
+    // the next checkout completes the folder and removes the dead process's temp files
+    const again = cairn(d, ['checkout', 'data'], { CAIRN_LOCK_TIMEOUT: '5' });
+    expect(again.code).toBe(0);
+    expect(tempsUnder(data)).toEqual([]);
+    expect(cairn(d, ['status']).stdout.trim()).toBe('Everything is up to date.');
+    expect(readFileSync(join(d, 'data.cairn'), 'utf8')).toBe(pointer);
+  }, 120_000);
+
+  it('a leftover temp in a tracked folder is not recorded by add/commit, not shown by status, and gc removes it', async () => {
+    const d = await tempRepo({ 'data/a.txt': 'a', 'data/sub/b.txt': 'b', 'f.txt': 'f' });
+    expect(cairn(d, ['add', 'data', 'f.txt']).code).toBe(0);
+    const pointer = readFileSync(join(d, 'data.cairn'), 'utf8');
+    const dead = await deadPid();
+    const leftovers = [
+      `data/sub/.b.txt.cairn-tmp-${dead}-0-abc1`, // this version's checkout temp
+      `data/a.txt.cairn-tmp-${dead}-7`, // an earlier version's checkout temp
+      `.f.txt.cairn-tmp-${dead}-0-x`, // beside a tracked file
+      `.cairn/tmp/.obj.cairn-tmp-${dead}-0-k2`, // cache temps, old and new names
+      `.cairn/tmp/obj.${dead}.0.abc.1`,
+    ];
+    for (const l of leftovers) writeFileSync(join(d, l), 'partial');
+    const live = `data/.a.txt.cairn-tmp-${process.pid}-0-live`; // a running process's temp stays
+    writeFileSync(join(d, live), 'in progress');
+
+    expect(cairn(d, ['status']).stdout.trim()).toBe('Everything is up to date.');
+    expect(cairn(d, ['status', '--json']).stdout).not.toContain(TAG);
+    expect(cairn(d, ['commit', 'data']).code).toBe(0);
+    expect(readFileSync(join(d, 'data.cairn'), 'utf8')).toBe(pointer);
+    expect(cairn(d, ['add', 'data']).code).toBe(0);
+    expect(readFileSync(join(d, 'data.cairn'), 'utf8')).toBe(pointer);
+
+    const dry = JSON.parse(cairn(d, ['gc', '--workspace', '--dry', '--json']).stdout);
+    expect(dry.tmpRemoved).toBe(leftovers.length);
+    for (const l of leftovers) expect(existsSync(join(d, l))).toBe(true);
+    const g = JSON.parse(cairn(d, ['gc', '--workspace', '--json']).stdout);
+    expect(g.tmpRemoved).toBe(leftovers.length);
+    for (const l of leftovers) expect(existsSync(join(d, l)), l).toBe(false);
+    expect(existsSync(join(d, live))).toBe(true);
+    expect(cairn(d, ['fsck']).code).toBe(0);
+  });
+});
