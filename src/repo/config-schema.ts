@@ -206,3 +206,14 @@ export function validateConfigTree(tree: Record<string, unknown>, file: string):
     }
   }
 }
+
+/** Environment settings that stand in for config keys, checked like them (exit 2 naming the variable). */
+export function validateConfigEnv(env: NodeJS.ProcessEnv = process.env): void {
+  const t = env.CAIRN_LOCK_TIMEOUT;
+  if (t !== undefined && t !== '' && CONFIG_KEYS['core.lock_timeout']!.check(t.trim() === '' ? NaN : Number(t))) {
+    throw new CairnError('CAIRN_CONFIG', `environment variable CAIRN_LOCK_TIMEOUT: expected a number of seconds from 0 to 86400, not '${t}'`, {
+      hint: 'e.g. CAIRN_LOCK_TIMEOUT=60, or unset it to use core.lock_timeout',
+      data: { env: 'CAIRN_LOCK_TIMEOUT' },
+    });
+  }
+}

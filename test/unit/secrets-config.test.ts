@@ -1,7 +1,7 @@
 // #8.10, 8.11, 8.16: the one masking function, and the config schema's checks.
 import { describe, expect, it } from 'vitest';
 import { hasUrlCredentials, isSecretKey, MASK, maskSecrets, maskText, registerSecret } from '../../src/core/secrets.js';
-import { keySpec, parseConfigValue, suggestKey, validateConfigTree } from '../../src/repo/config-schema.js';
+import { keySpec, parseConfigValue, suggestKey, validateConfigEnv, validateConfigTree } from '../../src/repo/config-schema.js';
 
 describe('masking', () => {
   it('knows secret-named keys and leaves look-alikes alone', () => {
@@ -71,5 +71,12 @@ describe('config schema', () => {
       expect(err.code, JSON.stringify(tree)).toBe('CAIRN_CONFIG');
       expect(err.message).toMatch(re);
     }
+  });
+
+  it('checks CAIRN_LOCK_TIMEOUT like core.lock_timeout', () => {
+    expect(() => validateConfigEnv({ CAIRN_LOCK_TIMEOUT: '5' })).not.toThrow();
+    expect(() => validateConfigEnv({})).not.toThrow();
+    expect(() => validateConfigEnv({ CAIRN_LOCK_TIMEOUT: 'soon' })).toThrow(/CAIRN_LOCK_TIMEOUT: expected a number of seconds/);
+    expect(() => validateConfigEnv({ CAIRN_LOCK_TIMEOUT: '-3' })).toThrow(/CAIRN_LOCK_TIMEOUT/);
   });
 });
