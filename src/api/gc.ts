@@ -12,6 +12,10 @@ import { workspaceRefs } from '../repo/refs.js';
 import { Repo } from '../repo/repo.js';
 import { listRunEntries, readRunEntry } from '../cache/run-cache.js';
 import { sweepStaleTempsUnder } from '../io/tempname.js';
+import { FolderRemote } from '../remote/folder.js';
+
+/** A temp file on a shared folder remote is left over once it is this old (no pid can tell). */
+const REMOTE_TEMP_AGE_MS = 24 * 3600 * 1000;
 
 export interface GcScopes {
   /** everything the workspace's pointer files (and cairn.lock files) name */
@@ -179,6 +183,8 @@ export interface GcCloudResult {
   kept: number;
   /** remote objects deleted (or that would be, with dry); sizes are not known without a HEAD per object */
   removed: ObjectId[];
+  /** folder remotes: temp files of pushes that died, older than a day, removed (or found, with dry) */
+  tmpRemoved: number;
 }
 
 /**
@@ -217,7 +223,8 @@ export async function gcCloud(opts: GcCloudOptions): Promise<GcCloudResult> {
       removed.push(id);
     }
     if (!opts.dry && doomed.length) await remote.deleteMany(doomed);
-    return { dry: !!opts.dry, scopes, remote: spec.name, kept: keep.size, removed: removed.sort() };
+    const temps = remote instanceof FolderRemote ? remote.sweepTemps(REMOTE_TEMP_AGE_MS, !!opts.dry) : [];
+    return { dry: !!opts.dry, scopes, remote: spec.name, kept: keep.size, removed: removed.sort(), tmpRemoved: temps.length };
   } finally {
     await remote.close();
   }

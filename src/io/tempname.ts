@@ -103,7 +103,7 @@ export function sweepStaleTemps(dir: string, opts: { minAgeMs?: number; dry?: bo
  * Remove the stale temp files anywhere under `root` (symlinks are not followed; folders named
  * in `skip` are not entered). Returns their paths. With `dry`, only lists them.
  */
-export function sweepStaleTempsUnder(root: string, opts: { skip?: readonly string[]; dry?: boolean } = {}): string[] {
+export function sweepStaleTempsUnder(root: string, opts: { skip?: readonly string[]; dry?: boolean; minAgeMs?: number } = {}): string[] {
   const out: string[] = [];
   const skip = new Set(opts.skip ?? []);
   const walk = (dir: string) => {
@@ -116,7 +116,7 @@ export function sweepStaleTempsUnder(root: string, opts: { skip?: readonly strin
     for (const e of entries) {
       const p = join(dir, e.name);
       if (isTempName(e.name)) {
-        if (!isStaleTemp(p)) continue;
+        if (!isStaleTemp(p, { minAgeMs: opts.minAgeMs })) continue;
         if (!opts.dry) rmSync(p, { force: true, recursive: true });
         out.push(p);
       } else if (e.isDirectory() && !skip.has(e.name)) walk(p);

@@ -3,9 +3,9 @@
 // half-written object.
 import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { isTempName, tempBeside } from '../io/tempname.js';
+import { isTempName, sweepStaleTempsUnder, tempBeside } from '../io/tempname.js';
 import { newStats, type PutSource, type Remote } from './remote.js';
 
 export class FolderRemote implements Remote {
@@ -141,6 +141,15 @@ export class FolderRemote implements Remote {
       this.stats.requests++;
       await rm(this.abs(k), { force: true });
     }
+  }
+
+  /**
+   * Temp files (io/tempname.ts) older than `minAgeMs` under the root: left by a push that
+   * died. Other machines may be pushing right now, and their pids mean nothing here, so age
+   * alone decides. Removed unless `dry`; returns their keys.
+   */
+  sweepTemps(minAgeMs: number, dry = false): string[] {
+    return sweepStaleTempsUnder(this.root, { minAgeMs, dry }).map((p) => relative(this.root, p).split(sep).join('/'));
   }
 
   async close(): Promise<void> {}

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cairn, cairnSpawn, cleanup, tempRepo } from '../helpers.js';
+import { cairn, cairnSpawn, cleanup, tempDir, tempRepo } from '../helpers.js';
 
 afterEach(cleanup);
 
@@ -114,5 +114,30 @@ describe('temp files', () => {
     for (const l of leftovers) expect(existsSync(join(d, l)), l).toBe(false);
     expect(existsSync(join(d, live))).toBe(true);
     expect(cairn(d, ['fsck']).code).toBe(0);
+  });
+
+  it('a folder remote: temps are never listed as objects; gc --cloud removes those older than a day', async () => {
+    const d = await tempRepo({ 'f.txt': 'f' });
+    const store = join(tempDir('cairn-remote-'), 'store');
+    expect(cairn(d, ['remote', 'add', '--create', '-d', 's', store]).code).toBe(0);
+    expect(cairn(d, ['add', 'f.txt']).code).toBe(0);
+    expect(cairn(d, ['push']).code).toBe(0);
+    const id = /id: (\w+)/.exec(readFileSync(join(d, 'f.txt.cairn'), 'utf8'))![1]!;
+    const prefix = join(store, 'xxh64x2', id.slice(0, 2));
+    const old = join(prefix, `.${id.slice(2)}.cairn-tmp-999999-0-a`);
+    const fresh = join(prefix, `.${id.slice(2)}.cairn-tmp-999998-0-b`);
+    writeFileSync(old, 'half an object');
+    writeFileSync(fresh, 'being written by another machine');
+    const { utimesSync } = await import('node:fs');
+    const twoDaysAgo = Date.now() / 1000 - 2 * 86400;
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    const st = JSON.parse(cairn(d, ['status', '--cloud', '--json']).stdout);
+    expect(JSON.stringify(st)).not.toContain(TAG);
+    const g = cairn(d, ['gc', '--cloud', '--workspace', '--json']);
+    expect(g.code, g.stderr).toBe(0);
+    expect(JSON.parse(g.stdout)).toMatchObject({ removed: [], tmpRemoved: 1 });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(readdirSync(prefix)).toContain(id.slice(2));
   });
 });
