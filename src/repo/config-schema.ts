@@ -5,7 +5,7 @@
 // A new config key is a new row here (and in docs/formats.md#config-keys).
 import { CairnError } from '../core/errors.js';
 import { HASH_ALGORITHMS } from '../core/hash.js';
-import { isSecretKey } from '../core/secrets.js';
+import { isSecretKey, MASK } from '../core/secrets.js';
 import { LINK_TYPES } from '../cache/workspace.js';
 import { REMOTE_KEYS } from '../remote/open.js';
 
@@ -170,7 +170,7 @@ export function isLocalOnlyKey(key: string): boolean {
  */
 export function validateConfigTree(tree: Record<string, unknown>, file: string): void {
   const bad = (key: string, why: string, v: unknown) =>
-    new CairnError('CAIRN_CONFIG', `${file}: ${key}: ${why}, not ${JSON.stringify(v)}`, {
+    new CairnError('CAIRN_CONFIG', `${file}: ${key}: ${why}, not ${isSecretKey(key) ? MASK : JSON.stringify(v)}`, {
       hint: key.split('.').length === 3 || (key.includes('.') && !key.startsWith('remote.'))
         ? `fix ${key} in ${file} (\`cairn config${file.endsWith('config.local.yaml') ? ' --local' : ''} ${key} VALUE\`); see docs/formats.md#config-keys`
         : `fix the '${key}' section in ${file}; see docs/formats.md#config-keys`,

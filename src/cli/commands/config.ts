@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .action(
       run(async (o, _cmd, [key, value]) => {
         const { config } = await import('../../api/config.js');
-        const r = await config({
+        const raw = await config({
           cwd: process.cwd(),
           key: key as string | undefined,
           value: value as string | undefined,
@@ -25,6 +25,8 @@ export function register(program: Command): void {
           local: !!o.local,
           list: !!o.list,
         });
+        // a secret's value is never shown, however short (longer ones are masked anyway)
+        const r = raw.key && isSecretKey(raw.key) && raw.value !== undefined ? { ...raw, value: MASK } : raw;
         if (o.json) {
           out.json(r);
           return 0;
@@ -33,7 +35,7 @@ export function register(program: Command): void {
         if (r.action === 'list') for (const [k, v] of Object.entries(maskSecrets(r.values ?? {}))) out.line(`${k}=${show(v)}`);
         else if (r.action === 'get') {
           if (r.value === undefined) return failedExit([r.key]); // like git config: unset key → exit 1, no output
-          out.line(show(isSecretKey(r.key!) ? MASK : r.value));
+          out.line(show(r.value));
         } else if (r.routedToLocal && !o.quiet) {
           out.err(`note: ${r.key} holds a secret: written to .cairn/config.local.yaml (git-ignored), not the committed config.yaml`);
         }
