@@ -119,9 +119,11 @@ function runOuts(file: string): { hash: string; id: string }[] | undefined {
  * workspace, where a killed checkout leaves them beside the files it was writing.
  */
 function staleTemps(repo: Repo, dry: boolean): string[] {
-  const out = sweepStaleTempsUnder(repo.root, { skip: ['.git', 'node_modules'], dry });
-  const rel = relative(repo.root, repo.cache.dir);
-  if (rel.startsWith('..') || isAbsolute(rel)) out.push(...sweepStaleTempsUnder(repo.cache.dir, { dry }));
+  // cairn's own folders also hold temps under earlier versions' names; the workspace only ours
+  const out = sweepStaleTempsUnder(repo.paths.dotDir, { dry, own: true });
+  out.push(...sweepStaleTempsUnder(repo.root, { skip: ['.git', '.cairn', 'node_modules'], dry }));
+  const rel = relative(repo.paths.dotDir, repo.cache.dir);
+  if (rel.startsWith('..') || isAbsolute(rel)) out.push(...sweepStaleTempsUnder(repo.cache.dir, { dry, own: true }));
   return out;
 }
 

@@ -60,7 +60,6 @@ export interface LocalCacheOptions {
   factory: HasherFactory;
 }
 
-
 /** Files up to this size take the read-whole path of putFile. */
 const SMALL_FILE = 1024 * 1024;
 let smallBuf: Buffer | undefined;

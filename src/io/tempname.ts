@@ -22,15 +22,18 @@ export const TEMP_TAG = '.cairn-tmp-';
  */
 const TEMP_RE = /\.cairn-tmp-(\d+)-[0-9a-z-]+$/;
 
+/** Earlier versions' unprotect temp, beside a workspace file: as specific as the tag. */
+const UNPROTECT_RE = /\.cairn-unprotect-(\d+)$/;
+
 /**
- * Names earlier versions gave their temps (and the repo lock's rename-aside), with the
- * owner pid in group 1: recognised so that their leftovers are ignored and swept too.
+ * Names earlier versions gave their temps inside cairn's own folders (.cairn/, the cache, a
+ * folder remote), and the repo lock's rename-aside, with the owner pid in group 1. Only
+ * recognised in those folders (`own: true`): in the workspace, `run.2024.log` is data.
  */
-const OTHER_TEMPS = [
+const OWN_DIR_TEMPS = [
   /^\.tmp-(\d+)-[0-9a-z-]+$/, // cache prefix folders and folder remotes
   /^(?:obj|fetch|status|run)\.(\d+)\.[0-9a-z.]+$/, // .cairn/tmp
-  /^\..+\.(\d+)\.[0-9a-z]+\.[0-9a-z]+\.tmp$/, // atomic writes of config, pointer, lock files
-  /\.cairn-unprotect-(\d+)$/, // unprotect
+  /^\..+\.(\d+)\.[0-9a-z]+\.[0-9a-z]+\.tmp$/, // atomic writes of config and state files
   /^lock\.stale\.(\d+)$/, // io/lock.ts moving a dead holder's lock aside
 ];
 
@@ -52,23 +55,27 @@ export function tempBeside(path: string): string {
   return join(dirname(path), tempName(basename(path)));
 }
 
-/** The pid that owns a temp name, or undefined when the name is not one of cairn's temps. */
-export function tempOwner(name: string): number | undefined {
-  const m = TEMP_RE.exec(name) ?? OTHER_TEMPS.reduce<RegExpExecArray | null>((hit, re) => hit ?? re.exec(name), null);
+/**
+ * The pid that owns a temp name, or undefined when the name is not one of cairn's temps.
+ * `own`: the file lies in one of cairn's own folders, where earlier versions' names count too.
+ */
+export function tempOwner(name: string, own = false): number | undefined {
+  let m = TEMP_RE.exec(name) ?? UNPROTECT_RE.exec(name);
+  if (!m && own) for (const re of OWN_DIR_TEMPS) m ??= re.exec(name);
   return m ? Number(m[1]) : undefined;
 }
 
-/** Whether a file name is one of cairn's temp names. */
-export function isTempName(name: string): boolean {
-  return tempOwner(name) !== undefined;
+/** Whether a file name is one of cairn's temp names (see tempOwner for `own`). */
+export function isTempName(name: string, own = false): boolean {
+  return tempOwner(name, own) !== undefined;
 }
 
 /**
  * Whether a temp file is left over. Locally: its owner pid no longer runs. On a shared folder
  * (a remote other machines write to) a pid says nothing, so there only `minAgeMs` counts.
  */
-export function isStaleTemp(path: string, opts: { minAgeMs?: number } = {}): boolean {
-  const owner = tempOwner(basename(path));
+export function isStaleTemp(path: string, opts: { minAgeMs?: number; own?: boolean } = {}): boolean {
+  const owner = tempOwner(basename(path), opts.own);
   if (owner === undefined) return false;
   if (opts.minAgeMs !== undefined) {
     const st = statSync(path, { throwIfNoEntry: false });
@@ -81,7 +88,7 @@ export function isStaleTemp(path: string, opts: { minAgeMs?: number } = {}): boo
  * Remove the stale temp files directly in `dir` (not below it); returns their paths. A folder
  * that cannot be read has none to remove. With `dry`, only lists them.
  */
-export function sweepStaleTemps(dir: string, opts: { minAgeMs?: number; dry?: boolean } = {}): string[] {
+export function sweepStaleTemps(dir: string, opts: { minAgeMs?: number; dry?: boolean; own?: boolean } = {}): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -90,7 +97,7 @@ export function sweepStaleTemps(dir: string, opts: { minAgeMs?: number; dry?: bo
   }
   const out: string[] = [];
   for (const n of names) {
-    if (!isTempName(n)) continue;
+    if (!isTempName(n, opts.own)) continue;
     const p = join(dir, n);
     if (!isStaleTemp(p, opts)) continue;
     if (!opts.dry) rmSync(p, { force: true, recursive: true });
@@ -101,9 +108,10 @@ export function sweepStaleTemps(dir: string, opts: { minAgeMs?: number; dry?: bo
 
 /**
  * Remove the stale temp files anywhere under `root` (symlinks are not followed; folders named
- * in `skip` are not entered). Returns their paths. With `dry`, only lists them.
+ * in `skip` are not entered). Returns their paths. With `dry`, only lists them. `own`: root
+ * is one of cairn's own folders (see tempOwner).
  */
-export function sweepStaleTempsUnder(root: string, opts: { skip?: readonly string[]; dry?: boolean; minAgeMs?: number } = {}): string[] {
+export function sweepStaleTempsUnder(root: string, opts: { skip?: readonly string[]; dry?: boolean; minAgeMs?: number; own?: boolean } = {}): string[] {
   const out: string[] = [];
   const skip = new Set(opts.skip ?? []);
   const walk = (dir: string) => {
@@ -115,8 +123,8 @@ export function sweepStaleTempsUnder(root: string, opts: { skip?: readonly strin
     }
     for (const e of entries) {
       const p = join(dir, e.name);
-      if (isTempName(e.name)) {
-        if (!isStaleTemp(p, { minAgeMs: opts.minAgeMs })) continue;
+      if (isTempName(e.name, opts.own)) {
+        if (!isStaleTemp(p, { minAgeMs: opts.minAgeMs, own: opts.own })) continue;
         if (!opts.dry) rmSync(p, { force: true, recursive: true });
         out.push(p);
       } else if (e.isDirectory() && !skip.has(e.name)) walk(p);

@@ -84,7 +84,7 @@ export class FolderRemote implements Remote {
       for (const e of entries) {
         const r = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) yield* walk.call(this, r);
-        else if (!isTempName(e.name)) yield r;
+        else if (!isTempName(e.name, true)) yield r;
       }
     };
     yield* walk.call(this, base);
@@ -149,7 +149,7 @@ export class FolderRemote implements Remote {
    * alone decides. Removed unless `dry`; returns their keys.
    */
   sweepTemps(minAgeMs: number, dry = false): string[] {
-    return sweepStaleTempsUnder(this.root, { minAgeMs, dry }).map((p) => relative(this.root, p).split(sep).join('/'));
+    return sweepStaleTempsUnder(this.root, { minAgeMs, dry, own: true }).map((p) => relative(this.root, p).split(sep).join('/'));
   }
 
   async close(): Promise<void> {}

@@ -98,13 +98,19 @@ describe('temp files', () => {
     for (const l of leftovers) writeFileSync(join(d, l), 'partial');
     const live = `data/.a.txt.cairn-tmp-${process.pid}-0-live`; // a running process's temp stays
     writeFileSync(join(d, live), 'in progress');
+    // names that only look like earlier versions' .cairn/tmp temps are data in the workspace
+    const lookalike = `data/run.${dead}.log`;
+    writeFileSync(join(d, lookalike), 'a log');
+    expect(cairn(d, ['add', 'data']).code).toBe(0);
+    const withLog = readFileSync(join(d, 'data.cairn'), 'utf8');
+    expect(withLog).not.toBe(pointer);
 
     expect(cairn(d, ['status']).stdout.trim()).toBe('Everything is up to date.');
     expect(cairn(d, ['status', '--json']).stdout).not.toContain(TAG);
     expect(cairn(d, ['commit', 'data']).code).toBe(0);
-    expect(readFileSync(join(d, 'data.cairn'), 'utf8')).toBe(pointer);
+    expect(readFileSync(join(d, 'data.cairn'), 'utf8')).toBe(withLog);
     expect(cairn(d, ['add', 'data']).code).toBe(0);
-    expect(readFileSync(join(d, 'data.cairn'), 'utf8')).toBe(pointer);
+    expect(readFileSync(join(d, 'data.cairn'), 'utf8')).toBe(withLog);
 
     const dry = JSON.parse(cairn(d, ['gc', '--workspace', '--dry', '--json']).stdout);
     expect(dry.tmpRemoved).toBe(leftovers.length);
@@ -113,6 +119,8 @@ describe('temp files', () => {
     expect(g.tmpRemoved).toBe(leftovers.length);
     for (const l of leftovers) expect(existsSync(join(d, l)), l).toBe(false);
     expect(existsSync(join(d, live))).toBe(true);
+    expect(existsSync(join(d, lookalike))).toBe(true);
+    expect(cairn(d, ['status']).stdout.trim()).toBe('Everything is up to date.');
     expect(cairn(d, ['fsck']).code).toBe(0);
   });
 

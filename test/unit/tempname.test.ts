@@ -21,11 +21,15 @@ describe('temp names', () => {
   });
 
   it('recognise the names of earlier versions, and nothing else', () => {
-    for (const n of ['a.txt.cairn-tmp-123-4', '.tmp-55-1-a', 'obj.77.0.lk2.3', 'fetch.8.k.1', '.x.cairn.9.abc.1.tmp', 'f.csv.cairn-unprotect-42', 'lock.stale.12']) {
-      expect(isTempName(n), n).toBe(true);
-    }
+    // anywhere, the workspace included: names that carry the cairn tag
+    for (const n of ['a.txt.cairn-tmp-123-4', 'f.csv.cairn-unprotect-42']) expect(isTempName(n), n).toBe(true);
     expect(tempOwner('a.txt.cairn-tmp-123-4')).toBe(123);
-    for (const n of ['data.csv', 'x.cairn-tmp-notes.txt', 'cairn-tmp-1-2', '0f3c9a', 'obj.txt', '.tmp', 'lock']) expect(isTempName(n), n).toBe(false);
+    // inside cairn's own folders only (.cairn/, the cache, a folder remote)
+    for (const n of ['.tmp-55-1-a', 'obj.77.0.lk2.3', 'fetch.8.k.1', 'run.2024.log', '.x.cairn.9.abc.1.tmp', 'lock.stale.12']) {
+      expect(isTempName(n, true), n).toBe(true);
+      expect(isTempName(n), `${n} in the workspace is data`).toBe(false);
+    }
+    for (const n of ['data.csv', 'x.cairn-tmp-notes.txt', 'cairn-tmp-1-2', '0f3c9a', 'obj.txt', '.tmp', 'lock']) expect(isTempName(n, true), n).toBe(false);
   });
 
   it('sweep removes temps of dead owners only', async () => {
