@@ -69,6 +69,14 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'core.lock_timeout': { desc: 'seconds to wait for another cairn process', ...numberIn(0, 86_400, false) },
   'cache.type': { desc: 'how the workspace is filled from the cache', ...linkTypes },
   'cache.dir': { desc: 'where objects live (relative to the repo root)', ...str },
+  // structured: its shape is checked by its reader (the model registry's promotion policies)
+  'registry.policies': {
+    desc: 'promotion policies of the model registry (a mapping; edit config.yaml, see docs/registry.md)',
+    parse: () => {
+      throw new Error('is a mapping: edit it in .cairn/config.yaml');
+    },
+    check: (v) => (v && typeof v === 'object' && !Array.isArray(v) ? undefined : 'expected a mapping'),
+  },
 };
 
 /** remote.<name>.*: the settings of `remote modify`, plus S3 credentials (secrets: local config only). */
