@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { run } from '../main.js';
 import { out, reportError } from '../output.js';
-import { failedExit } from '../outcome.js';
+import { EXIT } from '../../core/errors.js';
 
 type InstallApi = typeof import('../../api/install.js');
 
@@ -21,15 +21,15 @@ async function renderHook(api: InstallApi, hook: string): Promise<number> {
   if (r.hook === 'post-checkout') {
     if (r.checkoutError) out.err(`cairn: checkout after git checkout failed: ${r.checkoutError.message}`);
     else out.err(`cairn: checked out data for ${r.checkedOut ?? 0} target(s)`);
-    return failedExit([]);
+    return EXIT.OK;
   }
   if (r.hook === 'pre-commit') {
     for (const t of r.modified ?? []) out.err(`cairn: warning: ${t.path} changed but ${t.pointerFile} was not updated; run \`cairn commit ${t.path}\` and stage ${t.pointerFile}`);
-    return failedExit([]);
+    return EXIT.OK;
   }
   if (r.noRemote || !r.push) {
     out.err('cairn: no remote configured; not pushing data');
-    return failedExit([]);
+    return EXIT.OK;
   }
   const { transferError } = await import('../../api/transfer.js');
   const err = transferError(r.push, 'push');
@@ -38,7 +38,7 @@ async function renderHook(api: InstallApi, hook: string): Promise<number> {
     return reportError(err, {});
   }
   out.err(`cairn: pushed data to remote '${r.push.remote}' (${r.push.transferred} sent, ${r.push.skipped} already there)`);
-  return failedExit([]);
+  return EXIT.OK;
 }
 
 export function register(program: Command): void {
