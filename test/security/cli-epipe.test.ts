@@ -21,4 +21,20 @@ describe('closed stdout pipe', () => {
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js/);
     expect(r.stderr.trim()).toBe('rc=0');
   });
+
+  it('`cairn metrics show | head -1` and `cairn status | head -1` end quietly too', async () => {
+    const { tempRepo } = await import('../helpers.js');
+    const metrics = Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`metric_${i}`, i / 7]));
+    const dir = await tempRepo({ 'm.json': JSON.stringify(metrics), 'd.txt': 'x' });
+    for (const cmd of ['metrics show m.json', 'status']) {
+      const r = spawnSync('bash', ['-c', `node ${JSON.stringify(CLI)} ${cmd} | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', CAIRN_NO_PROGRESS: '1' },
+      });
+      expect(r.stdout.split('\n').filter(Boolean), cmd).toHaveLength(1);
+      expect(r.stderr, cmd).not.toMatch(/EPIPE|Unhandled|at .*\.js/);
+      expect(r.stderr.trim(), cmd).toBe('rc=0');
+    }
+  });
 });
