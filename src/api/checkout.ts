@@ -5,7 +5,8 @@
 //      and verify every object the plans need (exit 5 on a corrupt one),
 //   3. apply.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
 import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
@@ -146,6 +147,10 @@ export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cw
       continue;
     }
     const r = applyCheckout(ws, plan);
+    // temp files of an earlier checkout that was killed (kill -9, power cut) go now
+    const at = join(repo.root, plan.path);
+    if (plan.kind === 'dir') sweepStaleTempsUnder(at);
+    else sweepStaleTemps(dirname(at));
     written += r.written;
     removed += r.removed;
     results.push({

@@ -4,16 +4,20 @@
 // that does not parse at an old revision, a directory manifest missing from the cache,
 // history that cannot be walked), gc refuses and deletes nothing: it never deletes what it
 // cannot prove unused.
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { type ObjectId } from '../core/ids.js';
 import { History } from '../git/revision.js';
 import { collectKept, hasHistory, type KeptRefs, type RefScope } from '../repo/revisions.js';
 import { Repo } from '../repo/repo.js';
 import { listRunEntries, readRunEntry } from '../cache/run-cache.js';
-import { pidAlive } from '../io/lock.js';
 import { uncachedOutsAt } from './pipeline-outs.js';
+import { sweepStaleTempsUnder } from '../io/tempname.js';
+import { FolderRemote } from '../remote/folder.js';
+
+/** A temp file on a shared folder remote is left over once it is this old (no pid can tell). */
+const REMOTE_TEMP_AGE_MS = 24 * 3600 * 1000;
 
 export interface GcScopes extends RefScope {
   /** keep what the workspace refers to (every scope keeps it; this flag alone keeps only it) */
@@ -88,38 +92,17 @@ function runOuts(file: string): { hash: string; id: string }[] | undefined {
   }
 }
 
-/** Temp files of processes that no longer run: .tmp-<pid>-... in prefix folders, obj.<pid>.... in tmp/. */
-function staleTemps(repo: Repo): string[] {
-  const out: string[] = [];
-  const base = join(repo.cache.dir, repo.algo);
-  let pres: string[] = [];
-  try {
-    pres = readdirSync(base);
-  } catch {
-    /* empty cache */
-  }
-  for (const pre of pres) {
-    let names: string[];
-    try {
-      names = readdirSync(join(base, pre));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      const m = /^\.tmp-(\d+)-/.exec(n);
-      if (m && !pidAlive(Number(m[1]))) out.push(join(base, pre, n));
-    }
-  }
-  let tmps: string[] = [];
-  try {
-    tmps = readdirSync(repo.paths.tmpDir);
-  } catch {
-    /* none */
-  }
-  for (const n of tmps) {
-    const m = /^obj\.(\d+)\./.exec(n);
-    if (m && !pidAlive(Number(m[1]))) out.push(join(repo.paths.tmpDir, n));
-  }
+/**
+ * Temp files of processes that no longer run (io/tempname.ts), anywhere in the repo: the
+ * cache (also one configured outside the repo), .cairn/tmp and .cairn/state, and the
+ * workspace, where a killed checkout leaves them beside the files it was writing.
+ */
+function staleTemps(repo: Repo, dry: boolean): string[] {
+  // cairn's own folders also hold temps under earlier versions' names; the workspace only ours
+  const out = sweepStaleTempsUnder(repo.paths.dotDir, { dry, own: true });
+  out.push(...sweepStaleTempsUnder(repo.root, { skip: ['.git', '.cairn', 'node_modules'], dry }));
+  const rel = relative(repo.paths.dotDir, repo.cache.dir);
+  if (rel.startsWith('..') || isAbsolute(rel)) out.push(...sweepStaleTempsUnder(repo.cache.dir, { dry, own: true }));
   return out;
 }
 
@@ -160,8 +143,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
       removedBytes += size;
       if (!dry) repo.cache.remove(id);
     }
-    const temps = staleTemps(repo);
-    if (!dry) for (const t of temps) rmSync(t, { force: true });
+    const temps = staleTemps(repo, dry);
     removed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { dry, scopes, kept: keep.size, removed, removedBytes, runsRemoved: runsRemoved.sort(), tmpRemoved: temps.length };
   });
@@ -181,6 +163,8 @@ export interface GcCloudResult {
   kept: number;
   /** remote objects deleted (or that would be, with dry); sizes are not known without a HEAD per object */
   removed: ObjectId[];
+  /** folder remotes: temp files of pushes that died, older than a day, removed (or found, with dry) */
+  tmpRemoved: number;
 }
 
 /**
@@ -213,7 +197,8 @@ export async function gcCloud(opts: GcCloudOptions): Promise<GcCloudResult> {
       removed.push(id);
     }
     if (!opts.dry && doomed.length) await remote.deleteMany(doomed);
-    return { dry: !!opts.dry, scopes, remote: spec.name, kept: keep.size, removed: removed.sort() };
+    const temps = remote instanceof FolderRemote ? remote.sweepTemps(REMOTE_TEMP_AGE_MS, !!opts.dry) : [];
+    return { dry: !!opts.dry, scopes, remote: spec.name, kept: keep.size, removed: removed.sort(), tmpRemoved: temps.length };
   } finally {
     await remote.close();
   }

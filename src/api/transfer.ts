@@ -16,6 +16,7 @@ import { History } from '../git/revision.js';
 import { collectRefs, hasHistory, type RefScope } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
+import { tempIn } from '../io/tempname.js';
 
 export interface TransferCommonOptions {
   cwd: string;
@@ -212,7 +213,7 @@ export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promi
         r.keys.push({ key, outs: entry.outs.filter((o) => o.hash === repo.algo).map((o) => ({ path: o.path, id: o.id })) });
         return;
       }
-      const tmp = join(repo.paths.tmpDir, `run.${process.pid}.${key}`);
+      const tmp = tempIn(repo.paths.tmpDir, 'run');
       try {
         await remote.get(runKeyPath(key), tmp);
         const entry = readRunEntry(tmp); // untrusted: validated like any run-cache file

@@ -28,8 +28,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { CairnError, ioError } from '../core/errors.js';
+import { tempIn } from '../io/tempname.js';
 import { hashBytesWith, hashFileSync, ID_HEX_LENGTH, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 
@@ -105,8 +105,6 @@ export interface LocalCacheOptions {
   algo: HashAlgorithm;
   factory: HasherFactory;
 }
-
-let tmpCounter = 0;
 
 /** Objects up to this size are uploaded from a verified buffer (S3 reads them whole anyway). */
 const EXPORT_WHOLE = 8 * 1024 * 1024;
@@ -296,8 +294,8 @@ export class LocalCache implements ObjectStore {
       mkdirSync(this.tmpDir, { recursive: true });
       this.madeDirs.add(this.tmpDir);
     }
-    // pid + thread: hash-files.ts stores from a worker thread at the same time
-    return join(this.tmpDir, `obj.${process.pid}.${threadId}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
+    // pid + thread (io/tempname.ts): hash-files.ts stores from a worker thread at the same time
+    return tempIn(this.tmpDir, 'obj');
   }
 
   /** Seal a verified temp file into the cache: read-only, stamped, renamed into place. */
@@ -403,7 +401,7 @@ export class LocalCache implements ObjectStore {
    * temp name inside their final prefix folder, so the rename stays within one folder.
    * A rename across folders takes the filesystem-wide rename lock: with it, 100k small
    * objects were slower than `git add`, which also writes its temp files in place.
-   * Temp names start with '.tmp-' and never match an id; gc removes stale ones.
+   * Temp names (io/tempname.ts) start with '.' and never match an id; gc removes stale ones.
    * Returns undefined for files too big for this path.
    */
   private putSmallFile(src: string, expectedId?: ObjectId): { id: ObjectId; size: number; added: boolean } | undefined {
@@ -445,7 +443,7 @@ export class LocalCache implements ObjectStore {
       mkdirSync(parent, { recursive: true });
       this.madeDirs.add(parent);
     }
-    const tmp = join(parent, `.tmp-${process.pid}-${threadId}-${(tmpCounter++).toString(36)}`);
+    const tmp = tempIn(parent, 'obj');
     let out: number | undefined;
     try {
       out = openSync(tmp, 'wx', 0o444);
@@ -490,7 +488,7 @@ export class LocalCache implements ObjectStore {
       this.madeDirs.add(parent);
     }
     // temp link in the final folder: the rename then stays within one folder (see putSmallFile)
-    const tmp = join(parent, `.tmp-${process.pid}-${threadId}-${(tmpCounter++).toString(36)}`);
+    const tmp = tempIn(parent, 'obj');
     try {
       linkSync(src, tmp);
     } catch {

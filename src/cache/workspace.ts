@@ -44,6 +44,7 @@ import { readOwnText, type OwnFileKind } from '../io/own-file.js';
 const IGNORE_KIND: OwnFileKind = { what: 'ignore file', code: 'CAIRN_CONFIG' };
 
 const isReservedName = (name: string): boolean => (RESERVED_DIRS as readonly string[]).includes(name.toLowerCase());
+import { isTempName, tempBeside } from '../io/tempname.js';
 
 export const LINK_TYPES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
@@ -174,6 +175,8 @@ export function walkDir(ws: Workspace, dirRel: string): Walk {
       throw ioError(e, 'cannot list', absDir);
     }
     for (const e of entries) {
+      // cairn's own temp files (a checkout killed midway) are never part of a target
+      if (isTempName(e.name) && !e.isDirectory()) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       // a nested .git or .cairn (a cloned repo inside a data folder) is never recorded:
       // checkout refuses to write such paths (docs/security.md)
@@ -483,7 +486,6 @@ function relinkTarget(ws: Workspace, th: TargetHash): void {
   ws.state.save({ path: th.path, algo: ws.algo, id: th.id, rows });
 }
 
-let tmpN = 0;
 /** link types that failed for a cache (by `type\0cacheDir`), not retried in this process */
 const unsupported = new Set<string>();
 /** folders this process has made or seen, so materialising 100k files does not mkdir each time */
@@ -505,7 +507,7 @@ export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: bo
     mkdirSync(parent, { recursive: true });
     madeDirs.add(parent);
   }
-  const tmp = `${dst}.cairn-tmp-${process.pid}-${tmpN++}`;
+  const tmp = tempBeside(dst);
   let lastErr: unknown;
   for (const type of ws.linkTypes) {
     if (unsupported.has(`${type}\0${ws.cache.dir}`)) continue;

@@ -15,6 +15,7 @@ import { planPush, pushQueries, type PushState } from './push-plan.js';
 import { RejectedObjects } from './rejected.js';
 import type { Remote, RemoteStats } from './remote.js';
 import { runPool } from './pool.js';
+import { tempIn } from '../io/tempname.js';
 
 export interface TransferItem {
   /** repo-relative path of the data, for messages */

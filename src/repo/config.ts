@@ -4,6 +4,7 @@
 import { isMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { CONFIG_KIND, parseOwnYaml, readOwnText, type OwnFileCode } from '../io/own-file.js';
+import { isSecretKey, registerSecret } from '../core/secrets.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 export type ConfigTree = Record<string, unknown>;
@@ -45,6 +46,13 @@ function merge(a: ConfigTree, b: ConfigTree): ConfigTree {
   return out;
 }
 
+/** Every value under a secret-named key is remembered, so no output shows it (core/secrets.ts). */
+function rememberSecrets(tree: unknown, key?: string): void {
+  if (tree && typeof tree === 'object') {
+    for (const [k, v] of Object.entries(tree)) rememberSecrets(v, k);
+  } else if (key !== undefined && isSecretKey(key)) registerSecret(tree);
+}
+
 export class Config {
   constructor(
     readonly files: ConfigFiles,
@@ -53,11 +61,14 @@ export class Config {
   ) {}
 
   static load(files: ConfigFiles): Config {
-    return new Config(
+    const cfg = new Config(
       files,
       asTree(readYamlFile(files.shared, 'config'), files.shared),
       asTree(readYamlFile(files.local, 'config'), files.local),
     );
+    rememberSecrets(cfg.shared);
+    rememberSecrets(cfg.local);
+    return cfg;
   }
 
   get merged(): ConfigTree {
@@ -84,6 +95,7 @@ export class Config {
     else doc.setIn(path, value);
     writeFileAtomic(file, doc.toString());
     const tree = asTree(doc.toJS(), file);
+    rememberSecrets(tree);
     if (where === 'shared') (this as { shared: ConfigTree }).shared = tree;
     else (this as { local: ConfigTree }).local = tree;
   }

@@ -10,6 +10,7 @@ import { LocalCache } from '../cache/odb.js';
 import { StateStore } from '../cache/state.js';
 import { DEFAULT_LINK_TYPES, LINK_TYPES, type LinkType, type Workspace } from '../cache/workspace.js';
 import { Config } from './config.js';
+import { validateConfigEnv, validateConfigTree } from './config-schema.js';
 import { POINTER_SUFFIX } from './pointer.js';
 import { findRepoFiles } from './walk.js';
 
@@ -99,6 +100,9 @@ export class Repo {
   static async at(root: string): Promise<Repo> {
     const paths = repoPaths(root);
     const config = Config.load({ shared: paths.configFile, local: paths.localConfigFile });
+    validateConfigTree(config.shared, paths.configFile);
+    validateConfigTree(config.local, paths.localConfigFile);
+    validateConfigEnv();
     const algo = assertHashAlgorithm(config.get('core.hash') ?? DEFAULT_ALGORITHM, `${paths.configFile}: core.hash`);
     const factory = await hasherFactory(algo);
     const cacheDirCfg = config.get('cache.dir');

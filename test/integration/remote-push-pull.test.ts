@@ -44,7 +44,7 @@ const kinds: Kind[] = [
     async setup(dir) {
       const root = join(tempDir('cairn-store-'), 'store');
       folderRoots.set(dir, root);
-      await remoteAdd({ cwd: dir, name: 'store', url: root, default: true });
+      await remoteAdd({ cwd: dir, name: 'store', url: root, default: true, create: true });
     },
     async overwrite(dir, key, bytes) {
       const p = join(folderRoots.get(dir)!, key);
