@@ -109,9 +109,33 @@ export const REMOTE_CONFIG_KEYS: Record<string, KeySpec> = {
   session_token: { desc: 'S3 session token (kept in config.local.yaml)', ...str },
 };
 
+const boolean: Pick<KeySpec, 'parse' | 'check'> = {
+  parse: (s) => {
+    if (s !== 'true' && s !== 'false') throw new Error(`expected true or false, not '${s}'`);
+    return s === 'true';
+  },
+  check: (v) => (typeof v === 'boolean' ? undefined : 'expected true or false'),
+};
+
+/** registry.policies.<alias>.*: one promotion policy's settings (docs/registry.md#promotion-policies). */
+export const POLICY_CONFIG_KEYS: Record<string, KeySpec> = {
+  require_gate: {
+    desc: 'gate verdicts a version needs to take the alias (pass, or a comma list)',
+    parse: (s) => {
+      const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+      if (!list.length || list.some((x) => !['pass', 'fail', 'inconclusive'].includes(x))) throw new Error(`expected pass, fail, inconclusive or a comma list of them, not '${s}'`);
+      return list.length === 1 ? list[0] : list;
+    },
+    check: () => undefined,
+  },
+  require_branch: { desc: 'the branch whose history must contain the version commit', ...str },
+  require_clean: { desc: 'refuse versions registered from a dirty tree', ...boolean },
+};
+
 /** The spec of a dotted key, or undefined when cairn knows no such key. */
 export function keySpec(key: string): KeySpec | undefined {
   const segs = key.split('.');
+  if (segs[0] === 'registry' && segs[1] === 'policies' && segs.length === 4) return /^[a-z0-9][a-z0-9_-]*$/.test(segs[2]!) ? POLICY_CONFIG_KEYS[segs[3]!] : undefined;
   if (segs[0] === 'remote') return segs.length === 3 && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(segs[1]!) ? REMOTE_CONFIG_KEYS[segs[2]!] : undefined;
   return CONFIG_KEYS[key];
 }

@@ -30,6 +30,15 @@ describe('masking', () => {
 });
 
 describe('config schema', () => {
+  it('promotion policy settings can be set one key at a time, and bad values are refused', () => {
+    expect(parseConfigValue('registry.policies.production.require_gate', 'pass')).toBe('pass');
+    expect(parseConfigValue('registry.policies.staging.require_gate', 'pass, inconclusive')).toEqual(['pass', 'inconclusive']);
+    expect(parseConfigValue('registry.policies.production.require_clean', 'true')).toBe(true);
+    expect(() => parseConfigValue('registry.policies.production.require_gate', 'maybe')).toThrow(/expected pass, fail, inconclusive/);
+    expect(() => parseConfigValue('registry.policies.production.require_clean', 'yes')).toThrow(/expected true or false/);
+    expect(() => parseConfigValue('registry.policies.production.require_owner', 'me')).toThrow(/unknown config key/);
+    expect(() => parseConfigValue('registry.policies.Bad Alias.require_gate', 'pass')).toThrow(/unknown config key/);
+  });
   it('parses typed values and refuses nonsense', () => {
     expect(parseConfigValue('core.lock_timeout', '2.5')).toBe(2.5);
     expect(parseConfigValue('cache.type', 'hardlink, copy')).toEqual(['hardlink', 'copy']);
