@@ -27,4 +27,5 @@ export { plots } from './plots.js';
 export { plotsMetrics } from './plots-metrics.js';
 export { install } from './install.js';
 export { mergeDriver } from './merge-driver.js';
+export { gate } from './gate.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
