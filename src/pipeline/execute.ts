@@ -13,6 +13,7 @@ import { readLock, writeLock, LOCK_FILE, type LockEntry, type LockFile, type Loc
 import type { Graph } from './graph.js';
 import type { PlanStep } from './plan.js';
 import { describeChanges, lockCmd, lockPath, stageState } from './stage-state.js';
+import { summariseVerdictReport } from './verdict-report.js';
 
 export type StageStatus = 'ran' | 'restored' | 'skipped' | 'frozen' | 'failed' | 'blocked' | 'not-run' | 'interrupted';
 
@@ -220,7 +221,8 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
         return;
       }
       if (code !== 0) {
-        const msg = `stage '${step.id}' failed: command \`${c}\` exited with code ${code}`;
+        const why = st.outs.map((x) => summariseVerdictReport(ws.root, x.path)).filter(Boolean);
+        const msg = `stage '${step.id}' failed: command \`${c}\` exited with code ${code}${why.length ? ` (${why.join('; ')})` : ''}`;
         result(step.id, 'failed', { reasons, exitCode: code, error: msg });
         o.onEvent?.({ type: 'failed', id: step.id, exitCode: code, error: msg });
         return;

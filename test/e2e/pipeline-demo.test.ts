@@ -10,7 +10,7 @@ import { CHROMIUM, hasChromium, renderPage } from '../plots-browser.js';
 afterEach(() => cleanup());
 
 describe('npm run demo', () => {
-  it('runs the penguins project end to end: 4 stages, then 0, then only train and evaluate', () => {
+  it('runs the penguins project end to end: 5 stages, then 0, then only train and evaluate; a corrupted batch is stopped by validate', () => {
     const base = tempDir('cairn-demo-test-');
     const r = spawnSync(process.execPath, [join(ROOT, 'fixtures', 'demo', 'run-demo.mjs')], {
       encoding: 'utf8',
@@ -23,10 +23,22 @@ describe('npm run demo', () => {
     expect(out).toContain(`cairn demo in ${join(base, 'penguins')}`);
     expect(out).toContain('$ cairn add data/penguins.json');
     const runs = out.split('$ cairn repro\n').slice(1).map((s) => s.split('\n$ ')[0]!);
-    expect(runs).toHaveLength(3);
-    expect(runs[0]).toContain('4 ran, 0 restored from run-cache, 0 unchanged');
-    expect(runs[1]).toContain('0 ran, 0 restored from run-cache, 4 unchanged');
-    expect(runs[2]).toContain('2 ran, 0 restored from run-cache, 2 unchanged');
+    expect(runs.length).toBeGreaterThanOrEqual(5);
+    expect(runs[0]).toContain("Running stage 'validate'");
+    expect(runs[0]).toContain('5 ran, 0 restored from run-cache, 0 unchanged');
+    expect(runs[1]).toContain('0 ran, 0 restored from run-cache, 5 unchanged');
+    expect(runs[2]).toContain('2 ran, 0 restored from run-cache, 3 unchanged');
+    // steps/validate.mjs: the corrupted batch fails validation (exit 4) and stops repro before prepare
+    const v = out.split('### validate: a corrupted batch')[1]!.split('### validate: the good data')[0]!;
+    expect(v).toContain('validate exit code: 4');
+    expect(v).toMatch(/FAIL {2}Flipper Length \(mm\): min: 1 row .*\n +row 11: -181/);
+    expect(v).toMatch(/FAIL {2}Species: nullable: 1 row .*\n +row 21: null/);
+    expect(v).toMatch(/FAIL {2}Island: in: 1 row .*\n +row 31: "Atlantis"/);
+    expect(runs[3]).toContain('0 ran, 0 restored from run-cache, 0 unchanged, 1 failed, 4 not run');
+    expect(runs[3]).toContain('exited with code 4 (reports/validation.json: verdict fail, failed: Species: nullable (1), Island: in (1), Flipper Length (mm): min (1))');
+    expect(runs[3]).not.toContain("Running stage 'prepare'");
+    expect(v).toContain('repro exit code: 1; cairn.lock and models/model.json unchanged: yes');
+    expect(runs[4]).toContain('0 ran, 1 restored from run-cache, 4 unchanged');
     expect(runs[2]).toMatch(/Running stage 'train' \(param 'train.n_estimators' \(params.yaml\) modified\)/);
     expect(runs[2]).toContain("Stage 'featurize' didn't change, skipping");
     const metrics = JSON.parse(readFileSync(join(base, 'penguins', 'metrics.json'), 'utf8'));
