@@ -28,4 +28,5 @@ export { plotsMetrics } from './plots-metrics.js';
 export { install } from './install.js';
 export { mergeDriver } from './merge-driver.js';
 export { gate } from './gate.js';
+export { monitorDrift } from './monitor-drift.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
