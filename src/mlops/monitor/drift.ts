@@ -3,6 +3,7 @@
 // 1,000 reference rows, normalised Wasserstein (drift when >= 0.1) above; categorical → chi-square
 // contingency (p < 0.05) up to 1,000, Jensen–Shannon distance (>= 0.1) above. PSI is always
 // reported. The dataset drifts when the drifted share of columns reaches `share` (default 0.5).
+import { CairnError } from '../../core/errors.js';
 import type { Verdict } from '../../core/verdict.js';
 import { chi2Contingency } from '../../stats/chi2-contingency.js';
 import { jensenShannon } from '../../stats/jensenshannon.js';
@@ -162,8 +163,7 @@ export function compareSamples(ref: Sample, cur: Sample, cfg: DriftConfig, opts:
     }
     const test = cfg.tests[name] ?? defaultTest(r.kind, ref.rows, cfg.rowRule);
     if (!testFits(test, r.kind)) {
-      skipped.push({ column: name, reason: `test ${test} needs a numeric column; '${name}' is categorical` });
-      continue;
+      throw new CairnError('CAIRN_USAGE', `--test ${name}=${test}: ${test} needs a numeric column, and '${name}' is categorical`, { hint: `use chi2 or jensenshannon for '${name}', or --kind ${name}=numeric if its values are numbers` });
     }
     stats.push(columnStatistics(name, r, c, test, opts));
   }

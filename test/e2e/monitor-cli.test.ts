@@ -1,0 +1,88 @@
+// cairn monitor drift, spawned: exit 0 without drift, 4 with it (text, --json, --md), the HTML
+// page rendered in headless chromium with bars in every chart, --on-drift running a real
+// command once per cooldown, exit 2 on bad flags.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { categories, csv, normals, rng } from '../drift-helpers.js';
+import { cairn, cleanup, tempDir } from '../helpers.js';
+import { CHROMIUM, hasChromium, renderPage } from '../plots-browser.js';
+
+afterEach(() => cleanup());
+
+function project(): string {
+  const dir = tempDir('cairn-monitor-cli-');
+  mkdirSync(join(dir, '.cairn'));
+  const r = rng(21);
+  writeFileSync(join(dir, 'ref.csv'), csv({ bill: normals(r, 500, 44, 5), flipper: normals(r, 500, 200, 14), island: categories(r, 500, ['Biscoe', 'Dream', 'Torgersen'], [0.5, 0.35, 0.15]) }));
+  writeFileSync(join(dir, 'calm.csv'), csv({ bill: normals(r, 300, 44, 5), flipper: normals(r, 300, 200, 14), island: categories(r, 300, ['Biscoe', 'Dream', 'Torgersen'], [0.5, 0.35, 0.15]) }));
+  writeFileSync(join(dir, 'shifted.csv'), csv({ bill: normals(r, 300, 48, 5), flipper: normals(r, 300, 210, 14), island: categories(r, 300, ['Biscoe', 'Dream', 'Torgersen'], [0.5, 0.35, 0.15]) }));
+  return dir;
+}
+
+describe('cairn monitor drift', () => {
+  it('exit 0 on an unshifted batch, 4 on a shifted one; --json and --md', () => {
+    const dir = project();
+    const calm = cairn(dir, ['monitor', 'drift', '--reference', 'ref.csv', '--current', 'calm.csv']);
+    expect(calm.code, calm.stderr).toBe(0);
+    expect(calm.stdout).toMatch(/^no drift: 0 of 3 columns drifted/);
+    const j = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--json']);
+    expect(j.code).toBe(4);
+    const r = JSON.parse(j.stdout);
+    expect(r).toMatchObject({ verdict: 'fail', drift: true, drifted: 2, tested: 3 });
+    expect(r.columns.map((c: { column: string; kind: string; test: string; drift: boolean }) => [c.column, c.kind, c.test, c.drift])).toEqual([
+      ['bill', 'numeric', 'ks', true],
+      ['flipper', 'numeric', 'ks', true],
+      ['island', 'categorical', 'chi2', false],
+    ]);
+    for (const c of r.columns) expect(typeof c.psi).toBe('number');
+    const md = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--md']);
+    expect(md.code).toBe(4);
+    expect(md.stdout).toContain('| bill | numeric | ks |');
+    expect(md.stdout).toContain('### Drift: 🔴 DRIFT: 2 of 3 columns drifted');
+    // a threshold and share that say otherwise
+    const lax = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--drift-share', '0.9', '--json']);
+    expect(lax.code).toBe(0);
+    const only = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--columns', 'island', '--json']);
+    expect(JSON.parse(only.stdout).columns.map((c: { column: string }) => c.column)).toEqual(['island']);
+    expect(only.code).toBe(0);
+  });
+
+  it('--on-drift runs the command on drift, then waits out the cooldown', () => {
+    const dir = project();
+    const cmd = 'echo retraining >> retrain.log';
+    const a = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--on-drift', cmd, '--cooldown', '1h']);
+    expect(a.code).toBe(4);
+    expect(a.stdout).toContain(`on drift: ran \`${cmd}\` (exit 0)`);
+    const b = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--on-drift', cmd, '--cooldown', '1h', '--json']);
+    expect(b.code).toBe(4);
+    expect(JSON.parse(b.stdout).on_drift).toMatchObject({ ran: false, reason: 'cooldown' });
+    const c = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'calm.csv', '--on-drift', cmd]);
+    expect(c.code).toBe(0);
+    expect(readFileSync(join(dir, 'retrain.log'), 'utf8')).toBe('retraining\n');
+  });
+
+  it.skipIf(!hasChromium())(`--html: one page, a bar chart per column, rendered (${CHROMIUM})`, () => {
+    const dir = project();
+    const r = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--html', 'drift.html']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain('wrote drift.html');
+    const page = renderPage(join(dir, 'drift.html'));
+    expect(page.status.errors).toEqual([]);
+    expect(page.status.rendered).toBe(3);
+    for (const c of page.status.charts) expect(c.marks, c.id).toBeGreaterThan(0);
+  });
+
+  it('bad flags exit 2 and write nothing', () => {
+    const dir = project();
+    for (const args of [['--test', 'bill=ttest'], ['--threshold', 'ks=5'], ['--since', '1h'], ['--current-as', 'sometimes'], ['--test', 'island=ks'], ['--cooldown', 'soon', '--on-drift', 'true']]) {
+      const r = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', ...args]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/^error: /);
+    }
+    expect(existsSync(join(dir, '.cairn', 'state', 'monitor-on-drift.json'))).toBe(false);
+    const missing = cairn(dir, ['monitor', 'drift', '-r', 'nope.csv', '-c', 'shifted.csv']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope.csv');
+  });
+});
