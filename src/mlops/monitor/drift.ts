@@ -69,14 +69,9 @@ function bins(ref: ColumnSample, cur: ColumnSample): Bins {
 
 /** One column: the chosen test, its statistic and p-value, the effect size, PSI (no verdict yet). */
 export function columnStatistics(column: string, ref: ColumnSample, cur: ColumnSample, test: DriftTest, opts: { histograms?: boolean } = {}): Omit<ColumnDrift, 'drift' | 'threshold'> {
-  const base = {
-    column,
-    kind: ref.kind,
-    test,
-    reference: { n: ref.n, missing: ref.missing },
-    current: { n: cur.n, missing: cur.missing, invalid: cur.invalid },
-  };
-  if (!ref.n || !cur.n) return { ...base, statistic: Number.NaN, p_value: null, effect: Number.NaN, psi: Number.NaN, note: `no values in ${!ref.n ? 'reference' : 'current'}` };
+  const base = { column, kind: ref.kind, test };
+  const sizes = { reference: { n: ref.n, missing: ref.missing }, current: { n: cur.n, missing: cur.missing, invalid: cur.invalid } };
+  if (!ref.n || !cur.n) return { ...base, statistic: Number.NaN, p_value: null, effect: Number.NaN, psi: Number.NaN, ...sizes, note: `no values in ${!ref.n ? 'reference' : 'current'}` };
   const b = bins(ref, cur);
   const numeric = ref.kind === 'numeric';
   const effect = numeric ? normalizedWasserstein(ref.values, cur.values, { sorted: true }) : jensenShannon(b.ref, b.cur);
@@ -95,7 +90,7 @@ export function columnStatistics(column: string, ref: ColumnSample, cur: ColumnS
     p = r.p_value;
   } else if (test === 'wasserstein') statistic = numeric ? effect : Number.NaN;
   else statistic = jensenShannon(b.ref, b.cur);
-  const out: Omit<ColumnDrift, 'drift' | 'threshold'> = { ...base, statistic, p_value: p, effect, psi: psi(b.ref, b.cur) };
+  const out: Omit<ColumnDrift, 'drift' | 'threshold'> = { ...base, statistic, p_value: p, effect, psi: psi(b.ref, b.cur), ...sizes };
   if (opts.histograms) out.bins = { edges: b.edges, labels: b.labels, reference: [...b.ref], current: [...b.cur] };
   return out;
 }
