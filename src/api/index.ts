@@ -29,4 +29,5 @@ export { install } from './install.js';
 export { mergeDriver } from './merge-driver.js';
 export { gate } from './gate.js';
 export { monitorDrift } from './monitor-drift.js';
+export { monitorPerformance } from './monitor-performance.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';

@@ -86,3 +86,39 @@ describe('cairn monitor drift', () => {
     expect(missing.stderr).toContain('nope.csv');
   });
 });
+
+describe('cairn monitor performance', () => {
+  function logs(dir: string, badFrom: number): void {
+    const t = Date.parse('2026-03-01T10:00:00Z');
+    const lines: string[] = [];
+    const fb: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const y = i % 3 === 0 ? 'Adelie' : 'Gentoo';
+      const right = i < badFrom || i % 4 === 0;
+      lines.push(JSON.stringify({ time: new Date(t + i * 60_000).toISOString(), id: `r${i}`, model: 'p', version: 'v1.0.0', variant: 'stable', inputs: { x: i }, outputs: [right ? y : y === 'Adelie' ? 'Gentoo' : 'Adelie'], latency_ms: 1, status: 'ok' }));
+      fb.push(JSON.stringify({ time: new Date(t + i * 60_000 + 30_000).toISOString(), id: `r${i}`, label: y }));
+    }
+    writeFileSync(join(dir, 'requests.jsonl'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'feedback.jsonl'), fb.join('\n') + '\n');
+  }
+  it('exit 0 above the floor, 4 when a window falls below it, 2 on bad flags; inconclusive on too few labels', () => {
+    const dir = tempDir('cairn-perf-cli-');
+    logs(dir, 60);
+    const r = cairn(dir, ['monitor', 'performance', '--log', 'requests.jsonl', '--feedback', 'feedback.jsonl', '--floor', '0.8', '--json']);
+    expect(r.code, r.stderr).toBe(4);
+    const j = JSON.parse(r.stdout);
+    expect(j.windows.map((w: { status: string }) => w.status)).toEqual(['ok', 'alert']);
+    expect(j.windows[0].value).toBe(1);
+    const ok = cairn(dir, ['monitor', 'performance', '--log', 'requests.jsonl', '--feedback', 'feedback.jsonl', '--floor', '0.2']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^ok: no window past the floor 0\.2; accuracy/);
+    const few = cairn(dir, ['monitor', 'performance', '--log', 'requests.jsonl', '--feedback', 'feedback.jsonl', '--floor', '0.8', '--min-labels', '1000']);
+    expect(few.code).toBe(0);
+    expect(few.stdout).toMatch(/^inconclusive: no window has 1000 labels/);
+    expect(cairn(dir, ['monitor', 'performance', '--log', 'requests.jsonl', '--feedback', 'feedback.jsonl', '--min-labels', '1000', '--on-inconclusive', 'fail']).code).toBe(4);
+    for (const bad of [['--floor', 'high'], ['--metric', 'f1'], ['--metric', 'mae', '--floor', '1'], ['--window', 'weekly']]) {
+      const b = cairn(dir, ['monitor', 'performance', '--log', 'requests.jsonl', ...bad]);
+      expect(b.code, bad.join(' ')).toBe(2);
+    }
+  });
+});

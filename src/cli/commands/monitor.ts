@@ -67,4 +67,47 @@ export function register(program: Command): void {
         return verdictExit(r.verdict);
       }),
     );
+  monitor
+    .command('performance')
+    .description('accuracy (or MAE) of the served model per time window, from the request log and feedback labels; exit 4 on an alert')
+    .requiredOption('-l, --log <file>', 'the request log (JSON Lines with time, id, outputs; a file or a folder of rotated files)')
+    .option('--feedback <file>', 'feedback labels, JSON Lines of {id, label} (repeatable; feedback lines in the log count too)', collect)
+    .option('--metric <metric>', 'accuracy or mae', 'accuracy')
+    .option('--window <duration>', 'window length (30m, 1h, 1d)', '1h')
+    .option('--floor <x>', 'alert when a window\'s accuracy is below x')
+    .option('--ceiling <x>', 'alert when a window\'s MAE is above x')
+    .option('--min-labels <n>', 'a window needs this many labels to be judged', '20')
+    .option('--since <duration>', 'only requests newer than this')
+    .option('--on-inconclusive <what>', 'exit code when no window has enough labels: pass (0), warn (0, the default) or fail (4)', 'warn')
+    .option('--json', 'print the report as JSON')
+    .option('--md', 'print the report as Markdown')
+    .action(
+      run(async (o) => {
+        const numOpt = (flag: string, v: unknown): number | undefined => {
+          if (v === undefined) return undefined;
+          const x = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(v)) ? Number(v) : Number.NaN;
+          if (Number.isNaN(x)) throw new CairnError('CAIRN_USAGE', `${flag} takes a number, got '${String(v)}'`);
+          return x;
+        };
+        const oi = String(o.onInconclusive);
+        if (oi !== 'pass' && oi !== 'warn' && oi !== 'fail') throw new CairnError('CAIRN_USAGE', `--on-inconclusive takes pass, warn or fail, got '${oi}'`);
+        const { monitorPerformance } = await import('../../api/monitor-performance.js');
+        const r = await monitorPerformance({
+          cwd: process.cwd(),
+          log: String(o.log),
+          feedback: o.feedback as string[] | undefined,
+          metric: String(o.metric) as 'accuracy' | 'mae',
+          window: String(o.window),
+          floor: numOpt('--floor', o.floor),
+          ceiling: numOpt('--ceiling', o.ceiling),
+          minLabels: numOpt('--min-labels', o.minLabels),
+          since: o.since as string | undefined,
+        });
+        const { performanceText, performanceMarkdown } = await import('../../render/performance-text.js');
+        if (o.json) out.json(r);
+        else if (o.md) out.line(performanceMarkdown(r));
+        else if (!o.quiet || r.verdict !== 'pass') out.line(performanceText(r));
+        return verdictExit(r.verdict, oi);
+      }),
+    );
 }
