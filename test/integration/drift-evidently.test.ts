@@ -5,7 +5,7 @@
 // counts against reference shares), cairn's the contingency test, so only their verdicts are
 // compared, on data that is not borderline. Skips with the reason when the venv cannot be made.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { monitorDrift } from '../../src/api/monitor-drift.js';
@@ -40,6 +40,28 @@ function scenario(seed: number, nRef: number, nCur: number) {
   };
   return { ref, cur };
 }
+
+describe.skipIf(!P.py)(`drift fixtures${P.reason ? ` (skipped: ${P.reason})` : ''}`, () => {
+  // Evidently sums over a Python set of categories, whose order follows the string hash seed:
+  // the last bits of a sum may differ from run to run, so numbers compare to 1e-12
+  const near = (a: unknown, b: unknown, at: string): void => {
+    if (typeof a === 'number' && typeof b === 'number') return void expect(Math.abs(a - b), at).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(b), 1e-300));
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      expect(Object.keys(a).sort(), at).toEqual(Object.keys(b).sort());
+      for (const k of Object.keys(a)) near((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
+      return;
+    }
+    expect(a, at).toEqual(b);
+  };
+  it('scripts/gen-drift-fixtures.py reproduces fixtures/stats/drift-*.json', () => {
+    const out = tempDir('cairn-drift-fixtures-');
+    const r = spawnSync(P.py!, [join(ROOT, 'scripts', 'gen-drift-fixtures.py'), out], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const names = readdirSync(join(ROOT, 'fixtures', 'stats')).filter((f) => f.startsWith('drift-'));
+    expect(readdirSync(out).sort()).toEqual(names.sort());
+    for (const f of names) near(JSON.parse(readFileSync(join(out, f), 'utf8')), JSON.parse(readFileSync(join(ROOT, 'fixtures', 'stats', f), 'utf8')), f);
+  }, 600_000);
+});
 
 describe.skipIf(!P.py)(`monitor drift vs Evidently${P.reason ? ` (skipped: ${P.reason})` : ''}`, () => {
   for (const [name, seed, nRef, nCur] of [['1,000 reference rows or fewer (ks, chi2)', 7, 800, 900], ['above 1,000 reference rows (wasserstein, jensenshannon)', 8, 3000, 4000]] as const) {
