@@ -64,9 +64,9 @@ describe('drift config from flags', () => {
 
 describe('columns and tests', () => {
   it('kinds from the reference: numbers and numeric strings are numeric, anything else categorical', () => {
-    const s = sample({ a: ['1', '2.5', '', '-3e2'], b: [1, 'x', 2, null], c: [true, false, true, true] });
-    expect(s.columns.get('a')).toMatchObject({ kind: 'numeric', n: 3, missing: 1 });
-    expect(s.columns.get('b')).toMatchObject({ kind: 'categorical', n: 3, missing: 1 });
+    const s = sample({ a: ['1', '2.5', '', '-3e2', 'NA', 'nan'], b: [1, 'x', 2, null, 'None', 'NULL'], c: [true, false, true, true, true, true] });
+    expect(s.columns.get('a')).toMatchObject({ kind: 'numeric', n: 3, missing: 3 });
+    expect(s.columns.get('b')).toMatchObject({ kind: 'categorical', n: 3, missing: 3 });
     expect([...s.columns.get('b')!.counts]).toEqual([['1', 1], ['x', 1], ['2', 1]]);
     expect(s.columns.get('c')!.kind).toBe('categorical');
   });

@@ -30,9 +30,12 @@ export interface Sample {
   columns: Map<string, ColumnSample>;
 }
 
-/** A cell that holds no value: null/undefined, an empty string, NaN. */
+/** The text cells pandas.read_csv reads as missing by default (so both sides agree on CSVs). */
+export const NA_STRINGS: ReadonlySet<string> = new Set(['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null']);
+
+/** A cell that holds no value: null/undefined, NaN, an empty or NA string (pandas' list). */
 export function isMissing(v: Cell): boolean {
-  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && Number.isNaN(v));
+  return v === null || v === undefined || (typeof v === 'string' && NA_STRINGS.has(v.trim())) || (typeof v === 'number' && Number.isNaN(v));
 }
 
 /** The number a cell holds, or NaN. */
