@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { categories, csv, normals, rng } from '../drift-helpers.js';
-import { cairn, cleanup, tempDir } from '../helpers.js';
+import Ajv from 'ajv';
+import { cairn, cleanup, ROOT, tempDir } from '../helpers.js';
 import { CHROMIUM, hasChromium, renderPage } from '../plots-browser.js';
 
 afterEach(() => cleanup());
@@ -36,6 +37,12 @@ describe('cairn monitor drift', () => {
       ['island', 'categorical', 'chi2', false],
     ]);
     for (const c of r.columns) expect(typeof c.psi).toBe('number');
+    // the documented shape (schema/drift-report.schema.json)
+    const check = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'drift-report.schema.json'), 'utf8')));
+    expect(check(r), JSON.stringify(check.errors)).toBe(true);
+    const withAll = JSON.parse(cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--json', '--correction', 'holm', '--min-effect', '0.1', '--on-drift', 'true']).stdout);
+    expect(check(withAll), JSON.stringify(check.errors)).toBe(true);
+    expect(withAll.columns[0].p_adjusted).toBeGreaterThanOrEqual(withAll.columns[0].p_value);
     const md = cairn(dir, ['monitor', 'drift', '-r', 'ref.csv', '-c', 'shifted.csv', '--md']);
     expect(md.code).toBe(4);
     expect(md.stdout).toContain('| bill | numeric | ks |');
