@@ -5,7 +5,8 @@
 //      and verify every object the plans need (exit 5 on a corrupt one),
 //   3. apply.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
 import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
@@ -56,8 +57,7 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
 export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cwd?: string }): CheckoutResult {
   const ws = repo.workspace(opts.onProgress);
   const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd ?? repo.root, t));
-  // pointer files, then pipeline outputs recorded in cairn.lock (like DVC's checkout)
-  const selected = selectTracked([...listTracked(repo), ...lockTracked(repo)], rels);
+  const selected = checkoutTargets(repo, rels);
 
   // 1. plan
   const plans: { t: Tracked; plan: CheckoutPlan }[] = [];
@@ -147,6 +147,10 @@ export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cw
       continue;
     }
     const r = applyCheckout(ws, plan);
+    // temp files of an earlier checkout that was killed (kill -9, power cut) go now
+    const at = join(repo.root, plan.path);
+    if (plan.kind === 'dir') sweepStaleTempsUnder(at);
+    else sweepStaleTemps(dirname(at));
     written += r.written;
     removed += r.removed;
     results.push({
@@ -160,6 +164,18 @@ export function checkoutIn(repo: Repo, opts: Omit<CheckoutOptions, 'cwd'> & { cw
     });
   }
   return { targets: results, written, removed, missing };
+}
+
+/**
+ * What a checkout of `rels` (repo-relative; all when empty) would write: pointer-tracked
+ * data, then pipeline outputs recorded in cairn.lock (like DVC's checkout). Every target
+ * passes the containment check here, naming the file that named it, before anything is
+ * fetched or written: `pull` calls this first.
+ */
+export function checkoutTargets(repo: Repo, rels: string[]): Tracked[] {
+  const selected = selectTracked([...listTracked(repo), ...lockTracked(repo)], rels);
+  for (const t of selected) repo.guard.checkTarget(t.path, { source: t.pointerFile, action: 'check out' });
+  return selected;
 }
 
 /** Stage outputs from every cairn.lock as checkout targets (`pointerFile` names lock:stage). */

@@ -18,6 +18,7 @@ import { evaluateRules } from '../mlops/gate/evaluate.js';
 import { readPredictions } from '../mlops/gate/predictions.js';
 import type { FileRef, GateReport } from '../mlops/gate/report.js';
 import { findRepoRoot, Repo } from '../repo/repo.js';
+import { materializeModel, readModelObject, resolveModel } from '../mlops/registry/index.js';
 
 export type { GateReport, GateRule } from '../mlops/gate/report.js';
 export type { ProductionModel, ResolveProduction, RunCommand } from '../mlops/gate/baseline.js';
@@ -32,7 +33,7 @@ export interface GateOptions {
   baseline?: string;
   /** write the JSON report here (relative to cwd) */
   out?: string;
-  /** the registry's lookup; default: none available (--baseline production is an error) */
+  /** the registry's lookup; default: the repository's registry (`NAME@production`) */
   resolveProduction?: ResolveProduction;
   /** runs `rescore:` and `notify:` (default: sh -c in cwd) */
   run?: RunCommand;
@@ -43,6 +44,31 @@ export interface GateResult extends VerdictResult {
   /** where the JSON report was written (--out, or a temp file when notify ran), else null */
   reportFile: string | null;
   notify: { command: string; code: number; output: string } | null;
+}
+
+/** The registry's `production` alias of a model, as the gate needs it (src/mlops/registry/). */
+export function registryProduction(root: string): ResolveProduction {
+  return async (model) => {
+    // a model never registered has no production model yet, like an unassigned alias
+    const record = await resolveModel({ root, target: `${model}@production` }).catch((e: unknown) => {
+      if (e instanceof CairnError && e.code === 'CAIRN_NOT_FOUND' && e.data.name === model) return null;
+      throw e;
+    });
+    if (!record) return null;
+    const predictions = record.predictions;
+    return {
+      ref: `${record.name}@${record.version}`,
+      evalSet: record.eval_set,
+      predictions,
+      readPredictions: async () => {
+        if (!predictions) throw new CairnError('CAIRN_NOT_FOUND', `${record.name}@${record.version} has no recorded predictions`);
+        return readModelObject({ root, id: predictions.id, path: predictions.path });
+      },
+      materialize: async (dir) => {
+        await materializeModel({ root, record, dir });
+      },
+    };
+  };
 }
 
 /** sh -c, output captured (last 64 KiB). */
@@ -128,7 +154,7 @@ export async function gate(opts: GateOptions): Promise<GateResult> {
   try {
     if (which === 'production') {
       if (!cfg.model) throw new CairnError('CAIRN_CONFIG', `${cfg.file}: --baseline production needs \`model:\` (the registry name)`, { hint: 'add `model: NAME` to gate.yaml, or pass --baseline PATH / none' });
-      const prod = await (opts.resolveProduction ?? registryUnavailable)(cfg.model);
+      const prod = await (opts.resolveProduction ?? (root ? registryProduction(root) : registryUnavailable))(cfg.model);
       if (!prod) notes.push(`no production model of '${cfg.model}' yet: only the minimums apply`);
       else {
         basePred = await productionPredictions({ model: prod, evalSet, evalSetAbs: evalAbs, rescore: cfg.rescore, configFile: cfg.file, cwd: dirname(cfgAbs), run, hashFile: (abs) => hashFileSync(abs, h.factory).id });

@@ -2,6 +2,7 @@
 // read at git revisions or the workspace, flattened with dotted keys, compared.
 import { relative, resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
+import type { Verdict } from '../core/verdict.js';
 import { checkRules, diffFlat, parseRule, type DiffRow, type RuleResult } from '../metrics/diff.js';
 import { parseMetrics, type Flat } from '../metrics/flatten.js';
 import { Repo } from '../repo/repo.js';
@@ -115,6 +116,10 @@ export interface MetricsDiffResult {
   rules: RuleResult[];
   /** the rules that fired (the command exits 4 when any did) */
   violations: RuleResult[];
+  /** the rules that could not be evaluated (file unreadable, metric one-sided): they fail too */
+  unevaluated: RuleResult[];
+  /** fail when any rule fired or could not be evaluated */
+  verdict: Verdict;
 }
 
 export async function diffRevisions(
@@ -139,13 +144,17 @@ export async function metricsDiff(opts: MetricsDiffOptions): Promise<MetricsDiff
   const repo = await Repo.open(opts.cwd);
   const targets = targetPaths(repo, opts.cwd, opts.targets);
   const d = await diffRevisions(opts.cwd, opts.a ?? 'HEAD', opts.b ?? WORKSPACE, !!opts.all, (r, v, e) => readMetricsAt(r, v, targets, e));
-  const results = checkRules(rules, d.rowsAll);
+  const results = checkRules(rules, d.rowsAll, d.errors);
+  const violations = results.filter((r) => r.violated);
+  const unevaluated = results.filter((r) => r.skipped !== undefined);
   return {
     a: { rev: d.a.rev, oid: d.a.oid },
     b: { rev: d.b.rev, oid: d.b.oid },
     rows: d.rows,
     errors: d.errors,
     rules: results,
-    violations: results.filter((r) => r.violated),
+    violations,
+    unevaluated,
+    verdict: violations.length || unevaluated.length ? 'fail' : 'pass',
   };
 }

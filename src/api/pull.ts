@@ -1,7 +1,8 @@
 // cairn pull = fetch + checkout. If anything failed to arrive (or arrived corrupt), nothing
 // is checked out: the workspace stays as it was.
 import { Repo } from '../repo/repo.js';
-import { checkoutIn, type CheckoutResult } from './checkout.js';
+import { resolveTarget } from '../repo/tracked.js';
+import { checkoutIn, checkoutTargets, type CheckoutResult } from './checkout.js';
 import { fetchIn, type FetchOptions, type FetchResult } from './fetch.js';
 import { transferError } from './transfer.js';
 
@@ -18,6 +19,9 @@ export interface PullResult {
 export async function pull(opts: PullOptions): Promise<PullResult> {
   const repo = await Repo.open(opts.cwd);
   return repo.withLock('pull', async () => {
+    // refuse hostile targets (a pointer into .git/, a symlinked parent leaving the repo)
+    // before anything is downloaded
+    checkoutTargets(repo, (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t)));
     const f = await fetchIn(repo, opts);
     const err = transferError(f, 'pull');
     if (err) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CairnError, ioError } from '../core/errors.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
+import { tempBeside } from '../io/tempname.js';
 
 export interface UnprotectOptions {
   cwd: string;
@@ -36,7 +37,7 @@ export function makePrivate(file: string): boolean {
     if ((st.mode & 0o200) === 0) chmodSync(file, mode);
     return false;
   }
-  const tmp = `${file}.cairn-unprotect-${process.pid}`;
+  const tmp = tempBeside(file);
   try {
     copyFileSync(file, tmp); // follows a symlink: copies the content
     chmodSync(tmp, mode);
@@ -80,7 +81,10 @@ export async function unprotect(opts: UnprotectOptions): Promise<UnprotectResult
       const inner = rels.filter((r) => r.startsWith(t.path + '/'));
       const paths = inner.length ? inner : [t.path];
       let copied = 0;
-      for (const p of paths) copied += makePrivateTree(join(repo.root, p));
+      for (const p of paths) {
+        repo.guard.checkTarget(p, { source: t.pointerFile, action: 'unprotect' });
+        copied += makePrivateTree(join(repo.root, p));
+      }
       targets.push({ path: t.path, copied });
     }
     return { targets };

@@ -64,6 +64,8 @@ interface Resolved {
   files: TableFile[];
   name: string;
   source: ValidateResult['source'];
+  /** a tracked target whose workspace copy is absent: the pointer out to read from the cache */
+  pointerOut?: PointerOut;
 }
 
 function readSchemaFile(cwd: string, path: string): string {
@@ -101,14 +103,14 @@ function resolveWorkspace(cwd: string, data: string): Resolved {
   if (existsSync(ptr) && findRepoRoot(cwd)) {
     const p = readPointer(ptr, target + POINTER_SUFFIX);
     const out = p.outs.find((o) => resolve(dirname(ptr), o.path) === abs) ?? p.outs[0]!;
-    return { files: [], name: target, source: 'cache', pointerOut: out } as Resolved & { pointerOut: PointerOut };
+    return { files: [], name: target, source: 'cache', pointerOut: out };
   }
   throw new CairnError('CAIRN_NOT_FOUND', `no such file or folder: ${target} (and no ${target}${POINTER_SUFFIX} pointer)`, { data: { path: target } });
 }
 
 async function resolveData(o: { cwd: string; data: string; rev?: string }): Promise<Resolved> {
   if (!o.rev) {
-    const r = resolveWorkspace(o.cwd, o.data) as Resolved & { pointerOut?: PointerOut };
+    const r = resolveWorkspace(o.cwd, o.data);
     if (r.pointerOut) {
       const repo = await Repo.open(o.cwd);
       return { files: cachedFiles(repo, r.pointerOut, r.name), name: r.name, source: 'cache' };
@@ -126,6 +128,15 @@ async function resolveData(o: { cwd: string; data: string; rev?: string }): Prom
   const name = `${target}@${o.rev}`;
   const committed = await view.readFile(rel);
   if (committed) return { files: [{ name, bytes: committed, format: formatOf(rel) }], name, source: 'git' };
+  const listed = await h.listFiles(oid, rel);
+  if (listed) {
+    // a committed folder: its table files, read from git objects
+    const files: TableFile[] = [];
+    for (const p of listed.filter((x) => formatOf(x) && !x.split('/').some((seg) => seg.startsWith('.') || seg.startsWith('_')))) {
+      files.push({ name: `${name}/${p}`, bytes: (await view.readFile(`${rel}/${p}`))!, format: formatOf(p) });
+    }
+    if (files.length) return { files, name, source: 'git' };
+  }
   const ptrText = await view.readFile(rel + POINTER_SUFFIX);
   let out: PointerOut | undefined;
   if (ptrText) {

@@ -15,15 +15,15 @@ describe('npm run demo', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'fixtures', 'demo', 'run-demo.mjs')], {
       encoding: 'utf8',
       env: { ...process.env, CAIRN_DEMO_DIR: base, NO_COLOR: '1' },
-      timeout: 120_000,
+      timeout: 240_000,
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = r.stdout;
     expect(out).toContain(`cairn demo in ${join(base, 'penguins')}`);
     expect(out).toContain('$ cairn add data/penguins.json');
-    const runs = out.split('$ cairn repro\n').slice(1).map((s) => s.split('\n$ ')[0]!);
-    expect(runs.length).toBeGreaterThanOrEqual(5);
+    const runs = out.split('\n### the gate')[0]!.split('$ cairn repro\n').slice(1).map((s) => s.split('\n$ ')[0]!);
+    expect(runs).toHaveLength(5);
     expect(runs[0]).toContain("Running stage 'validate'");
     expect(runs[0]).toContain('5 ran, 0 restored from run-cache, 0 unchanged');
     expect(runs[1]).toContain('0 ran, 0 restored from run-cache, 5 unchanged');
@@ -56,6 +56,46 @@ describe('npm run demo', () => {
     expect(out).toContain('$ cairn push');
     expect(existsSync(join(base, 'remote'))).toBe(true);
     expect(out).toContain("Everything is in sync with remote 'local'");
+
+    // the gate (fixtures/demo/steps/gate.mjs): three changes to the weather model, 1,170 held-out days
+    const section = (title: string) => out.split(`### ${title}`)[1]!.split(/\n### (?!Model gate)/)[0]!;
+    const worse = section('case 1, a clearly worse change');
+    expect(worse).toMatch(/gate: FAIL {2}\(n = 1170, eval set data\/split\/test\.csv/);
+    expect(worse).toMatch(/accuracy +beat +0\.5\d+ +0\.7\d+ +-0\.\d+ +95% \[-0\.\d+, -0\.\d+\] .* mcnemar-chi2 +fail/);
+    expect(worse).toContain("stage 'gate' failed");
+    expect(worse).toContain('(exit code 4)');
+    expect(worse).toMatch(/nothing promoted: baseline\/predictions\.csv is still [0-9a-f]{32}/);
+    const noise = section('case 2, a change within noise');
+    expect(noise).toContain('gate: INCONCLUSIVE');
+    expect(noise).toMatch(/accuracy: inconclusive at n = 1170; the smallest difference this eval set can detect is about ±0\.0\d+/);
+    expect(noise).toContain('### Model gate: ⚠️ inconclusive');
+    expect(noise).toContain('(exit code 4)');
+    expect(noise).not.toMatch(/ fail\n/);
+    const better = section('case 3, a real improvement');
+    expect(better).toContain('gate: PASS');
+    expect(better).not.toContain('(exit code');
+    const report = JSON.parse(readFileSync(join(base, 'weather', 'eval', 'gate.json'), 'utf8'));
+    expect(report.verdict).toBe('pass');
+    expect(report.n).toBe(1170);
+    expect(report.rules.filter((r: { kind: string }) => r.kind === 'beat').map((r: { test: string; verdict: string }) => [r.test, r.verdict])).toEqual([
+      ['mcnemar-chi2', 'pass'],
+      ['delong', 'pass'],
+      ['bootstrap', 'pass'],
+    ]);
+    expect(readFileSync(join(base, 'weather', 'baseline', 'predictions.csv'), 'utf8')).toBe(readFileSync(join(base, 'weather', 'eval', 'predictions.csv'), 'utf8'));
+
+    // registry step: v1 (gate pass) promoted under the policy, lineage down to the raw file, v2 (gate fail) refused
+    const proj = join(base, 'penguins');
+    const rawId = /id: ([0-9a-f]{32})/.exec(readFileSync(join(proj, 'data', 'penguins.json.cairn'), 'utf8'))![1]!;
+    expect(out).toMatch(/Registered penguins@v1\.0\.0 \(models\/model\.json [0-9a-f]{32}\) at [0-9a-f]{7}, gate pass/);
+    expect(out).toContain('penguins@production is now v1.0.0 [penguins#production#1]');
+    const lineageOut = out.split('$ cairn lineage penguins@production\n')[1]!.split('\n$ ')[0]!;
+    expect(lineageOut).toContain(`data/penguins.json  ${rawId}  [raw data (data/penguins.json.cairn)]`);
+    expect(out).toMatch(/Registered penguins@v1\.0\.1 .*gate fail/);
+    expect(out).toContain("refused: penguins@v1.0.1 may not become 'production':\n  require_gate: pass: the gate verdict of penguins@v1.0.1 is 'fail'");
+    expect(out).toMatch(/production\s+v1\.0\.0\s+\S+\s+\(now\)\s+first release: gate passed/);
+    const tags = spawnSync('git', ['tag', '-l', 'penguins*'], { cwd: proj, encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(tags).toEqual(['penguins#production#1', 'penguins@v1.0.0', 'penguins@v1.0.1']);
 
     // steps/monitor.mjs: the held-out penguins as a request log do not drift (exit 0); with the
     // flipper length shifted by one sd they do (exit 4), and --on-drift starts retraining once
@@ -116,5 +156,5 @@ describe('npm run demo', () => {
     const t = trend.svgMarks.get('plot-0')!;
     expect(t.line).toBeGreaterThanOrEqual(5); // accuracy, n_test, recall x 3
     expect(t.symbol).toBeGreaterThanOrEqual(2 * t.line!);
-  });
+  }, 240_000);
 });

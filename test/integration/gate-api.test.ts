@@ -1,6 +1,6 @@
 // api/gate against temp repos: file and production baselines (an in-test ProductionModel backed by
 // real files, with a real rescore command), id checks, notify, the report's ids.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { gate } from '../../src/api/gate.js';
 import { add } from '../../src/api/add.js';
 import type { ProductionModel } from '../../src/mlops/gate/baseline.js';
 import { CairnError } from '../../src/core/errors.js';
-import { cleanup, tempRepo } from '../helpers.js';
+import { cleanup, git, tempRepo } from '../helpers.js';
 import { predictionsCsv } from '../gate-helpers.js';
 
 afterEach(() => cleanup());
@@ -143,9 +143,31 @@ describe('gate api', () => {
     expect(r.report.notes.join('\n')).toMatch(/no production model of 'demo' yet: only the minimums apply/);
   });
 
-  it('without a registry, --baseline production is a clear error', async () => {
+  it("the repository's registry: no production alias yet means only the minimums apply", async () => {
     const dir = await repo();
-    await expect(gate({ cwd: dir })).rejects.toThrow(/the registry is not available/);
+    const r = await gate({ cwd: dir });
+    expect(r.report.baseline.source).toBe('none');
+    expect(r.report.notes.join('\n')).toMatch(/no production model of 'demo' yet/);
+  });
+
+  it("the registry's production model is the baseline: its recorded predictions on the same eval set, no rescore", async () => {
+    const dir = await repo({ 'model.bin': 'weights v1', 'score.mjs': 'process.exit(3)\n' });
+    await add({ cwd: dir, targets: ['model.bin', 'eval/base.csv'] });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'model v1');
+    // v1's gate run: its own predictions (eval/base.csv) with no baseline, recorded at registration
+    const first = await gate({ cwd: dir, candidate: 'eval/base.csv', baseline: 'none', out: 'eval/v1-gate.json' });
+    const { modelRegister } = await import('../../src/api/model-register.js');
+    const { modelPromote } = await import('../../src/api/model-promote.js');
+    await modelRegister({ cwd: dir, name: 'demo', path: 'model.bin', gateReport: 'eval/v1-gate.json', allowDirty: true });
+    await modelPromote({ cwd: dir, target: 'demo@v1.0.0', alias: 'production' });
+    // the workspace copy is gone: the baseline must come from the cache through the registry
+    rmSync(join(dir, 'eval/base.csv'));
+    const r = await gate({ cwd: dir });
+    expect(r.report.baseline).toEqual({ source: 'production', model: 'demo@v1.0.0', predictions: first.report.candidate.predictions, rescored: false });
+    const beat = r.report.rules.filter((x) => x.kind === 'beat');
+    expect(beat.map((x) => x.verdict)).toEqual(['pass', 'pass']);
+    expect(beat[0]!.baseline).toBeCloseTo(first.report.rules.find((x) => x.metric === 'accuracy')!.candidate as number, 12);
   });
 
   it('different example ids: exit 2 with the counts missing from each side and examples', async () => {
@@ -190,5 +212,33 @@ describe('gate api', () => {
       ['mape', 'beat', 'wilcoxon', 'pass'],
     ]);
     expect(r.report.rules[1]!.delta!).toBeLessThan(0);
+  });
+
+  it('multi-class: macro F1 from confusion histograms, macro one-vs-rest AUC by bootstrap, JSONL input', async () => {
+    const classes = ['Adelie', 'Chinstrap', 'Gentoo'];
+    const rows = (skill: number, seed: number) => {
+      let s = seed;
+      const r = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+      return Array.from({ length: 450 }, (_, i) => {
+        const y = classes[i % 3]!;
+        const pred = r() < skill ? y : classes[(i + 1 + Math.floor(r() * 2)) % 3]!;
+        const p = classes.map((c) => (c === pred ? 0.6 : 0.2) + 0.1 * r());
+        const t = p.reduce((a, b) => a + b, 0);
+        const o: Record<string, unknown> = { id: `p${i}`, label: y, prediction: pred };
+        classes.forEach((c, j) => (o[`score_${c}`] = p[j]! / t));
+        return JSON.stringify(o);
+      }).join('\n') + '\n';
+    };
+    const dir = await tempRepo({ 'ev.csv': 'x\n', 'c.jsonl': rows(0.9, 5), 'b.jsonl': rows(0.6, 6), 'gate.yaml': 'eval_set: ev.csv\npredictions: c.jsonl\nresamples: 1000\nmetrics:\n  macro_f1: {min: 0.8, beat: baseline}\n  auc: {beat: baseline}\n  f1_Gentoo: {beat: baseline}\n' });
+    const r = await gate({ cwd: dir, baseline: 'b.jsonl' });
+    expect(r.report.rules.map((x) => [x.metric, x.kind, x.test, x.verdict])).toEqual([
+      ['macro_f1', 'min', null, 'pass'],
+      ['macro_f1', 'beat', 'bootstrap', 'pass'],
+      ['auc', 'beat', 'bootstrap', 'pass'],
+      ['f1_Gentoo', 'beat', 'bootstrap', 'pass'],
+    ]);
+    const f1 = r.report.rules[1]!;
+    expect(f1.ci![0]!).toBeLessThan(f1.delta!);
+    expect(f1.ci![1]!).toBeGreaterThan(f1.delta!);
   });
 });

@@ -78,3 +78,15 @@ describe('reports', () => {
     expect(md.split('\n').filter((l) => l.startsWith('| ❌') || l.startsWith('| ⚠️'))).toHaveLength(16);
   });
 });
+
+describe('schema/validation.schema.json', () => {
+  it('accepts the fixture, demo and inferred schemas, and rejects a typo the loader rejects', async () => {
+    const Ajv = (await import('ajv')).default;
+    const { parse } = await import('yaml');
+    const check = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'validation.schema.json'), 'utf8')));
+    for (const f of [join(DIR, 'seeded.schema.yaml'), join(ROOT, 'fixtures', 'demo', 'penguins.schema.yaml')]) expect(check(parse(readFileSync(f, 'utf8'))), f).toBe(true);
+    expect(check(parse(await infer(join(DIR, 'seeded.parquet'))))).toBe(true);
+    expect(check(parse('columns:\n  a: {type: int, nulable: true}\n'))).toBe(false);
+    expect(() => parseSchema('columns:\n  a: {type: int, nulable: true}\n', 'x.yaml')).toThrow(/nulable/);
+  });
+});

@@ -163,6 +163,11 @@ describe('readers', () => {
     expect(find(r, 'a', 'max')!.rows).toEqual([20]);
   });
 
+  it('a .json file holding JSON Lines is read as JSON Lines', async () => {
+    const r = await check('columns:\n  a: {type: int}\n', file('t.json', '{"a": 1}\n{"a": "x"}\n'));
+    expect(find(r, 'a', 'type')!.rows).toEqual([2]);
+  });
+
   it('unreadable data is CAIRN_BAD_DATA naming the file and the row, line or byte', async () => {
     const bad = async (files: TableFile[], o: { maxRecordBytes?: number } = {}) => {
       try {

@@ -2,7 +2,7 @@
 // batches of rows with 1-based row numbers that run on across the folder's files. Formats:
 // CSV, TSV, JSON arrays, JSON Lines, Parquet (loaded lazily). Used by cairn validate; gate and
 // monitor may read tables through it too.
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import { readParquet } from './parquet.js';
@@ -22,6 +22,31 @@ const EXT: Record<string, TableFormat> = {
   parquet: 'parquet',
   pq: 'parquet',
 };
+
+/** A .json file that starts with `{` is JSON Lines under another name (a common export). */
+function startsWithObject(f: TableFile): boolean {
+  let head: Uint8Array;
+  if (f.bytes) head = f.bytes.subarray(0, 4096);
+  else {
+    const buf = Buffer.alloc(4096);
+    let fd: number | undefined;
+    try {
+      fd = openSync(f.path!, 'r');
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    } catch {
+      return false;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\ufeff/, '').trimStart();
+  return text.startsWith('{');
+}
+
+/** Rows in a batch, without making row arrays of a columnar batch. */
+export function batchLength(b: RowBatch): number {
+  return b.cols ? (b.cols[0]?.length ?? 0) : b.rows.length;
+}
 
 /** The format a file name implies, or undefined. */
 export function formatOf(name: string): TableFormat | undefined {
@@ -85,10 +110,10 @@ export async function* readTable(input: string | TableFile[], opts: ReadTableOpt
       format === 'csv' ? readDelimited(f, ',', o)
       : format === 'tsv' ? readDelimited(f, '\t', o)
       : format === 'jsonl' ? readJsonLines(f, o)
-      : format === 'json' ? readJsonArray(f, o)
+      : format === 'json' ? (startsWithObject(f) ? readJsonLines(f, o) : readJsonArray(f, o))
       : readParquet(f, o);
     for await (const b of it) {
-      firstRow = b.firstRow + b.rows.length;
+      firstRow = b.firstRow + batchLength(b);
       yield b;
     }
   }

@@ -48,6 +48,28 @@ async function fileBuffer(f: TableFile): Promise<{ buf: AsyncBuffer; close: () =
   };
 }
 
+/** A batch whose rows are made from its columns only if someone asks for them. */
+function columnBatch(file: string, columns: string[], cols: ArrayLike<Cell>[], firstRow: number, n: number): RowBatch {
+  let rows: Cell[][] | undefined;
+  return {
+    file,
+    columns,
+    cols,
+    firstRow,
+    get rows(): Cell[][] {
+      if (!rows) {
+        rows = new Array(n);
+        for (let r = 0; r < n; r++) {
+          const row: Cell[] = new Array(cols.length);
+          for (let j = 0; j < cols.length; j++) row[j] = cols[j]![r];
+          rows[r] = row;
+        }
+      }
+      return rows;
+    },
+  };
+}
+
 export async function* readParquet(f: TableFile, o: { firstRow: number; batchSize: number }): AsyncIterable<RowBatch> {
   const [{ parquetMetadataAsync, parquetRead, parquetSchema }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
   const { buf, close } = await fileBuffer(f);
@@ -64,18 +86,32 @@ export async function* readParquet(f: TableFile, o: { firstRow: number; batchSiz
     let yielded = false;
     for (const rg of metadata.row_groups) {
       const n = Number(rg.num_rows);
-      // a huge row group is read in slices so one batch never holds it all as row arrays
-      for (let s = 0; s < n; s += Math.max(o.batchSize, 65536)) {
-        const e = Math.min(n, s + Math.max(o.batchSize, 65536));
-        let rows: Cell[][] = [];
-        try {
-          await parquetRead({ file: buf, metadata, compressors, rowStart: start + s, rowEnd: start + e, onComplete: (r: unknown) => (rows = r as Cell[][]) });
-        } catch (err) {
-          throw badData(f.name, `cannot decode rows ${firstRow}..${firstRow + e - s - 1}: ${(err as Error).message}`, { row: firstRow });
-        }
-        yield { file: f.name, columns, rows, firstRow };
+      // one decode per row group, column by column; rows are cut from the columns a batch at a time
+      const cols: ArrayLike<Cell>[][] = columns.map(() => []);
+      const at = new Map(columns.map((c, i) => [c, i]));
+      try {
+        await parquetRead({
+          file: buf,
+          metadata,
+          compressors,
+          rowStart: start,
+          rowEnd: start + n,
+          onChunk: (ch: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number }) => {
+            const i = at.get(ch.columnName);
+            if (i !== undefined) cols[i]!.push(ch.columnData as ArrayLike<Cell>);
+          },
+        });
+      } catch (err) {
+        throw badData(f.name, `cannot decode rows ${firstRow}..${firstRow + n - 1}: ${(err as Error).message}`, { row: firstRow });
+      }
+      const flat = cols.map((parts) => (parts.length === 1 ? parts[0]! : parts.flatMap((p) => Array.from(p))));
+      for (let s0 = 0; s0 < n; s0 += o.batchSize) {
+        const e = Math.min(n, s0 + o.batchSize);
+        // plain arrays (typed arrays too): one element kind keeps the consumers' loops monomorphic
+        const cols = flat.map((c) => Array.prototype.slice.call(c, s0, e) as Cell[]);
+        yield columnBatch(f.name, columns, cols, firstRow, e - s0);
         yielded = true;
-        firstRow += rows.length;
+        firstRow += e - s0;
       }
       start += n;
     }

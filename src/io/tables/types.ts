@@ -26,6 +26,11 @@ export interface RowBatch {
   /** column names, in the file's order; rows[i][j] is column j */
   columns: string[];
   rows: Cell[][];
+  /**
+   * The same cells column by column, when the reader decodes columns (Parquet):
+   * cols[j][i] === rows[i][j]. Consumers that work per column read this and never make rows.
+   */
+  cols?: readonly ArrayLike<Cell>[];
   /** 1-based row number of rows[0] over the whole table (a CSV header is not a row) */
   firstRow: number;
 }

@@ -29,7 +29,11 @@ export interface ColumnSpec {
   exclusiveMin: boolean;
   exclusiveMax: boolean;
   in?: unknown[];
+  /** on V8's linear-time engine: safe for any pattern and any value */
   regex?: RegExp;
+  /** the same pattern on the (much faster) backtracking engine, for values up to regexFastMax characters */
+  regexFast?: RegExp;
+  regexFastMax?: number;
   length?: { min?: number; max?: number };
   unique: boolean;
   mostly?: number;
@@ -68,6 +72,58 @@ export function compileLinear(source: string): RegExp {
     linearRegex = true;
   }
   return new RegExp(source, 'l');
+}
+
+/**
+ * When the backtracking engine is safe for a pattern: never with nested quantifiers or a
+ * quantified alternation (exponential); otherwise its worst case is polynomial, about
+ * n^(q+1) steps for q quantifiers, so it runs only on values short enough to keep that
+ * under ~10^6 steps. Returns the longest such value, or 0 for "linear engine only".
+ */
+export function backtrackLimit(source: string): number {
+  const groups: { quant: boolean; alt: boolean }[] = [{ quant: false, alt: false }];
+  let q = 0;
+  let last: { quant: boolean; alt: boolean } | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    let isQuant = false;
+    if (ch === '\\') {
+      i++;
+      last = undefined;
+      continue;
+    }
+    if (ch === '[') {
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+      last = undefined;
+      continue;
+    }
+    if (ch === '(') groups.push({ quant: false, alt: false });
+    else if (ch === ')') {
+      const g = groups.pop() ?? { quant: false, alt: false };
+      last = g;
+      if (groups.length === 0) groups.push({ quant: false, alt: false });
+      const top = groups[groups.length - 1]!;
+      top.quant ||= g.quant;
+      continue;
+    } else if (ch === '|') groups[groups.length - 1]!.alt = true;
+    else if (ch === '*' || ch === '+' || ch === '{') {
+      if (ch === '{') {
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+        if (!m) continue;
+        i += m[0].length - 1;
+        if (m[2] === undefined || m[3] === '1') continue;
+      }
+      isQuant = true;
+    }
+    if (isQuant) {
+      if (source[i + 1] === '?' || source[i + 1] === '+') i++;
+      if (last && (last.quant || last.alt)) return 0;
+      q++;
+      groups[groups.length - 1]!.quant = true;
+    }
+    last = undefined;
+  }
+  return q === 0 ? Number.POSITIVE_INFINITY : Math.floor(1e6 ** (1 / (q + 1)));
 }
 
 class SchemaReader {
@@ -224,10 +280,14 @@ function parseColumn(r: SchemaReader, name: string, spec: unknown, topNulls: str
     inList = spec.in;
   }
   let regex: RegExp | undefined;
+  let regexFast: RegExp | undefined;
+  let regexFastMax: number | undefined;
   if (spec.regex !== undefined) {
     if (typeof spec.regex !== 'string') throw r.bad(at('regex'), 'must be a string');
     try {
       regex = compileLinear(spec.regex);
+      regexFastMax = backtrackLimit(spec.regex);
+      if (regexFastMax > 0) regexFast = new RegExp(spec.regex);
     } catch (e) {
       const m = (e as Error).message;
       throw r.bad(at('regex'), /linear time/.test(m) ? 'backreferences and lookaround are not supported: cairn runs regexes on a linear-time engine so no value can make a check hang' : `invalid regex: ${m}`);
@@ -273,6 +333,8 @@ function parseColumn(r: SchemaReader, name: string, spec: unknown, topNulls: str
     exclusiveMax: bool('exclusive_max', false),
     in: inList,
     regex,
+    regexFast,
+    regexFastMax,
     length,
     unique: bool('unique', false),
     mostly,

@@ -5,7 +5,7 @@
 // failure into a fraction test but still lists every failing row.
 import { CairnError } from '../../core/errors.js';
 import type { Verdict } from '../../core/verdict.js';
-import type { RowBatch } from '../../io/tables/index.js';
+import { batchLength, type RowBatch } from '../../io/tables/index.js';
 import { coercer, dateCoercer, FAIL, type Coerce, type Typed } from './coerce.js';
 import { VALUE_CHECKS, type CheckName, type ColumnSpec, type Schema, type Severity } from './schema.js';
 
@@ -165,6 +165,12 @@ function expectedOf(c: ColumnSpec, check: CheckName): string {
   }
 }
 
+function columnOf(rows: unknown[][], j: number): unknown[] {
+  const out = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows[i]![j];
+  return out;
+}
+
 /** Feed batches with push(), then finish() for the report. */
 export class Validator {
   private readonly cols: ColumnState[];
@@ -199,8 +205,9 @@ export class Validator {
       this.files.push(f);
     }
     f.columns = b.columns;
-    f.rows += b.rows.length;
-    this.total += b.rows.length;
+    const count = batchLength(b);
+    f.rows += count;
+    this.total += count;
     if (b.columns !== this.lastColumns) {
       this.lastColumns = b.columns;
       this.lastIndex = this.cols.map((c) => b.columns.indexOf(c.spec.name));
@@ -211,28 +218,33 @@ export class Validator {
         }
       }
     }
-    for (let k = 0; k < this.cols.length; k++) this.judgeColumn(this.cols[k]!, this.lastIndex[k]!, b);
+    const n = count;
+    for (let k = 0; k < this.cols.length; k++) {
+      const j = this.lastIndex[k]!;
+      this.judgeColumn(this.cols[k]!, j >= 0 ? (b.cols ? b.cols[j]! : columnOf(b.rows, j)) : undefined, n, b.firstRow);
+    }
     for (let u = 0; u < this.schema.unique.length; u++) this.judgeSet(u, b);
   }
 
-  private judgeColumn(s: ColumnState, j: number, b: RowBatch): void {
-    if (j >= 0) s.present = true;
-    const rows = b.rows;
-    const n = rows.length;
-    const first = b.firstRow;
+  private judgeColumn(s: ColumnState, col: ArrayLike<unknown> | undefined, n: number, first: number): void {
+    if (col) s.present = true;
     const spec = s.spec;
     const { coerce, min, max, inSet, seen } = s;
     const exMin = spec.exclusiveMin;
     const exMax = spec.exclusiveMax;
     const re = spec.regex;
+    const fast = spec.regexFast;
+    const fastMax = spec.regexFastMax ?? 0;
     const len = spec.length;
     const lmin = len?.min ?? 0;
     const lmax = len?.max ?? Number.POSITIVE_INFINITY;
     const a = s.acc;
     const untypedNumeric = spec.type === undefined && (min !== undefined || max !== undefined);
+    const nullSet = s.nullSet;
+    const onlyEmpty = nullSet.size === 1 && nullSet.has('');
     for (let i = 0; i < n; i++) {
-      const v = j >= 0 ? rows[i]![j] : undefined;
-      if (this.isNull(s, v)) {
+      const v = col ? col[i] : undefined;
+      if (v === undefined || v === null || (typeof v === 'string' ? (onlyEmpty ? v === '' : nullSet.has(v)) : typeof v === 'number' && v !== v)) {
         s.nulls++;
         a.nullable?.add(first + i, null);
         continue;
@@ -253,10 +265,7 @@ export class Validator {
       if (inSet && !inSet.has(spec.type === undefined ? String(t) : t)) a.in!.add(first + i, v);
       if (re || len) {
         const str = typeof v === 'string' ? v : String(t);
-        if (re) {
-          re.lastIndex = 0;
-          if (!re.test(str)) a.regex!.add(first + i, v);
-        }
+        if (re && !(fast && str.length <= fastMax ? fast : re).test(str)) a.regex!.add(first + i, v);
         if (len && (str.length < lmin || str.length > lmax)) a.length!.add(first + i, v);
       }
       if (seen) {
