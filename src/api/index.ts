@@ -43,4 +43,6 @@ export { modelDiff } from './model-diff.js';
 export { modelExport } from './model-export.js';
 export { lineage } from './lineage.js';
 export { validate, inferSchema } from './validate.js';
+export { monitorDrift } from './monitor-drift.js';
+export { monitorPerformance } from './monitor-performance.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';

@@ -97,6 +97,25 @@ describe('npm run demo', () => {
     const tags = spawnSync('git', ['tag', '-l', 'penguins*'], { cwd: proj, encoding: 'utf8' }).stdout.trim().split('\n');
     expect(tags).toEqual(['penguins#production#1', 'penguins@v1.0.0', 'penguins@v1.0.1']);
 
+    // steps/monitor.mjs: the held-out penguins as a request log do not drift (exit 0); with the
+    // flipper length shifted by one sd they do (exit 4), and --on-drift starts retraining once
+    const calm = out.split('### monitor: the training features are the reference')[1]!.split('### monitor: a batch with a shifted feature')[0]!;
+    expect(calm).toMatch(/reference: \d+ training rows x 4 features; current: \d+ requests/);
+    expect(calm).toMatch(/^no drift: 0 of 4 columns drifted \(0%, threshold 25%\)$/m);
+    expect(calm).toMatch(/\(request log: (\d+) of \1 lines, /);
+    expect(calm).toContain('monitor exit code: 0');
+    const shifted = out.split('### monitor: a batch with a shifted feature')[1]!.split('\n### ')[0]!;
+    expect(shifted).toMatch(/^DRIFT: 1 of 4 columns drifted \(25%, threshold 25%\)$/m);
+    expect(shifted).toMatch(/^Flipper Length \(mm\) +numeric +ks +0\.\d+ +[\d.e-]+ +[\d.]+ +DRIFT \(p [\d.e-]+ < 0\.05\)$/m);
+    for (const f of ['Beak Length', 'Beak Depth', 'Body Mass']) expect(shifted).toMatch(new RegExp(`^${f} \\(\\w+\\) +numeric +ks .* ok \\(p [\\d.]+ >= 0\\.05\\)$`, 'm'));
+    expect(shifted).toContain('on drift: ran `cairn repro --force --downstream train` (exit 0)');
+    expect(shifted).toContain("Running stage 'train' (forced)");
+    expect(shifted).toContain('monitor exit code: 4');
+    expect(shifted.match(/Running stage 'train'/g)).toHaveLength(1);
+    expect(shifted).toMatch(/on drift: `cairn repro --force --downstream train` not run: cooldown until \d{4}-/);
+    const driftPage = readFileSync(join(base, 'monitor', 'drift.html'), 'utf8');
+    expect(driftPage.match(/<section class="plot">/g)).toHaveLength(4);
+
     // plots: the evaluate stage declares two plots and no templates; cairn picks them and says why
     const pages = join(base, 'penguins', 'cairn_plots');
     expect(out).toContain('$ cairn plots diff first-run\n');
