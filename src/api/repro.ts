@@ -48,6 +48,27 @@ export interface ReproResult {
   stages: ReproStage[];
   counts: Partial<Record<ReproStatus, number>>;
   failed: { id: string; exitCode?: number; error?: string }[];
+  /**
+   * The run's outcome when it is not ok, as data (the stages above are still reported):
+   * CAIRN_INTERRUPTED (exit 130) or CAIRN_STAGE_FAILED (exit 1). The CLI maps it through
+   * src/cli/outcome.ts; with --json it appears as `{code, message, hint, data}`.
+   */
+  error?: CairnError;
+}
+
+/** The outcome of an executed run: an interruption wins over failed stages. */
+export function reproError(r: Pick<ReproResult, 'interrupted' | 'failed'>, keepGoing = false): CairnError | undefined {
+  if (r.interrupted) {
+    return new CairnError('CAIRN_INTERRUPTED', 'interrupted: running stages were stopped; their lock entries are unchanged', {
+      hint: 'rerun `cairn repro` to finish the pipeline',
+    });
+  }
+  if (!r.failed.length) return undefined;
+  const names = r.failed.map((f) => `'${f.id}'`).join(', ');
+  return new CairnError('CAIRN_STAGE_FAILED', `${r.failed.length === 1 ? 'stage' : 'stages'} ${names} failed`, {
+    hint: `fix the failing stage and rerun \`cairn repro\`${keepGoing ? '' : ' (or add --keep-going to run independent stages)'}`,
+    data: { failed: r.failed },
+  });
 }
 
 /** Pipelines + graph of a repo (shared by repro, dag and status). */
@@ -130,7 +151,8 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     });
     const stages: ReproStage[] = results.map((r: StageResult) => ({ ...r }));
     const failed = stages.filter((s) => s.status === 'failed').map((s) => ({ id: s.id, exitCode: s.exitCode, error: s.error }));
-    return { dry: false, ok: failed.length === 0 && !interrupted, interrupted, stages, counts: count(stages), failed };
+    const error = reproError({ interrupted, failed }, opts.keepGoing);
+    return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, ...(error ? { error } : {}) };
   };
   return opts.dry ? body() : repo.withLock('repro', body);
 }

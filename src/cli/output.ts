@@ -1,5 +1,5 @@
 // Rendering helpers for the CLI edge: text for people, JSON for machines, errors with hints.
-import { CairnError, exitCodeFor, EXIT } from '../core/errors.js';
+import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js';
 
 export interface GlobalFlags {
   json?: boolean;
@@ -28,7 +28,7 @@ export function yellow(s: string): string {
 }
 
 /** Print an error (as JSON on stdout with --json) and return its exit code. */
-export function reportError(e: unknown, flags: GlobalFlags): number {
+export function reportError(e: unknown, flags: GlobalFlags): ExitCode {
   const code = exitCodeFor(e);
   if (e instanceof CairnError) {
     if (flags.json) out.json({ error: e.toJSON() });

@@ -1,5 +1,6 @@
 // Metrics and params files as flat key → value maps: nested keys joined with dots.
 import { parse } from 'yaml';
+import { CairnError } from '../core/errors.js';
 
 export type Scalar = number | string | boolean | null;
 export type Flat = Record<string, Scalar>;
@@ -29,9 +30,14 @@ export function parseMetrics(text: string, file: string): Flat {
   try {
     data = file.endsWith('.json') ? JSON.parse(text) : parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+    throw new CairnError('CAIRN_BAD_METRICS', `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, {
+      hint: `fix ${file} (metrics are a JSON or YAML mapping of names to numbers)`,
+      data: { file },
+    });
   }
   if (data === null || data === undefined) return {};
-  if (typeof data !== 'object') throw new Error(`${file}: a metrics file must hold a mapping, not a ${typeof data}`);
+  if (typeof data !== 'object') {
+    throw new CairnError('CAIRN_BAD_METRICS', `${file}: a metrics file must hold a mapping, not a ${typeof data}`, { data: { file } });
+  }
   return flatten(data);
 }

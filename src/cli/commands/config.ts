@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -25,15 +26,15 @@ export function register(program: Command): void {
         });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
         const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
         if (r.action === 'list') for (const [k, v] of Object.entries(r.values ?? {})) out.line(`${k}=${show(v)}`);
         else if (r.action === 'get') {
-          if (r.value === undefined) return 1; // like git config: unset key → exit 1, no output
+          if (r.value === undefined) return EXIT.FAILED; // like git config: unset key → exit 1, no output
           out.line(show(r.value));
         }
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

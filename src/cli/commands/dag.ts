@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CairnError } from '../../core/errors.js';
+import { CairnError, EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -20,7 +20,7 @@ export function register(program: Command): void {
         else if (o.mermaid) out.line(api.dagToMermaid(d));
         else if (o.dot) out.line(api.dagToDot(d));
         else out.line(d.stages.length ? api.dagToAscii(d) : 'no stages (add one with `cairn stage add`)');
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

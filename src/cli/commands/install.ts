@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -15,18 +16,18 @@ export function register(program: Command): void {
         if (o.runHook) {
           const r = await api.runHook({ cwd: process.cwd(), hook: o.runHook as string });
           for (const m of r.messages) out.err(m);
-          return r.code;
+          return r.code ? EXIT.FAILED : EXIT.OK; // a non-zero hook code blocks the git operation
         }
         const r = await api.install({ cwd: process.cwd(), uninstall: !!o.uninstall });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        if (o.quiet) return 0;
+        if (o.quiet) return EXIT.OK;
         for (const h of r.hooks) out.line(`${h.action.padEnd(9)} hook ${h.name}`);
         out.line(`${r.gitattributes.padEnd(9)} .gitattributes (cairn.lock, *.cairn merge=cairn)`);
         out.line(`${r.mergeDriver.padEnd(9)} merge driver 'cairn' in .git/config`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -20,7 +21,7 @@ function register1(parent: Command, name: 'show' | 'diff'): void {
         const res = await plots({ cwd: process.cwd(), revs: r, targets: o.targets as string[] | undefined, outDir: o.out as string, html: !o.json });
         if (o.json) {
           out.json(res);
-          return 0;
+          return EXIT.OK;
         }
         for (const e of res.errors) out.err(`warning: ${e.message}`);
         if (!o.quiet) out.line(`${res.plots.length} plot(s) of ${res.revisions.join(', ')} written to ${res.html}`);
@@ -29,7 +30,7 @@ function register1(parent: Command, name: 'show' | 'diff'): void {
           const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
           spawn(opener, [res.html], { detached: true, stdio: 'ignore' }).on('error', () => out.err(`could not run ${opener}; open ${res.html} yourself`)).unref();
         }
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -20,7 +21,7 @@ export function register(program: Command): void {
         const r = await remoteAdd({ cwd: process.cwd(), name: name as string, url: url as string, default: !!o.default, local: !!o.local, force: !!o.force });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(`added remote ${r.name} → ${r.url}${r.default ? ' (default)' : ''}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -34,13 +35,13 @@ export function register(program: Command): void {
         const r = await remoteList({ cwd: process.cwd() });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
         for (const x of r.remotes) {
           const extra = Object.entries(x.settings).map(([k, v]) => `${k}=${String(v)}`);
           out.line(`${x.name}\t${x.url}${x.default ? '\t(default)' : ''}${extra.length ? '\t' + extra.join(' ') : ''}`);
         }
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -55,7 +56,7 @@ export function register(program: Command): void {
         const r = await remoteRemove({ cwd: process.cwd(), name: name as string });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(`removed remote ${r.removed}${r.wasDefault ? ' (it was the default; none is set now)' : ''}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -71,7 +72,7 @@ export function register(program: Command): void {
         const r = await remoteRename({ cwd: process.cwd(), name: name as string, newName: newName as string });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(`renamed remote ${name as string} → ${r.name}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -88,7 +89,7 @@ export function register(program: Command): void {
         const r = await remoteDefault({ cwd: process.cwd(), name: name as string | undefined, unset: !!o.unset, local: !!o.local });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(r.default ?? '(no default remote)');
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -107,7 +108,7 @@ export function register(program: Command): void {
         const r = await remoteModify({ cwd: process.cwd(), name: name as string, key: key as string, value: value as string | undefined, unset: !!o.unset, local: !!o.local });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(o.unset ? `unset ${r.name}.${key as string}` : `set ${r.name}.${key as string}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

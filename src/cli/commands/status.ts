@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { run } from '../main.js';
 import { out } from '../output.js';
+import { changedExit } from '../outcome.js';
 import type { CloudStatusResult } from '../../api/cloud-status.js';
 import type { PipelineStatusResult } from '../../api/pipeline-status.js';
 
@@ -31,7 +32,7 @@ export function register(program: Command): void {
           remote: o.remote as string | undefined,
           jobs: o.jobs as number | undefined,
         });
-        const code = o.exitCode && !r.clean ? 1 : 0;
+        const code = changedExit(!r.clean, !!o.exitCode);
         if (o.json) {
           out.json(r);
           return code;
