@@ -33,7 +33,14 @@ export interface CloudStatusResult {
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
-export async function cloudStatus(opts: { cwd: string; targets?: string[]; remote?: string; jobs?: number }): Promise<CloudStatusResult> {
+export interface CloudStatusOptions {
+  cwd: string;
+  targets?: string[];
+  remote?: string;
+  jobs?: number;
+}
+
+export async function cloudStatus(opts: CloudStatusOptions): Promise<CloudStatusResult> {
   const repo = await Repo.open(opts.cwd);
   const items = await selectItems(repo, opts.cwd, opts.targets);
   const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);

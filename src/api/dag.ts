@@ -1,5 +1,5 @@
 // cairn dag: the stage graph as plain data (the CLI renders ASCII, Mermaid, DOT or JSON).
-import { loadGraph } from './repro.js';
+import { loadGraph } from '../pipeline/project.js';
 import { reach } from '../pipeline/graph.js';
 import { resolveTargets } from '../pipeline/plan.js';
 import { Repo } from '../repo/repo.js';

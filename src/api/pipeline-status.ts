@@ -1,6 +1,6 @@
 // Pipeline changes per stage (cmd / deps / params / outs against cairn.lock), read-only:
 // the integrator wires this into `cairn status`.
-import { loadGraph, lockReader } from './repro.js';
+import { loadGraph, lockReader } from '../pipeline/project.js';
 import { stageState, workspaceReader, type StageChanges } from '../pipeline/stage-state.js';
 import { Repo } from '../repo/repo.js';
 

@@ -1,7 +1,8 @@
 // cairn pull = fetch + checkout. If anything failed to arrive (or arrived corrupt), nothing
 // is checked out: the workspace stays as it was.
 import { Repo } from '../repo/repo.js';
-import { checkoutIn, type CheckoutResult } from './checkout.js';
+import { checkoutCandidates } from '../pipeline/outs.js';
+import { checkoutTracked, type CheckoutResult } from '../repo/checkout.js';
 import { fetchIn, type FetchOptions, type FetchResult } from './fetch.js';
 import { transferError } from './transfer.js';
 
@@ -25,7 +26,7 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
       throw err;
     }
     // checkout restores pointer-tracked data and pipeline outputs alike
-    const c = checkoutIn(repo, { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
+    const c = checkoutTracked(repo, checkoutCandidates(repo), { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
     return { fetch: f, checkout: c };
   });
 }

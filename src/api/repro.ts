@@ -1,15 +1,11 @@
 // cairn repro: load every cairn.yaml, build the graph, plan (pure), then execute under the
 // repo lock. --dry stops after the plan and writes nothing.
-import { dirname, join } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { buildGraph, type Graph } from '../pipeline/graph.js';
-import { loadPipelines, type Pipeline } from '../pipeline/load.js';
+import { loadGraph, lockReader } from '../pipeline/project.js';
 import { planRepro, resolveTargets, type PlanStep } from '../pipeline/plan.js';
 import { executePlan, type ExecEvent, type RunnerFn, type StageResult, type StageStatus } from '../pipeline/execute.js';
 import { stageState, workspaceReader } from '../pipeline/stage-state.js';
-import { readLock, LOCK_FILE, type LockFile } from '../repo/lockfile.js';
 import { Repo } from '../repo/repo.js';
-import { listTracked } from '../repo/tracked.js';
 import { repoRelative } from '../core/paths.js';
 
 export interface ReproOptions {
@@ -57,7 +53,7 @@ export interface ReproResult {
 }
 
 /** The outcome of an executed run: an interruption wins over failed stages. */
-export function reproError(r: Pick<ReproResult, 'interrupted' | 'failed'>, keepGoing = false): CairnError | undefined {
+function reproError(r: Pick<ReproResult, 'interrupted' | 'failed'>, keepGoing = false): CairnError | undefined {
   if (r.interrupted) {
     return new CairnError('CAIRN_INTERRUPTED', 'interrupted: running stages were stopped; their lock entries are unchanged', {
       hint: 'rerun `cairn repro` to finish the pipeline',
@@ -69,28 +65,6 @@ export function reproError(r: Pick<ReproResult, 'interrupted' | 'failed'>, keepG
     hint: `fix the failing stage and rerun \`cairn repro\`${keepGoing ? '' : ' (or add --keep-going to run independent stages)'}`,
     data: { failed: r.failed },
   });
-}
-
-/** Pipelines + graph of a repo (shared by repro, dag and status). */
-export function loadGraph(repo: Repo, opts: { checkDeps?: boolean } = {}): { pipelines: Pipeline[]; graph: Graph } {
-  const pipelines = loadPipelines(repo.root);
-  const graph = buildGraph(pipelines, {
-    tracked: listTracked(repo).map((t) => ({ path: t.path, pointerFile: t.pointerFile })),
-    exists: opts.checkDeps === false ? undefined : (r) => repo.exists(r),
-  });
-  return { pipelines, graph };
-}
-
-export function lockReader(root: string): (file: string) => LockFile {
-  const locks = new Map<string, LockFile>();
-  return (file) => {
-    let l = locks.get(file);
-    if (!l) {
-      l = readLock(join(root, dirname(file), LOCK_FILE)) ?? { stages: {} };
-      locks.set(file, l);
-    }
-    return l;
-  };
 }
 
 function count(stages: ReproStage[]): ReproResult['counts'] {

@@ -10,7 +10,7 @@ import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
-import { uncachedOuts } from './pipeline-outs.js';
+import { uncachedOuts } from '../pipeline/outs.js';
 import { workspaceRefs } from '../repo/refs.js';
 import { gcRoots, type GcScopes } from './gc.js';
 import type { Repo } from '../repo/repo.js';

@@ -1,9 +1,10 @@
 // Pipeline outputs that live in the cache: the outs of every cairn.lock, less those
 // declared `cache: false` in cairn.yaml (their bytes are in git). push, fetch, status
 // --cloud and checkout treat these like pointer-tracked data.
-import { loadPipelines } from '../pipeline/load.js';
+import { loadPipelines } from './load.js';
 import { lockRefs, type ObjectRef } from '../repo/refs.js';
 import type { Repo } from '../repo/repo.js';
+import { listTracked, type Tracked } from '../repo/tracked.js';
 
 /**
  * Repo-relative paths of outputs declared `cache: false`. A pipeline file that does not
@@ -26,4 +27,17 @@ export function cachedLockRefs(repo: Repo): ObjectRef[] {
   if (refs.length === 0) return refs;
   const uncached = uncachedOuts(repo);
   return refs.filter((r) => !uncached.has(r.path));
+}
+
+/** Stage outputs from every cairn.lock as tracked targets (`pointerFile` names lock:stage). */
+export function lockTracked(repo: Repo): Tracked[] {
+  return cachedLockRefs(repo).map((r) => {
+    const out = { path: r.path, hash: r.hash, id: r.id, size: r.size ?? 0, ...(r.nfiles !== undefined ? { nfiles: r.nfiles } : {}) };
+    return { pointerFile: r.source, pointer: { outs: [out] }, out, path: r.path };
+  });
+}
+
+/** What checkout (and pull) restore: pointer files, then pipeline outputs recorded in cairn.lock. */
+export function checkoutCandidates(repo: Repo): Tracked[] {
+  return [...listTracked(repo), ...lockTracked(repo)];
 }
