@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dag, dagToAscii, dagToDot, dagToMermaid } from '../../src/api/dag.js';
+import { dag } from '../../src/api/dag.js';
+import { dagToAscii, dagToDot, dagToMermaid } from '../../src/render/graph.js';
 import { pipelineStatus } from '../../src/api/pipeline-status.js';
 import { repro } from '../../src/api/repro.js';
 import { stageAdd } from '../../src/api/stage.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkRules, diffFlat, parseRule } from '../../src/metrics/diff.js';
 import { flatten, parseMetrics } from '../../src/metrics/flatten.js';
-import { csvTable, mdTable } from '../../src/metrics/render.js';
+import { csvTable, mdTable } from '../../src/render/table.js';
 import { parseSeries } from '../../src/metrics/plots.js';
 
 describe('flatten / parseMetrics', () => {

@@ -26,7 +26,8 @@ export function register(program: Command): void {
           out.json(r);
           return EXIT.OK;
         }
-        const { textTable, mdTable, csvTable, showCells } = await import('../../metrics/render.js');
+        const { textTable, mdTable, csvTable } = await import('../../render/table.js');
+        const { showCells } = await import('../../render/values.js');
         const p = Number(o.precision);
         const cells = showCells(r.revisions, p);
         const header = ['Revision', 'Path', 'Metric', 'Value'];
@@ -55,7 +56,8 @@ export function register(program: Command): void {
           out.json(r);
           return code;
         }
-        const { textTable, mdTable, csvTable, diffCells, DIFF_HEADER } = await import('../../metrics/render.js');
+        const { textTable, mdTable, csvTable } = await import('../../render/table.js');
+        const { diffCells, DIFF_HEADER } = await import('../../render/values.js');
         const cells = diffCells(r.rows, Number(o.precision));
         if (o.md) {
           out.line(`### Metrics: \`${r.a.rev}\` → \`${r.b.rev}\`\n`);

@@ -20,7 +20,8 @@ export function register(program: Command): void {
           out.json(r);
           return EXIT.OK;
         }
-        const { textTable, mdTable, showCells } = await import('../../metrics/render.js');
+        const { textTable, mdTable } = await import('../../render/table.js');
+        const { showCells } = await import('../../render/values.js');
         const cells = showCells(r.revisions, 10);
         out.line((o.md ? mdTable : textTable)(['Revision', 'Path', 'Param', 'Value'], cells));
         for (const e of r.errors) out.err(`warning: ${e.message}`);
@@ -43,7 +44,8 @@ export function register(program: Command): void {
           out.json(r);
           return EXIT.OK;
         }
-        const { textTable, mdTable, csvTable, diffCells, DIFF_HEADER } = await import('../../metrics/render.js');
+        const { textTable, mdTable, csvTable } = await import('../../render/table.js');
+        const { diffCells, DIFF_HEADER } = await import('../../render/values.js');
         const header = DIFF_HEADER.map((h) => (h === 'Metric' ? 'Param' : h));
         const cells = diffCells(r.rows, 10);
         out.line(o.md ? mdTable(header, cells) : o.csv ? csvTable(header, cells) : cells.length ? textTable(header, cells) : 'No param changed.');
