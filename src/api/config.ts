@@ -1,7 +1,8 @@
 // cairn config: get, set or unset dotted keys in .cairn/config.yaml (or config.local.yaml
 // with local). Known keys are checked before they are written. Works even when the
 // current config is broken (that is when it is needed), so it loads no cache or hasher.
-import { CairnError } from '../core/errors.js';
+import { flatten } from '../core/flatten.js';
+import { CairnError, notARepoError } from '../core/errors.js';
 import { assertHashAlgorithm } from '../core/hash.js';
 import { Config } from '../repo/config.js';
 import { findRepoRoot, parseLinkTypes, repoPaths } from '../repo/repo.js';
@@ -51,24 +52,15 @@ export function coerceConfigValue(key: string, raw: string): unknown {
   return raw;
 }
 
-function flatten(tree: unknown, prefix: string, out: Record<string, unknown>): void {
-  if (tree && typeof tree === 'object' && !Array.isArray(tree)) {
-    for (const [k, v] of Object.entries(tree)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix) out[prefix] = tree;
-}
-
 export async function config(opts: ConfigOptions): Promise<ConfigResult> {
   const root = findRepoRoot(opts.cwd);
   if (!root) {
-    throw new CairnError('CAIRN_NOT_A_REPO', `not a cairn repository (no .cairn/ in ${opts.cwd} or any parent)`, {
-      hint: 'run `cairn init` at the root of your git repository',
-    });
+    throw notARepoError(opts.cwd);
   }
   const p = repoPaths(root);
   const cfg = Config.load({ shared: p.configFile, local: p.localConfigFile });
   if (opts.list) {
-    const values: Record<string, unknown> = {};
-    flatten(opts.local ? cfg.local : cfg.merged, '', values);
+    const values = flatten(opts.local ? cfg.local : cfg.merged);
     return { action: 'list', values };
   }
   const key = opts.key;

@@ -12,7 +12,7 @@ import { registerRootProvider, type GcScopes } from './gc.js';
 import { parseLock, type LockFile } from '../repo/lockfile.js';
 import { parsePointer } from '../repo/pointer.js';
 import type { ObjectRef } from '../repo/refs.js';
-import { lockFiles } from '../repo/refs.js';
+import { lockFiles, lockSource } from '../repo/refs.js';
 import { Repo } from '../repo/repo.js';
 
 export const WORKSPACE = 'workspace';
@@ -132,14 +132,14 @@ export async function refsAt(view: RevView): Promise<ObjectRef[]> {
       continue;
     }
     const dir = posix.dirname(f);
-    for (const o of ptr.outs) refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: f });
+    for (const o of ptr.outs) refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, from: 'pointer', source: f });
   }
   for (const f of await view.lockFiles()) {
     const lock = await lockAt(view, f);
     if (!lock) continue;
     const dir = posix.dirname(f);
     for (const [name, st] of Object.entries(lock.stages)) {
-      for (const o of st.outs) refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: `${f}:${name}` });
+      for (const o of st.outs) refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, from: 'lock', source: lockSource(f, name) });
     }
   }
   return refs;

@@ -1,7 +1,7 @@
 // cairn remote add|list|remove|rename|default|modify: remote settings in .cairn/config.yaml,
 // or with `local` in .cairn/config.local.yaml (git-ignored; machine paths, profiles).
 // Works without opening the cache, so it also repairs a broken remote setup.
-import { CairnError } from '../core/errors.js';
+import { CairnError, notARepoError } from '../core/errors.js';
 import { Config } from '../repo/config.js';
 import { findRepoRoot, repoPaths } from '../repo/repo.js';
 import { parseRemoteUrl, REMOTE_KEYS } from '../remote/open.js';
@@ -19,9 +19,7 @@ export interface RemoteInfo {
 function open(cwd: string): Config {
   const root = findRepoRoot(cwd);
   if (!root) {
-    throw new CairnError('CAIRN_NOT_A_REPO', `not a cairn repository (no .cairn/ in ${cwd} or any parent)`, {
-      hint: 'run `cairn init` at the root of your git repository',
-    });
+    throw notARepoError(cwd);
   }
   const p = repoPaths(root);
   return Config.load({ shared: p.configFile, local: p.localConfigFile });

@@ -58,11 +58,11 @@ export async function selectItems(repo: Repo, cwd: string, targets: string[] | u
     ? await gcRoots(repo, { workspace: true, allBranches: scopes.allBranches, allTags: scopes.allTags, allCommits: scopes.allCommits, revs: scopes.revs })
     : workspaceRefs(repo);
   const all = refs0.filter((r) => r.hash === repo.algo);
-  const fromLocks = all.some((r) => r.source.includes('cairn.lock:'));
+  const fromLocks = all.some((r) => r.from === 'lock');
   const uncached = fromLocks ? uncachedOuts(repo) : new Set<string>();
   const seen = new Set<string>();
   const refs = all.filter((r) => {
-    if (r.source.includes('cairn.lock:') && uncached.has(r.path)) return false;
+    if (r.from === 'lock' && uncached.has(r.path)) return false;
     const k = `${r.path}\0${r.id}`;
     if (seen.has(k)) return false;
     seen.add(k);

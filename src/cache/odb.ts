@@ -27,7 +27,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { CairnError, ioError } from '../core/errors.js';
+import { CairnError, hashMismatchError, ioError } from '../core/errors.js';
 import { hashBytesWith, hashFileSync, ID_HEX_LENGTH, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 
@@ -360,14 +360,11 @@ export class LocalCache implements ObjectStore {
     const want = isDirId(id) ? id.slice(0, -4) : id;
     if (actual !== want) {
       const q = this.quarantine(id);
-      throw new CairnError(
-        'CAIRN_INTEGRITY',
-        `cache object ${id}${usedBy ? ` (${usedBy})` : ''} is corrupt: its content hashes to ${actual}`,
-        {
-          hint: `it was moved to ${q}; run \`cairn fetch\` to get a good copy, or \`cairn add\` the data again`,
-          data: { id, actual, path: usedBy, quarantined: q },
-        },
-      );
+      throw hashMismatchError(`cache object ${id}${usedBy ? ` (${usedBy})` : ''}`, id, { id: actual }, {
+        consequence: 'quarantined',
+        hint: `it was moved to ${q}; run \`cairn fetch\` to get a good copy, or \`cairn add\` the data again`,
+        data: { path: usedBy, quarantined: q },
+      });
     }
     try {
       utimesSync(p, OBJECT_MTIME, OBJECT_MTIME);

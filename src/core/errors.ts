@@ -99,3 +99,29 @@ export function ioError(err: unknown, action: string, path: string): CairnError 
     cause: err,
   });
 }
+
+/** The one "not a cairn repository" error (Repo.open, config and remote, which work without a cache). */
+export function notARepoError(cwd: string): CairnError {
+  return new CairnError('CAIRN_NOT_A_REPO', `not a cairn repository (no .cairn/ in ${cwd} or any parent)`, {
+    hint: 'run `cairn init` at the root of your git repository',
+    data: { cwd },
+  });
+}
+
+/**
+ * The one hash-mismatch error (exit 5): `what` names the object and where it came from;
+ * its bytes hash to `actual` instead of its id (or are shorter than `expectedSize`).
+ */
+export function hashMismatchError(
+  what: string,
+  id: string,
+  digest: { id: string; size?: number },
+  opts: { expectedSize?: number; consequence: string; hint: string; data?: Record<string, unknown> },
+): CairnError {
+  const truncated = opts.expectedSize !== undefined && digest.size !== undefined && digest.size < opts.expectedSize;
+  const how = truncated ? `truncated (${digest.size} of ${opts.expectedSize} bytes)` : `corrupt: its content hashes to ${digest.id}`;
+  return new CairnError('CAIRN_INTEGRITY', `${what} is ${how}; ${opts.consequence}`, {
+    hint: opts.hint,
+    data: { id, actual: digest.id, ...(digest.size !== undefined ? { size: digest.size } : {}), ...(opts.expectedSize !== undefined ? { expectedSize: opts.expectedSize } : {}), ...opts.data },
+  });
+}

@@ -33,7 +33,7 @@ export function cachedLockRefs(repo: Repo): ObjectRef[] {
 export function lockTracked(repo: Repo): Tracked[] {
   return cachedLockRefs(repo).map((r) => {
     const out = { path: r.path, hash: r.hash, id: r.id, size: r.size ?? 0, ...(r.nfiles !== undefined ? { nfiles: r.nfiles } : {}) };
-    return { pointerFile: r.source, pointer: { outs: [out] }, out, path: r.path };
+    return { pointerFile: r.source, pointer: { outs: [out] }, out, path: r.path, from: 'lock' as const };
   });
 }
 

@@ -7,7 +7,7 @@
 //    untrusted input (unsafe relpaths rejected) before they are admitted.
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { CairnError } from '../core/errors.js';
+import { CairnError, hashMismatchError } from '../core/errors.js';
 import { hashFileSync } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
@@ -245,15 +245,12 @@ async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, 
     const digest = hashFileSync(tmp, repo.factory);
     const want = isDirId(id) ? id.slice(0, -4) : id;
     if (digest.id !== want || (expectedSize !== undefined && digest.size !== expectedSize)) {
-      const truncated = expectedSize !== undefined && digest.size < expectedSize;
-      throw new CairnError(
-        'CAIRN_INTEGRITY',
-        `object ${key} (${path}) from remote ${remote.url} is ${truncated ? `truncated (${digest.size} of ${expectedSize} bytes)` : `corrupt: it hashes to ${digest.id}`}; rejected, not added to the cache`,
-        {
-          hint: 'the copy on the remote is damaged: push a good copy from a machine that has it (`cairn push`), then fetch again',
-          data: { id, key, path, actual: digest.id, size: digest.size, expectedSize },
-        },
-      );
+      throw hashMismatchError(`object ${key} (${path}) from remote ${remote.url}`, id, digest, {
+        expectedSize,
+        consequence: 'rejected, not added to the cache',
+        hint: 'the copy on the remote is damaged: push a good copy from a machine that has it (`cairn push`), then fetch again',
+        data: { key, path },
+      });
     }
     return { tmp, size: digest.size };
   } catch (e) {

@@ -2,7 +2,8 @@
 // with numbers cut to a number of significant digits. The shapes are structural, so this
 // leaf module needs nothing from metrics/.
 
-export type Scalar = number | string | boolean | null;
+/** A value as read from JSON/YAML; a list is one value (core/flatten.ts). */
+export type Scalar = null | boolean | number | string | Scalar[] | { [key: string]: Scalar };
 
 /** One changed (or unchanged) value: what metrics/diff.ts's DiffRow carries. */
 export interface ValueChange {
@@ -18,6 +19,7 @@ export function formatValue(v: Scalar | undefined, precision: number): string {
   if (v === undefined) return '-';
   if (v === null) return 'null';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(precision)));
+  if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
 

@@ -160,5 +160,5 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
 }
 
 function isLockOut(t: Tracked): boolean {
-  return t.pointerFile.includes('cairn.lock:');
+  return t.from === 'lock';
 }

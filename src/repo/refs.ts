@@ -16,8 +16,18 @@ export interface ObjectRef {
   id: ObjectId;
   size?: number;
   nfiles?: number;
-  /** the file that names it: a pointer file or a cairn.lock (with the stage) */
+  /** what names it: a pointer file, or a stage's out in a cairn.lock */
+  from: RefOrigin;
+  /** the file that names it, for messages: the pointer file, or `<cairn.lock>:<stage>` */
   source: string;
+}
+
+/** Where a reference comes from: a pointer file, or an out recorded in a cairn.lock. */
+export type RefOrigin = 'pointer' | 'lock';
+
+/** The `source` of a lock out: `<lock file>:<stage>`. */
+export function lockSource(lockFile: string, stage: string): string {
+  return `${lockFile}:${stage}`;
 }
 
 export function pointerRefs(repo: Repo): ObjectRef[] {
@@ -27,6 +37,7 @@ export function pointerRefs(repo: Repo): ObjectRef[] {
     id: t.out.id,
     size: t.out.size,
     nfiles: t.out.nfiles,
+    from: 'pointer' as const,
     source: t.pointerFile,
   }));
 }
@@ -45,7 +56,7 @@ export function lockRefs(repo: Repo): ObjectRef[] {
     const dir = posix.dirname(f);
     for (const [name, st] of Object.entries(lock.stages)) {
       for (const o of st.outs) {
-        refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, source: `${f}:${name}` });
+        refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, from: 'lock', source: lockSource(f, name) });
       }
     }
   }

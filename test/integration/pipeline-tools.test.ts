@@ -57,6 +57,7 @@ describe('dag, pipelineStatus, workspaceRefs', () => {
     expect(st.stages[1]).toMatchObject({ id: 'fit', changed: true, cmd: true, deps: [], params: [] });
     const refs = workspaceRefs(await Repo.open(dir));
     expect(refs.map((r) => [r.path, r.source]).sort()).toEqual([['m.txt', 'cairn.lock:fit'], ['p.txt', 'cairn.lock:prep']]);
+    expect(refs.map((r) => r.from)).toEqual(['lock', 'lock']);
   });
 
   it('pipelines in sub-folders resolve paths relative to their file and lock beside it', async () => {
