@@ -4,6 +4,7 @@
 // Tamper detection without a database: every object's mtime is stamped with OBJECT_MTIME
 // when it enters the cache. Any later write through a hardlink, or by hand, moves the
 // mtime, so `verified()` rehashes exactly the objects touched behind cairn's back.
+import { now } from '../core/clock.js';
 import {
   chmodSync,
   closeSync,
@@ -106,7 +107,7 @@ export class LocalCache implements ObjectStore {
       this.madeDirs.add(this.tmpDir);
     }
     // pid + thread: hash-files.ts stores from a worker thread at the same time
-    return join(this.tmpDir, `obj.${process.pid}.${threadId}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
+    return join(this.tmpDir, `obj.${process.pid}.${threadId}.${now().toString(36)}.${(tmpCounter++).toString(36)}`);
   }
 
   /** Seal a verified temp file into the cache: read-only, stamped, renamed into place. */
@@ -374,7 +375,7 @@ export class LocalCache implements ObjectStore {
   }
 
   quarantine(id: ObjectId): string {
-    const q = join(this.dir, 'quarantine', `${this.algo}-${id}-${Date.now()}`);
+    const q = join(this.dir, 'quarantine', `${this.algo}-${id}-${now()}`);
     mkdirSync(join(q, '..'), { recursive: true });
     renameSync(this.pathOf(id), q);
     return q;

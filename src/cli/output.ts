@@ -1,4 +1,5 @@
 // Rendering helpers for the CLI edge: text for people, JSON for machines, errors with hints.
+import { now as clockNow } from '../core/clock.js';
 import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js';
 
 export interface GlobalFlags {
@@ -60,7 +61,7 @@ export function progress(flags: GlobalFlags): ((done: number, total: number, wha
   if (flags.json || flags.quiet || !process.stderr.isTTY || process.env.CAIRN_NO_PROGRESS || process.env.CI) return undefined;
   let last = 0;
   return (done, total, what) => {
-    const now = Date.now();
+    const now = clockNow();
     if (now - last < 100 && done < total) return;
     last = now;
     const pct = total ? Math.floor((done / total) * 100) : 0;

@@ -1,5 +1,6 @@
 // Atomic writes: write a sibling temp file, fsync, rename over the target.
 // A crash at any moment leaves either the old file or the new one, never a torn one.
+import { now } from '../core/clock.js';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { ioError } from '../core/errors.js';
@@ -7,7 +8,7 @@ import { ioError } from '../core/errors.js';
 let counter = 0;
 
 export function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(counter++).toString(36)}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${now().toString(36)}.${(counter++).toString(36)}.tmp`);
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { mode?: number; fsync?: boolean } = {}): void {

@@ -1,6 +1,7 @@
 // The repo lock: one cairn process at a time changes a repo. The lock is a file created
 // with O_EXCL holding the holder's pid; a second process waits (bounded) and then fails
 // naming the holder. A lock whose pid no longer runs (kill -9) is taken over.
+import { now } from '../core/clock.js';
 import { openSync, readFileSync, rmSync, writeSync, closeSync, mkdirSync, renameSync, linkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CairnError, ioError } from '../core/errors.js';
@@ -64,7 +65,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
   }
   const envT = Number(process.env.CAIRN_LOCK_TIMEOUT);
   const timeoutMs = opts.timeoutMs ?? (Number.isFinite(envT) && process.env.CAIRN_LOCK_TIMEOUT ? envT * 1000 : 30000);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = now() + timeoutMs;
   mkdirSync(dirname(path), { recursive: true });
   let delay = 20;
   for (;;) {
@@ -93,7 +94,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     const holder = readHolder(path);
     // an empty lock is one being written right now (created, pid not yet written): not
     // stale unless it stays empty for seconds (its writer died in between)
-    const unwritten = holder !== undefined && !(holder.pid > 0) && Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5000;
+    const unwritten = holder !== undefined && !(holder.pid > 0) && now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5000;
     if (holder && !unwritten && !pidAlive(holder.pid)) {
       // stale: the holder died without releasing (kill -9). Move it aside atomically (two
       // waiters may both see it stale; only one rename wins) and check what was moved.
@@ -116,7 +117,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
       }
       continue;
     }
-    if (Date.now() >= deadline) {
+    if (now() >= deadline) {
       throw new CairnError(
         'CAIRN_LOCKED',
         `the repo is locked by another cairn process (pid ${holder?.pid ?? '?'}${holder?.purpose ? `, ${holder.purpose}` : ''})`,

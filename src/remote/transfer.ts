@@ -5,6 +5,7 @@
 //  - whatever comes down lands in .cairn/tmp/, is rehashed, and enters the cache by rename
 //    only if it hashes to its id (else CAIRN_INTEGRITY, exit 5), manifests are parsed as
 //    untrusted input (unsafe relpaths rejected) before they are admitted.
+import { now } from '../core/clock.js';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { CairnError, hashMismatchError } from '../core/errors.js';
@@ -214,7 +215,7 @@ function ensureDir(d: string): void {
 }
 function tempFile(repo: Repo): string {
   mkdirSync(repo.paths.tmpDir, { recursive: true });
-  return join(repo.paths.tmpDir, `fetch.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}`);
+  return join(repo.paths.tmpDir, `fetch.${process.pid}.${now().toString(36)}.${(tmpCounter++).toString(36)}`);
 }
 
 /** Seal a downloaded, verified temp file into the cache (read-only, stamped, renamed). */
