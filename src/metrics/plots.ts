@@ -1,6 +1,6 @@
 // Plot data (JSON records, CSV, TSV) and Vega-Lite specs overlaying revisions, rendered as one
 // self-contained HTML page (vega, vega-lite and vega-embed inlined: it works offline).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -111,6 +111,10 @@ export function buildPlot(path: string, props: PlotProps, series: PlotSeries[]):
 }
 
 function vendorScript(pkg: string, file: string): string {
+  // the package ships the three browser builds in vendor/ (scripts/vendor-vega.mjs), so the
+  // vega packages are devDependencies; a clone without a build reads them from node_modules
+  const shipped = new URL(`../../vendor/${file}`, import.meta.url);
+  if (existsSync(shipped)) return readFileSync(shipped, 'utf8').replace(/<\/script/gi, '<\\/script');
   const require = createRequire(import.meta.url);
   // packages' "exports" hide package.json: walk up from the main entry to the package folder
   let dir = dirname(require.resolve(pkg));
