@@ -3,7 +3,7 @@ import { posix, join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { hashTarget, saveTarget, type Workspace } from '../cache/workspace.js';
 import { gitAdd, listIndexFiles } from '../git/worktree.js';
-import { ignoreInGit } from '../repo/gitignore.js';
+import { checkIgnorable, ignoreInGit } from '../repo/gitignore.js';
 import { writePointer, type Pointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
 import { findOverlap, listTracked, pointerFileFor, resolveTarget } from '../repo/tracked.js';
@@ -54,6 +54,14 @@ export async function add(opts: AddOptions): Promise<AddResult> {
     const indexed = gitRoot ? await listIndexFiles(gitRoot) : [];
     const indexedSet = new Set(indexed);
     for (const rel of rels) {
+      // every file add writes (the pointer, the .gitignore) and the target itself pass the
+      // containment check before anything is hashed: `add link/x` with link -> /elsewhere
+      // and a symlinked folder are refused here
+      repo.guard.checkTarget(rel, { action: 'add' });
+      repo.guard.check(pointerFileFor(rel), { action: 'write' });
+      const dir = posix.dirname(rel);
+      repo.guard.check(dir === '.' ? '.gitignore' : `${dir}/.gitignore`, { action: 'write' });
+      checkIgnorable(posix.basename(rel));
       const other = findOverlap(tracked, rel);
       if (other) {
         throw new CairnError('CAIRN_BAD_TARGET', `'${rel}' overlaps '${other.path}', which ${other.pointerFile} already tracks`, {

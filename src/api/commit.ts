@@ -47,6 +47,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
         targets.push({ path: t.path, pointerFile: t.pointerFile, status: 'deleted', oldId: t.out.id, added: 0 });
         continue;
       }
+      // like add: a tracked folder replaced by a symlink is not recorded from where it points
+      repo.guard.checkTarget(t.path, { source: t.pointerFile, action: 'commit' });
       const th = hashTarget(ws, t.path, { store: true });
       const saved = saveTarget(ws, th);
       const changed = th.id !== t.out.id || t.out.hash !== repo.algo || th.size !== t.out.size;
@@ -70,6 +72,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       pointers.set(t.pointerFile, p);
     }
     for (const [file, p] of pointers) {
+      repo.guard.check(file, { action: 'write' });
       writePointer(join(repo.root, file), p);
       gitFiles.add(file);
     }

@@ -1,11 +1,13 @@
 // cairn config: get, set or unset dotted keys in .cairn/config.yaml (or config.local.yaml
-// with local). Known keys are checked before they are written. Works even when the
+// with local). Known keys are checked before they are written (repo/config-schema.ts);
+// secrets always go to config.local.yaml. Works even when the
 // current config is broken (that is when it is needed), so it loads no cache or hasher.
 import { flatten } from '../core/flatten.js';
 import { CairnError, notARepoError } from '../core/errors.js';
-import { assertHashAlgorithm } from '../core/hash.js';
+import { hasUrlCredentials } from '../core/secrets.js';
 import { Config } from '../repo/config.js';
-import { findRepoRoot, parseLinkTypes, repoPaths } from '../repo/repo.js';
+import { isLocalOnlyKey, parseConfigValue } from '../repo/config-schema.js';
+import { findRepoRoot, repoPaths } from '../repo/repo.js';
 
 export interface ConfigOptions {
   cwd: string;
@@ -27,29 +29,22 @@ export interface ConfigResult {
   file?: string;
   /** list: dotted key → value (the merged view) */
   values?: Record<string, unknown>;
+  /** set: the value is a secret, so it went to config.local.yaml (git-ignored) though --local was not given */
+  routedToLocal?: boolean;
 }
 
-/** Turn the typed string into the stored value, checking the keys cairn knows. */
+/** Turn the typed string into the stored value, checked against the known keys (exit 2 when bad). */
 export function coerceConfigValue(key: string, raw: string): unknown {
-  switch (key) {
-    case 'core.hash':
-      return assertHashAlgorithm(raw, `config ${key}`);
-    case 'cache.type':
-      return parseLinkTypes(raw);
-    case 'core.lock_timeout': {
-      const n = Number(raw);
-      if (!Number.isFinite(n) || n < 0 || raw.trim() === '') {
-        throw new CairnError('CAIRN_CONFIG', `core.lock_timeout must be a number of seconds, not '${raw}'`, {
-          hint: 'e.g. `cairn config core.lock_timeout 60`',
-        });
-      }
-      return n;
-    }
+  return parseConfigValue(key, raw);
+}
+
+function lookup(tree: unknown, key: string): unknown {
+  let cur = tree;
+  for (const k of key.split('.')) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
   }
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  if (/^-?(0|[1-9]\d{0,14})(\.\d+)?$/.test(raw)) return Number(raw);
-  return raw;
+  return cur;
 }
 
 export async function config(opts: ConfigOptions): Promise<ConfigResult> {
@@ -69,8 +64,8 @@ export async function config(opts: ConfigOptions): Promise<ConfigResult> {
       hint: 'run `cairn config --list` to see the keys set',
     });
   }
-  const file = opts.local ? p.localConfigFile : p.configFile;
   if (opts.unset) {
+    const file = opts.local ? p.localConfigFile : p.configFile;
     cfg.set(key, undefined, opts.local ? 'local' : 'shared');
     return { action: 'unset', key, file };
   }
@@ -78,6 +73,12 @@ export async function config(opts: ConfigOptions): Promise<ConfigResult> {
     return { action: 'get', key, value: cfg.get(key) };
   }
   const value = coerceConfigValue(key, opts.value);
-  cfg.set(key, value, opts.local ? 'local' : 'shared');
-  return { action: 'set', key, value, file };
+  // a secret never goes to the committed file: route it to the git-ignored one (and drop a
+  // copy committed earlier), as `remote modify` does
+  const secret = isLocalOnlyKey(key) || hasUrlCredentials(opts.value);
+  const where = opts.local || secret ? 'local' : 'shared';
+  if (secret && where === 'local' && lookup(cfg.shared, key) !== undefined) cfg.set(key, undefined, 'shared');
+  cfg.set(key, value, where);
+  const file = where === 'local' ? p.localConfigFile : p.configFile;
+  return { action: 'set', key, value, file, ...(secret && !opts.local ? { routedToLocal: true } : {}) };
 }

@@ -28,7 +28,10 @@ export async function fetchIn(repo: Repo, opts: FetchOptions): Promise<FetchResu
     }
     const r = await fetchObjects(repo, remote, items, { jobs, onProgress: opts.onProgress });
     const s = summarize(name, url, r, 0);
-    if (runs) s.runs = { transferred: runs.transferred, skipped: runs.skipped, failed: runs.failed };
+    if (runs) {
+      s.runs = { transferred: runs.transferred, skipped: runs.skipped, failed: runs.failed };
+      s.runRecords = runs.records;
+    }
     s.requests = { ...remote.stats };
     s.seconds = Math.round(performance.now() - t0) / 1000;
     return s;

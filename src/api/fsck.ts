@@ -3,7 +3,6 @@
 import { CairnError } from '../core/errors.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import { parseManifest } from '../core/manifest.js';
-import { readFileSync } from 'node:fs';
 import { Repo } from '../repo/repo.js';
 
 export interface FsckOptions {
@@ -29,7 +28,7 @@ export async function fsck(opts: FsckOptions): Promise<FsckResult> {
         repo.cache.check(id);
         if (isDirId(id)) {
           try {
-            parseManifest(readFileSync(repo.cache.pathOf(id)), repo.algo, id);
+            parseManifest(repo.cache.get(id), repo.algo, id);
           } catch (e) {
             corrupt.push({ id, reason: (e as Error).message, quarantined: repo.cache.quarantine(id) });
           }

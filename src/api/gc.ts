@@ -1,26 +1,27 @@
-// cairn gc: delete cache objects that nothing to keep refers to. What is kept is computed
-// by one function (gcRoots) from the scopes asked for; the workspace scope is built in,
-// history scopes (--all-branches, --all-tags, --all-commits, --rev) plug in through
-// registerRootProvider so the history module can supply them without this file knowing git.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// cairn gc: delete cache objects that nothing in scope refers to. What is kept is computed
+// by one function (collectKept) over the one reference walk (repo/revisions.ts). Every scope
+// keeps the workspace too, as DVC does. If any reference in scope cannot be read (a lock
+// that does not parse at an old revision, a directory manifest missing from the cache,
+// history that cannot be walked), gc refuses and deletes nothing: it never deletes what it
+// cannot prove unused.
+import { rmSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { isDirId, type ObjectId } from '../core/ids.js';
-import { parseManifest } from '../core/manifest.js';
-import type { ObjectRef } from '../repo/refs.js';
-import { workspaceRefs } from '../repo/refs.js';
+import { type ObjectId } from '../core/ids.js';
+import { History } from '../git/revision.js';
+import { collectKept, hasHistory, type KeptRefs, type RefScope } from '../repo/revisions.js';
 import { Repo } from '../repo/repo.js';
 import { listRunEntries, readRunEntry } from '../cache/run-cache.js';
-import { pidAlive } from '../io/lock.js';
+import { uncachedOutsAt } from './history.js';
+import { sweepStaleTempsUnder } from '../io/tempname.js';
+import { FolderRemote } from '../remote/folder.js';
 
-export interface GcScopes {
-  /** everything the workspace's pointer files (and cairn.lock files) name */
+/** A temp file on a shared folder remote is left over once it is this old (no pid can tell). */
+const REMOTE_TEMP_AGE_MS = 24 * 3600 * 1000;
+
+export interface GcScopes extends RefScope {
+  /** keep what the workspace refers to (every scope keeps it; this flag alone keeps only it) */
   workspace?: boolean;
-  allBranches?: boolean;
-  allTags?: boolean;
-  allCommits?: boolean;
-  /** git revisions whose pointers and locks to keep */
-  revs?: string[];
 }
 
 export interface GcOptions extends GcScopes {
@@ -36,18 +37,10 @@ export interface GcResult {
   kept: number;
   removed: { id: ObjectId; size: number }[];
   removedBytes: number;
-  /** run-cache keys removed because one of their outs is no longer kept */
+  /** run-cache entries removed because one of their outs is no longer kept */
   runsRemoved: string[];
   /** stale temp files of dead processes removed */
   tmpRemoved: number;
-}
-
-/** Supplies refs for history scopes; registered by the history module. */
-export type RootProvider = (repo: Repo, scopes: GcScopes) => Promise<ObjectRef[]>;
-let historyProvider: RootProvider | undefined;
-
-export function registerRootProvider(p: RootProvider): void {
-  historyProvider = p;
 }
 
 function scopeNames(s: GcScopes): string[] {
@@ -60,44 +53,34 @@ function scopeNames(s: GcScopes): string[] {
   return out;
 }
 
-/** The refs (roots) to keep for the given scopes. The one place that decides what gc keeps. */
-export async function gcRoots(repo: Repo, scopes: GcScopes): Promise<ObjectRef[]> {
-  const roots: ObjectRef[] = [];
-  if (scopes.workspace) roots.push(...workspaceRefs(repo));
-  const history = scopes.allBranches || scopes.allTags || scopes.allCommits || (scopes.revs?.length ?? 0) > 0;
-  if (history) {
-    if (!historyProvider) await import('./history.js');
-    if (!historyProvider) {
-      throw new CairnError('CAIRN_USAGE', 'history scopes (--all-branches, --all-tags, --all-commits, --rev) are not available in this build', {
-        hint: 'use `cairn gc --workspace`',
-      });
-    }
-    roots.push(...(await historyProvider(repo, scopes)));
+/**
+ * What gc keeps for a scope (the one computation: collectKept over the one reference walk),
+ * with any failure to read turned into gc's refusal (exit 1, nothing deleted).
+ */
+async function keepOrRefuse(repo: Repo, scopes: GcScopes, what: string): Promise<KeptRefs> {
+  let history: History | undefined;
+  try {
+    history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+  } catch (e) {
+    throw refusal(e, what);
   }
-  return roots;
+  // a revision the user typed that does not exist is their mistake (exit 2), not a refusal
+  for (const r of scopes.revs ?? []) await history!.resolve(r);
+  try {
+    return await collectKept(repo, { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) });
+  } catch (e) {
+    throw refusal(e, what);
+  }
 }
 
-/** Ids to keep: every root of this repo's algorithm, plus the files of every cached manifest. */
-export function keptIds(repo: Repo, roots: ObjectRef[]): Set<ObjectId> {
-  const keep = new Set<ObjectId>();
-  for (const r of roots) {
-    if (r.hash !== repo.algo || keep.has(r.id)) continue;
-    keep.add(r.id);
-    if (isDirId(r.id) && repo.cache.has(r.id)) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(repo.cache.pathOf(r.id));
-      } catch {
-        continue;
-      }
-      try {
-        for (const e of parseManifest(bytes, repo.algo, `${r.id} (${r.path})`)) keep.add(e.hash);
-      } catch {
-        // a corrupt manifest keeps nothing more; fsck reports it
-      }
-    }
-  }
-  return keep;
+function refusal(e: unknown, what: string): unknown {
+  if (!(e instanceof CairnError)) return e;
+  // exit 1 whatever the cause (a lock that does not parse is exit 2 elsewhere): gc refused
+  return new CairnError(e.exitCode === 1 ? e.code : 'CAIRN_FAILED', `${what}: refusing to delete anything, because not every reference in scope can be read: ${e.message}`, {
+    hint: e.hint ?? 'fix what the message names, then run gc again',
+    data: { ...e.data, cause: e.code },
+    cause: e,
+  });
 }
 
 /** Out ids a run-cache entry names, or undefined when it cannot be read (then it is pruned). */
@@ -109,38 +92,17 @@ function runOuts(file: string): { hash: string; id: string }[] | undefined {
   }
 }
 
-/** Temp files of processes that no longer run: .tmp-<pid>-... in prefix folders, obj.<pid>.... in tmp/. */
-function staleTemps(repo: Repo): string[] {
-  const out: string[] = [];
-  const base = join(repo.cache.dir, repo.algo);
-  let pres: string[] = [];
-  try {
-    pres = readdirSync(base);
-  } catch {
-    /* empty cache */
-  }
-  for (const pre of pres) {
-    let names: string[];
-    try {
-      names = readdirSync(join(base, pre));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      const m = /^\.tmp-(\d+)-/.exec(n);
-      if (m && !pidAlive(Number(m[1]))) out.push(join(base, pre, n));
-    }
-  }
-  let tmps: string[] = [];
-  try {
-    tmps = readdirSync(repo.paths.tmpDir);
-  } catch {
-    /* none */
-  }
-  for (const n of tmps) {
-    const m = /^obj\.(\d+)\./.exec(n);
-    if (m && !pidAlive(Number(m[1]))) out.push(join(repo.paths.tmpDir, n));
-  }
+/**
+ * Temp files of processes that no longer run (io/tempname.ts), anywhere in the repo: the
+ * cache (also one configured outside the repo), .cairn/tmp and .cairn/state, and the
+ * workspace, where a killed checkout leaves them beside the files it was writing.
+ */
+function staleTemps(repo: Repo, dry: boolean): string[] {
+  // cairn's own folders also hold temps under earlier versions' names; the workspace only ours
+  const out = sweepStaleTempsUnder(repo.paths.dotDir, { dry, own: true });
+  out.push(...sweepStaleTempsUnder(repo.root, { skip: ['.git', '.cairn', 'node_modules'], dry }));
+  const rel = relative(repo.paths.dotDir, repo.cache.dir);
+  if (rel.startsWith('..') || isAbsolute(rel)) out.push(...sweepStaleTempsUnder(repo.cache.dir, { dry, own: true }));
   return out;
 }
 
@@ -153,8 +115,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
   }
   const repo = await Repo.open(opts.cwd);
   return repo.withLock('gc', async () => {
-    const roots = await gcRoots(repo, opts);
-    const keep = keptIds(repo, roots);
+    const keep = (await keepOrRefuse(repo, opts, 'gc')).ids;
     const dry = !!opts.dry;
 
     // run-cache entries survive only if every out they restore is kept
@@ -174,7 +135,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
       if (keep.has(id)) continue;
       let size = 0;
       try {
-        size = statSync(repo.cache.pathOf(id)).size;
+        size = repo.cache.sizeOf(id);
       } catch {
         continue;
       }
@@ -182,8 +143,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
       removedBytes += size;
       if (!dry) repo.cache.remove(id);
     }
-    const temps = staleTemps(repo);
-    if (!dry) for (const t of temps) rmSync(t, { force: true });
+    const temps = staleTemps(repo, dry);
     removed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { dry, scopes, kept: keep.size, removed, removedBytes, runsRemoved: runsRemoved.sort(), tmpRemoved: temps.length };
   });
@@ -203,12 +163,15 @@ export interface GcCloudResult {
   kept: number;
   /** remote objects deleted (or that would be, with dry); sizes are not known without a HEAD per object */
   removed: ObjectId[];
+  /** folder remotes: temp files of pushes that died, older than a day, removed (or found, with dry) */
+  tmpRemoved: number;
 }
 
 /**
  * gc --cloud: delete objects on a remote that nothing in scope refers to, in bulk
  * (deleteMany). Every kept directory's manifest must be in the local cache (so its files are
- * known to be kept); otherwise nothing is deleted. Run-cache entries on the remote are kept.
+ * known to be kept); otherwise nothing is deleted (exit 1). Run-cache entries on the remote
+ * are kept.
  */
 export async function gcCloud(opts: GcCloudOptions): Promise<GcCloudResult> {
   const scopes = scopeNames(opts);
@@ -216,15 +179,8 @@ export async function gcCloud(opts: GcCloudOptions): Promise<GcCloudResult> {
     throw new CairnError('CAIRN_USAGE', 'gc --cloud needs a scope: what should it keep?', { hint: 'run `cairn gc --cloud --workspace --dry` to preview' });
   }
   const repo = await Repo.open(opts.cwd);
-  const roots = await gcRoots(repo, opts);
-  const missing = roots.filter((r) => r.hash === repo.algo && isDirId(r.id) && !repo.cache.has(r.id));
-  if (missing.length) {
-    throw new CairnError('CAIRN_MISSING_FROM_CACHE', `gc --cloud: the manifest of ${missing[0]!.path} (${missing[0]!.id}, from ${missing[0]!.source}) is not in the local cache, so its files cannot be told apart; nothing deleted`, {
-      hint: 'run `cairn fetch` for the scopes you keep, then retry',
-      data: { missing: missing.map((m) => m.id) },
-    });
-  }
-  const keep = keptIds(repo, roots);
+  // every kept directory's manifest must be in the local cache: else its files are unknown
+  const keep = (await keepOrRefuse(repo, opts, 'gc --cloud')).ids;
   const { openRemote, remoteSpec } = await import('../remote/open.js');
   const spec = remoteSpec(repo.config, opts.remote);
   const remote = await openRemote(spec, repo.root);
@@ -241,7 +197,8 @@ export async function gcCloud(opts: GcCloudOptions): Promise<GcCloudResult> {
       removed.push(id);
     }
     if (!opts.dry && doomed.length) await remote.deleteMany(doomed);
-    return { dry: !!opts.dry, scopes, remote: spec.name, kept: keep.size, removed: removed.sort() };
+    const temps = remote instanceof FolderRemote ? remote.sweepTemps(REMOTE_TEMP_AGE_MS, !!opts.dry) : [];
+    return { dry: !!opts.dry, scopes, remote: spec.name, kept: keep.size, removed: removed.sort(), tmpRemoved: temps.length };
   } finally {
     await remote.close();
   }

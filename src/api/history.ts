@@ -1,32 +1,23 @@
 // A revision as something to read: a git commit (through src/git/revision.ts) or the
-// workspace. Metrics, params, plots and gc all read revisions through this one view.
+// workspace. Metrics, params and plots read revisions through this one view; what a
+// revision refers to comes from the one reference walk (repo/revisions.ts).
 // Files that are cached outs (not committed) are read through their id in that revision's
 // cairn.lock (or pointer file): from the local cache, else fetched from the default remote.
 import { findRepoFiles } from '../repo/walk.js';
-import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { History } from '../git/revision.js';
 import { parsePipeline, type Pipeline } from '../pipeline/load.js';
-import { registerRootProvider, type GcScopes } from './gc.js';
-import { parseLock, type LockFile } from '../repo/lockfile.js';
-import { parsePointer } from '../repo/pointer.js';
-import type { ObjectRef } from '../repo/refs.js';
-import { lockFiles, lockSource } from '../repo/refs.js';
+import { commitSource, refsAt as walkRefs, workspaceSource, WORKSPACE, type ObjectRef, type RefSource, type UncachedOuts } from '../repo/revisions.js';
+import { uncachedOuts } from '../pipeline/outs.js';
+import { parseMetrics } from '../metrics/flatten.js';
+import type { RevError, RevMetrics } from '../metrics/revisions.js';
 import { Repo } from '../repo/repo.js';
 
-export const WORKSPACE = 'workspace';
+export { WORKSPACE };
 
-export interface RevView {
-  /** what the user typed ('workspace' for the working tree) */
-  rev: string;
-  /** commit oid; undefined for the workspace */
-  oid?: string;
-  /** committed (or working-tree) bytes of a repo-relative path, undefined when absent */
-  readFile(path: string): Promise<Buffer | undefined>;
+/** A revision's files (see RefSource), plus its pipeline files. */
+export interface RevView extends RefSource {
   pipelineFiles(): Promise<string[]>;
-  lockFiles(): Promise<string[]>;
-  pointerFiles(): Promise<string[]>;
 }
 
 export async function openHistory(repo: Repo): Promise<History> {
@@ -39,36 +30,11 @@ function workspaceFiles(root: string, name: string): string[] {
 }
 
 export function workspaceView(repo: Repo): RevView {
-  return {
-    rev: WORKSPACE,
-    async readFile(p) {
-      try {
-        return readFileSync(join(repo.root, p));
-      } catch {
-        return undefined;
-      }
-    },
-    async pipelineFiles() {
-      return workspaceFiles(repo.root, 'cairn.yaml');
-    },
-    async lockFiles() {
-      return lockFiles(repo);
-    },
-    async pointerFiles() {
-      return repo.pointerFiles();
-    },
-  };
+  return { ...workspaceSource(repo), pipelineFiles: async () => workspaceFiles(repo.root, 'cairn.yaml') };
 }
 
 export function commitView(h: History, rev: string, oid: string): RevView {
-  return {
-    rev,
-    oid,
-    readFile: (p) => h.readFile(oid, p),
-    pipelineFiles: async () => (await h.cairnFiles(oid)).pipelines,
-    lockFiles: async () => (await h.cairnFiles(oid)).locks,
-    pointerFiles: async () => (await h.cairnFiles(oid)).pointers,
-  };
+  return { ...commitSource(h, rev, oid), pipelineFiles: async () => (await h.cairnFiles(oid)).pipelines };
 }
 
 /** Views for the revisions asked for; `workspace` is the working tree. Unknown revisions throw (exit 2). */
@@ -119,46 +85,15 @@ export async function pipelinesAt(view: RevView): Promise<Pipeline[]> {
   return out;
 }
 
-/** Every (path, id) a revision's pointer files and locks name. */
+/** Every (path, id) a revision's pointer files and locks name (the one reference walk). */
 export async function refsAt(view: RevView): Promise<ObjectRef[]> {
-  const refs: ObjectRef[] = [];
-  for (const f of await view.pointerFiles()) {
-    const text = await view.readFile(f);
-    if (!text) continue;
-    let ptr;
-    try {
-      ptr = parsePointer(text.toString('utf8'), `${f}@${view.rev}`);
-    } catch {
-      continue;
-    }
-    const dir = posix.dirname(f);
-    for (const o of ptr.outs) refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, from: 'pointer', source: f });
-  }
-  for (const f of await view.lockFiles()) {
-    const lock = await lockAt(view, f);
-    if (!lock) continue;
-    const dir = posix.dirname(f);
-    for (const [name, st] of Object.entries(lock.stages)) {
-      for (const o of st.outs) refs.push({ path: dir === '.' ? o.path : posix.join(dir, o.path), hash: o.hash, id: o.id, size: o.size, nfiles: o.nfiles, from: 'lock', source: lockSource(f, name) });
-    }
-  }
-  return refs;
-}
-
-async function lockAt(view: RevView, f: string): Promise<LockFile | undefined> {
-  const text = await view.readFile(f);
-  if (!text) return undefined;
-  try {
-    return parseLock(text.toString('utf8'), `${f}@${view.rev}`);
-  } catch {
-    return undefined;
-  }
+  return walkRefs(view);
 }
 
 /**
  * Bytes of a data file at a revision: committed bytes when git holds it, else through the
  * id its lock or pointer names at that revision, from the cache or the default remote.
- * Throws a CairnError naming the file and revision when neither works.
+ * Throws an Error naming the file and revision when neither works.
  */
 export async function readDataAt(repo: Repo, view: RevView, path: string): Promise<Buffer> {
   const direct = await view.readFile(path);
@@ -169,13 +104,10 @@ export async function readDataAt(repo: Repo, view: RevView, path: string): Promi
     if (ref && ref.hash === repo.algo) {
       if (!repo.cache.has(ref.id)) await fetchOne(repo, ref).catch(() => undefined);
       if (repo.cache.has(ref.id)) return repo.cache.get(ref.id, `${path}@${view.rev}`);
-      throw new CairnError('CAIRN_MISSING_FROM_CACHE', `${path} at ${view.rev}: object ${ref.id} (from ${ref.source}) is not in the cache or on the remote`, {
-        hint: 'run `cairn fetch --rev ' + view.rev + '` with the remote that holds it',
-        data: { path, rev: view.rev, id: ref.id },
-      });
+      throw new Error(`${path} at ${view.rev}: object ${ref.id} (from ${ref.source}) is not in the cache or on the remote`);
     }
   }
-  throw new CairnError('CAIRN_NOT_FOUND', `${path} at ${view.rev}: no such file`, { data: { path, rev: view.rev } });
+  throw new Error(`${path} at ${view.rev}: no such file`);
 }
 
 async function fetchOne(repo: Repo, ref: ObjectRef): Promise<void> {
@@ -189,17 +121,44 @@ async function fetchOne(repo: Repo, ref: ObjectRef): Promise<void> {
   }
 }
 
-/** gc's history scopes: the pointers and locks of every commit in scope. */
-async function historyRoots(repo: Repo, scopes: GcScopes): Promise<ObjectRef[]> {
-  const h = await openHistory(repo);
-  const oids = new Set<string>();
-  if (scopes.allBranches) for (const b of await h.branches()) oids.add(b.oid);
-  if (scopes.allTags) for (const t of await h.tags()) oids.add(t.oid);
-  if (scopes.allCommits) for (const c of await h.allCommits()) oids.add(c);
-  for (const r of scopes.revs ?? []) oids.add(await h.resolve(r));
-  const refs: ObjectRef[] = [];
-  for (const oid of oids) refs.push(...(await refsAt(commitView(h, oid, oid))));
-  return refs;
+/** `cache: false` outs at any revision (the workspace, or a commit through `history`), for the reference walk. */
+export function uncachedOutsAt(repo: Repo, history: History | undefined): UncachedOuts {
+  return async (src) => {
+    if (!src.oid || !history) return uncachedOuts(repo);
+    const out = new Set<string>();
+    try {
+      for (const p of await pipelinesAt(commitView(history, src.rev, src.oid))) for (const st of p.stages) for (const o of st.outs) if (!o.cache) out.add(o.path);
+    } catch {
+      /* a pipeline that does not parse hides nothing (see uncachedOuts) */
+    }
+    return out;
+  };
 }
 
-registerRootProvider(historyRoots);
+/** Paths of the metrics files a revision declares. */
+async function declaredMetrics(view: RevView, kind: 'metric' | 'plot'): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of await pipelinesAt(view)) for (const s of p.stages) for (const o of s.outs) if (o.kind === kind) out.add(o.path);
+  return [...out].sort();
+}
+
+/** A revision's metrics files (`targets`, else the declared ones), parsed; failures go to `errors`. */
+export async function readMetricsAt(repo: Repo, view: RevView, targets: string[] | undefined, errors: RevError[]): Promise<RevMetrics> {
+  const res: RevMetrics = { rev: view.rev, oid: view.oid, files: {} };
+  let paths: string[];
+  try {
+    paths = targets ?? (await declaredMetrics(view, 'metric'));
+  } catch (e) {
+    errors.push({ rev: view.rev, path: 'cairn.yaml', message: (e as Error).message });
+    return res;
+  }
+  for (const p of paths) {
+    try {
+      const bytes = await readDataAt(repo, view, p);
+      res.files[p] = parseMetrics(bytes.toString('utf8'), p);
+    } catch (e) {
+      errors.push({ rev: view.rev, path: p, message: (e as Error).message });
+    }
+  }
+  return res;
+}

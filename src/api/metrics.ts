@@ -1,10 +1,10 @@
 // cairn metrics show / diff: metrics files (from `metrics:` in cairn.yaml, or paths given)
 // read at git revisions or the workspace, flattened with dotted keys, compared.
+import type { Verdict } from '../core/verdict.js';
 import { checkRules, parseRule, type DiffRow, type RuleResult } from '../metrics/diff.js';
-import { parseMetrics } from '../metrics/flatten.js';
 import { diffRevisions, targetPaths, type RevError, type RevMetrics } from '../metrics/revisions.js';
 import { Repo } from '../repo/repo.js';
-import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE, type RevView } from './history.js';
+import { openHistory, openViews, readMetricsAt, WORKSPACE, type RevView } from './history.js';
 
 /** The views of two revisions (git is opened only when one of them is not the workspace). */
 async function openPair(repo: Repo, a: string, b: string): Promise<[RevView, RevView]> {
@@ -26,33 +26,6 @@ export interface MetricsShowOptions {
 export interface MetricsShowResult {
   revisions: RevMetrics[];
   errors: RevError[];
-}
-
-/** Paths of the metrics files a revision declares. */
-async function declaredMetrics(view: RevView, kind: 'metric' | 'plot'): Promise<string[]> {
-  const out = new Set<string>();
-  for (const p of await pipelinesAt(view)) for (const s of p.stages) for (const o of s.outs) if (o.kind === kind) out.add(o.path);
-  return [...out].sort();
-}
-
-async function readMetricsAt(repo: Repo, view: RevView, targets: string[] | undefined, errors: RevError[]): Promise<RevMetrics> {
-  const res: RevMetrics = { rev: view.rev, oid: view.oid, files: {} };
-  let paths: string[];
-  try {
-    paths = targets ?? (await declaredMetrics(view, 'metric'));
-  } catch (e) {
-    errors.push({ rev: view.rev, path: 'cairn.yaml', message: (e as Error).message });
-    return res;
-  }
-  for (const p of paths) {
-    try {
-      const bytes = await readDataAt(repo, view, p);
-      res.files[p] = parseMetrics(bytes.toString('utf8'), p);
-    } catch (e) {
-      errors.push({ rev: view.rev, path: p, message: (e as Error).message });
-    }
-  }
-  return res;
 }
 
 /** Revisions for show: explicit ones, plus every branch and/or tag; the workspace when none. */
@@ -99,6 +72,10 @@ export interface MetricsDiffResult {
   rules: RuleResult[];
   /** the rules that fired (the command exits 4 when any did) */
   violations: RuleResult[];
+  /** the rules that could not be evaluated (file unreadable, metric one-sided): they fail too */
+  unevaluated: RuleResult[];
+  /** fail when any rule fired or could not be evaluated */
+  verdict: Verdict;
 }
 
 export async function metricsDiff(opts: MetricsDiffOptions): Promise<MetricsDiffResult> {
@@ -107,13 +84,17 @@ export async function metricsDiff(opts: MetricsDiffOptions): Promise<MetricsDiff
   const targets = targetPaths(repo.root, opts.cwd, opts.targets);
   const views = await openPair(repo, opts.a ?? 'HEAD', opts.b ?? WORKSPACE);
   const d = await diffRevisions(views, !!opts.all, (v, e) => readMetricsAt(repo, v, targets, e));
-  const results = checkRules(rules, d.rowsAll);
+  const results = checkRules(rules, d.rowsAll, d.errors);
+  const violations = results.filter((r) => r.violated);
+  const unevaluated = results.filter((r) => r.skipped !== undefined);
   return {
     a: { rev: d.a.rev, oid: d.a.oid },
     b: { rev: d.b.rev, oid: d.b.oid },
     rows: d.rows,
     errors: d.errors,
     rules: results,
-    violations: results.filter((r) => r.violated),
+    violations,
+    unevaluated,
+    verdict: violations.length || unevaluated.length ? 'fail' : 'pass',
   };
 }

@@ -2,7 +2,8 @@
 // is checked out: the workspace stays as it was.
 import { Repo } from '../repo/repo.js';
 import { checkoutCandidates } from '../pipeline/outs.js';
-import { checkoutTracked, type CheckoutResult } from '../repo/checkout.js';
+import { checkoutTargets, checkoutTracked, type CheckoutResult } from '../repo/checkout.js';
+import { resolveTarget } from '../repo/tracked.js';
 import { fetchIn, type FetchOptions, type FetchResult } from './fetch.js';
 import { transferError } from './transfer.js';
 
@@ -19,6 +20,10 @@ export interface PullResult {
 export async function pull(opts: PullOptions): Promise<PullResult> {
   const repo = await Repo.open(opts.cwd);
   return repo.withLock('pull', async () => {
+    // refuse hostile targets (a pointer into .git/, a symlinked parent leaving the repo)
+    // before anything is downloaded
+    const candidates = checkoutCandidates(repo);
+    checkoutTargets(repo, candidates, (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t)));
     const f = await fetchIn(repo, opts);
     const err = transferError(f, 'pull');
     if (err) {
@@ -26,7 +31,7 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
       throw err;
     }
     // checkout restores pointer-tracked data and pipeline outputs alike
-    const c = checkoutTracked(repo, checkoutCandidates(repo), { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
+    const c = checkoutTracked(repo, candidates, { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
     return { fetch: f, checkout: c };
   });
 }

@@ -4,7 +4,10 @@ import { pushObjects } from '../remote/transfer.js';
 import { Repo } from '../repo/repo.js';
 import { jobsFor, localRuns, pushRuns, remoteFor, selectItems, summarize, type TransferCommonOptions, type TransferSummary } from './transfer.js';
 
-export type PushOptions = TransferCommonOptions;
+export interface PushOptions extends TransferCommonOptions {
+  /** download and hash every object the remote says it has; replace copies that are bad */
+  verifyRemote?: boolean;
+}
 export type PushResult = TransferSummary;
 
 export async function push(opts: PushOptions): Promise<PushResult> {
@@ -16,9 +19,13 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   try {
     const runs = opts.runCache ? localRuns(repo) : [];
     for (const r of runs) items.push(...r.outs);
-    const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress });
+    const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress, verifyRemote: opts.verifyRemote });
     const s = summarize(name, url, r, 0);
-    if (opts.runCache) s.runs = await pushRuns(repo, remote, runs, r.pushedIds, jobs);
+    if (opts.runCache) {
+      const { records, ...counts } = await pushRuns(repo, remote, runs, r.pushedIds, jobs);
+      s.runs = counts;
+      s.runRecords = records;
+    }
     s.requests = { ...remote.stats };
     s.seconds = Math.round((performance.now() - t0)) / 1000;
     return s;

@@ -1,10 +1,13 @@
 // cairn remote add|list|remove|rename|default|modify: remote settings in .cairn/config.yaml,
 // or with `local` in .cairn/config.local.yaml (git-ignored; machine paths, profiles).
 // Works without opening the cache, so it also repairs a broken remote setup.
-import { CairnError, notARepoError } from '../core/errors.js';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { CairnError, ioError, notARepoError } from '../core/errors.js';
+import { hasUrlCredentials, isSecretKey, MASK, maskText } from '../core/secrets.js';
 import { Config } from '../repo/config.js';
 import { findRepoRoot, repoPaths } from '../repo/repo.js';
-import { parseRemoteUrl, REMOTE_KEYS } from '../remote/open.js';
+import { parseRemoteUrl } from '../remote/open.js';
+import { REMOTE_CONFIG_KEYS } from '../repo/config-schema.js';
 
 export interface RemoteInfo {
   name: string;
@@ -14,6 +17,8 @@ export interface RemoteInfo {
   settings: Record<string, unknown>;
   /** where each setting comes from */
   files: ('shared' | 'local')[];
+  /** modify: the file written; 'local' also when a secret was routed there */
+  wrote?: 'shared' | 'local';
 }
 
 function open(cwd: string): Config {
@@ -47,8 +52,6 @@ function mustExist(cfg: Config, name: string): void {
   }
 }
 
-const SECRET = /secret|password|token|credential/i;
-
 function listOf(cfg: Config): RemoteInfo[] {
   const merged = (cfg.merged.remote ?? {}) as Record<string, Record<string, unknown>>;
   const def = cfg.get('core.remote');
@@ -58,11 +61,11 @@ function listOf(cfg: Config): RemoteInfo[] {
     .map((name) => {
       const { url, ...rest } = merged[name]!;
       const settings: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(rest)) settings[k] = SECRET.test(k) ? '***' : v;
+      for (const [k, v] of Object.entries(rest)) settings[k] = isSecretKey(k) ? MASK : v;
       const files: ('shared' | 'local')[] = [];
       if (tree(cfg, 'shared', name)) files.push('shared');
       if (tree(cfg, 'local', name)) files.push('local');
-      return { name, url: String(url ?? ''), default: def === name, settings, files };
+      return { name, url: maskText(String(url ?? '')), default: def === name, settings, files };
     });
 }
 
@@ -75,12 +78,25 @@ export interface RemoteAddOptions {
   local?: boolean;
   /** replace an existing remote of that name */
   force?: boolean;
+  /** folder remotes: create the folder now (push never creates a missing one) */
+  create?: boolean;
 }
 
-export async function remoteAdd(o: RemoteAddOptions): Promise<RemoteInfo> {
+export interface RemoteAddResult extends RemoteInfo {
+  /** folder remotes: the folder exists now (false: push and fetch refuse until it does) */
+  exists?: boolean;
+  /** the folder was created by --create */
+  created?: boolean;
+}
+
+export async function remoteAdd(o: RemoteAddOptions): Promise<RemoteAddResult> {
   checkName(o.name);
   const cfg = open(o.cwd);
-  parseRemoteUrl(o.url, '/'); // reject bad URLs now, not at push time
+  const root = findRepoRoot(o.cwd)!;
+  const parsed = parseRemoteUrl(o.url, root); // reject bad URLs now, not at push time
+  if (o.create && parsed.kind !== 'folder') {
+    throw new CairnError('CAIRN_USAGE', `--create applies to folder remotes only, not ${o.url}`, { hint: 'create the bucket with your S3 tools' });
+  }
   const where = o.local ? 'local' : 'shared';
   if ((tree(cfg, 'shared', o.name) || tree(cfg, 'local', o.name)) && !o.force) {
     throw new CairnError('CAIRN_CONFIG', `remote '${o.name}' already exists`, {
@@ -92,9 +108,23 @@ export async function remoteAdd(o: RemoteAddOptions): Promise<RemoteInfo> {
     if (tree(cfg, 'shared', o.name)) cfg.set(`remote.${o.name}`, undefined, 'shared');
     if (tree(cfg, 'local', o.name)) cfg.set(`remote.${o.name}`, undefined, 'local');
   }
+  let created = false;
+  if (parsed.kind === 'folder' && o.create && !existsSync(parsed.path)) {
+    try {
+      mkdirSync(parsed.path, { recursive: true });
+    } catch (e) {
+      throw ioError(e, 'cannot create remote folder', parsed.path);
+    }
+    created = true;
+  }
   cfg.set(`remote.${o.name}.url`, o.url, where);
   if (o.default) cfg.set('core.remote', o.name, where);
-  return listOf(cfg).find((r) => r.name === o.name)!;
+  const info: RemoteAddResult = listOf(cfg).find((r) => r.name === o.name)!;
+  if (parsed.kind === 'folder') {
+    info.exists = statSync(parsed.path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    info.created = created;
+  }
+  return info;
 }
 
 export interface RemoteListOptions {
@@ -196,21 +226,30 @@ export interface RemoteModifyOptions {
 export async function remoteModify(o: RemoteModifyOptions): Promise<RemoteInfo> {
   const cfg = open(o.cwd);
   mustExist(cfg, o.name);
-  const spec = REMOTE_KEYS[o.key];
+  const spec = REMOTE_CONFIG_KEYS[o.key];
   if (!spec) {
     throw new CairnError('CAIRN_CONFIG', `unknown remote setting '${o.key}'`, {
-      hint: `known settings: ${Object.keys(REMOTE_KEYS).join(', ')}`,
+      hint: `known settings: ${Object.keys(REMOTE_CONFIG_KEYS).join(', ')}`,
       data: { key: o.key },
     });
   }
-  const where = o.local ? 'local' : 'shared';
+  // secrets (and URLs carrying a password) go to the git-ignored local file, never the committed one
+  const secret = isSecretKey(o.key) || hasUrlCredentials(o.value);
+  const where = o.local || secret ? 'local' : 'shared';
+  if (secret && tree(cfg, 'shared', o.name)?.[o.key] !== undefined) cfg.set(`remote.${o.name}.${o.key}`, undefined, 'shared');
   if (o.unset) {
     if (o.key === 'url') throw new CairnError('CAIRN_USAGE', 'a remote needs a url; remove the remote instead', { hint: `cairn remote remove ${o.name}` });
     cfg.set(`remote.${o.name}.${o.key}`, undefined, where);
   } else {
     if (o.value === undefined) throw new CairnError('CAIRN_USAGE', `missing value for ${o.key}`, { hint: `cairn remote modify ${o.name} ${o.key} VALUE` });
     if (o.key === 'url') parseRemoteUrl(o.value, '/');
-    cfg.set(`remote.${o.name}.${o.key}`, spec.parse(o.value), where);
+    let value: unknown;
+    try {
+      value = spec.parse(o.value);
+    } catch (e) {
+      throw e instanceof CairnError ? e : new CairnError('CAIRN_CONFIG', `${o.key}: ${(e as Error).message}`, { data: { key: o.key } });
+    }
+    cfg.set(`remote.${o.name}.${o.key}`, value, where);
   }
-  return listOf(cfg).find((r) => r.name === o.name)!;
+  return { ...listOf(cfg).find((r) => r.name === o.name)!, wrote: where };
 }

@@ -49,14 +49,18 @@ export async function remove(opts: RemoveOptions): Promise<RemoveResult> {
           data: { target: rel },
         });
       }
+      repo.guard.checkTarget(t.path, { source: t.pointerFile, action: 'remove' });
+      repo.guard.check(t.pointerFile, { action: 'rewrite' });
+      const dir = posix.dirname(t.path);
+      const ignoreFile = dir === '.' ? '.gitignore' : `${dir}/.gitignore`;
+      repo.guard.check(ignoreFile, { action: 'rewrite' });
       const copied = makePrivateTree(join(repo.root, t.path));
       const rest = t.pointer.outs.filter((o) => o !== t.out);
       const pf = join(repo.root, t.pointerFile);
       if (rest.length === 0) rmSync(pf, { force: true });
       else writePointer(pf, { outs: rest, extra: t.pointer.extra });
       t.pointer.outs = rest;
-      const dir = posix.dirname(t.path);
-      if (unignoreInGit(join(repo.root, dir), posix.basename(t.path))) gitFiles.add(dir === '.' ? '.gitignore' : `${dir}/.gitignore`);
+      if (unignoreInGit(join(repo.root, dir), posix.basename(t.path))) gitFiles.add(ignoreFile);
       gitFiles.add(t.pointerFile);
       targets.push({ path: t.path, pointerFile: t.pointerFile, pointerDeleted: rest.length === 0, copied });
     }

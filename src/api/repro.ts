@@ -7,6 +7,7 @@ import { executePlan, type ExecEvent, type RunnerFn, type StageResult, type Stag
 import { stageState, workspaceReader } from '../pipeline/stage-state.js';
 import { Repo } from '../repo/repo.js';
 import { repoRelative } from '../core/paths.js';
+import { headCommit, isDirty } from '../git/cli.js';
 
 export interface ReproOptions {
   cwd: string;
@@ -84,6 +85,9 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     if (!pipelines.length) {
       throw new CairnError('CAIRN_NOT_FOUND', `no cairn.yaml in ${repo.root}`, { hint: 'add a stage with `cairn stage add -n NAME -d DEP -o OUT CMD`' });
     }
+    // repro deletes outs before running their stage: every out of every stage passes the
+    // containment check first, naming its cairn.yaml, so a refusal touches nothing
+    for (const p of pipelines) for (const st of p.stages) for (const o of st.outs) repo.guard.checkTarget(o.path, { source: p.file, action: 'use as an out' });
     const cwdRel = repoRelative(repo.root, opts.cwd) ?? '.';
     const targets = opts.targets?.length
       ? resolveTargets(graph, opts.targets.map((t) => (cwdRel !== '.' && (t.includes('/') || t.endsWith('.yaml')) ? `${cwdRel}/${t}` : t)))
@@ -122,6 +126,7 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
       onEvent: opts.onEvent,
       onOutput: opts.onOutput,
       signal: opts.signal,
+      runLog: runLogFor(repo.root, repo.paths.dotDir),
     });
     const stages: ReproStage[] = results.map((r: StageResult) => ({ ...r }));
     const failed = stages.filter((s) => s.status === 'failed').map((s) => ({ id: s.id, exitCode: s.exitCode, error: s.error }));
@@ -129,4 +134,9 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, ...(error ? { error } : {}) };
   };
   return opts.dry ? body() : repo.withLock('repro', body);
+}
+
+function runLogFor(root: string, dotDir: string): { dotDir: string; commit: string | null; dirty: boolean | null } {
+  const commit = headCommit(root);
+  return { dotDir, commit, dirty: commit ? isDirty(root) : null };
 }

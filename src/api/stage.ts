@@ -1,9 +1,8 @@
 // cairn stage add: write a stage entry into cairn.yaml through the yaml document API, so the
 // file's comments and formatting stay as they were.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, parseDocument, stringify, YAMLMap, type Document, type Node } from 'yaml';
-import { CairnError, ioError } from '../core/errors.js';
+import { CairnError } from '../core/errors.js';
 import { repoRelative } from '../core/paths.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { buildGraph } from '../pipeline/graph.js';
@@ -94,16 +93,9 @@ export async function stageAdd(opts: StageAddOptions): Promise<StageAddResult> {
   return repo.withLock('stage add', async () => {
     const fileAbs = join(opts.cwd, PIPELINE_FILE);
     const fileRel = repoRelative(repo.root, fileAbs)!;
-    let text = '';
-    if (existsSync(fileAbs)) {
-      try {
-        text = readFileSync(fileAbs, 'utf8');
-      } catch (e) {
-        throw ioError(e, 'cannot read', fileAbs);
-      }
-    }
-    // validates the existing file first (errors name its line)
+    // validates the existing file first (errors name its line); never through a symlink
     const readFile = workspaceReader(repo.root);
+    const text = readFile(fileRel) ?? '';
     parsePipeline({ text, file: fileRel, readFile });
     const doc: Document = parseDocument(text); // a new file gets block style, not flow
     if (!isMap(doc.contents)) doc.contents = new YAMLMap() as typeof doc.contents;
@@ -131,6 +123,7 @@ export async function stageAdd(opts: StageAddOptions): Promise<StageAddResult> {
     const pipelines = loadPipelines(repo.root).filter((p) => p.file !== fileRel);
     pipelines.push(parsePipeline({ text: newText, file: fileRel, readFile }));
     buildGraph(pipelines, { tracked: listTracked(repo).map((t) => ({ path: t.path, pointerFile: t.pointerFile })) });
+    repo.guard.check(fileRel, { action: 'write' });
     writeFileAtomic(fileAbs, newText);
     return { file: fileRel, name: opts.name, replaced, stage };
   });

@@ -1,12 +1,18 @@
-// cairn status: compare every tracked target with its pointer file. Reads and stats only
-// (the stat cache means an unchanged target is never read); never takes the repo lock.
+// cairn status, the one status command: tracked data against its pointer files (and the
+// cache), pipeline stages against cairn.lock, or (with cloud) the local cache against a
+// remote. Options pick the parts; one Result type carries them. Reads and stats only (the
+// stat cache means an unchanged target is never read); never takes the repo lock.
 import { CairnError } from '../core/errors.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
-import { diffTarget, hashTarget } from '../cache/workspace.js';
+import { diffTarget, hashTarget, loadManifest } from '../cache/workspace.js';
+import { stageState, workspaceReader, type StageChanges } from '../pipeline/stage-state.js';
+import { compareWithRemote, type CloudComparison } from '../remote/cloud-compare.js';
 import { Repo } from '../repo/repo.js';
-import type { CloudStatusResult } from './cloud-status.js';
-import type { PipelineStatusResult } from './pipeline-status.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
+import { loadGraph, lockReader } from '../pipeline/project.js';
+import { jobsFor, remoteFor, selectItems } from './transfer.js';
+
+export type { CloudState, CloudTarget } from '../remote/cloud-compare.js';
 
 export interface StatusOptions {
   cwd: string;
@@ -18,6 +24,33 @@ export interface StatusOptions {
   remote?: string;
   /** with cloud: requests in flight */
   jobs?: number;
+  /** with cloud: download and hash every object the remote has (a corrupt one is not in sync) */
+  verifyRemote?: boolean;
+  /** report tracked data (default true; ignored with cloud) */
+  data?: boolean;
+  /** report pipeline stages: true always, false never; by default when no targets are
+   * named and some cairn.yaml has stages (ignored with cloud) */
+  pipeline?: boolean;
+}
+
+/** A stage and what differs from its cairn.lock entry (`changed`: something does, or it never ran). */
+export interface PipelineStageStatus extends StageChanges {
+  id: string;
+  name: string;
+  file: string;
+  frozen: boolean;
+}
+
+export interface PipelineStatusResult {
+  stages: PipelineStageStatus[];
+  /** ids of changed stages, topological order */
+  changed: string[];
+}
+
+export interface CloudStatusResult extends CloudComparison {
+  remote: string;
+  url: string;
+  requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
 export type TargetState = 'up-to-date' | 'modified' | 'deleted' | 'missing-from-cache';
@@ -32,8 +65,12 @@ export interface TargetStatus {
   id: ObjectId;
   /** id of what is in the workspace now (absent when deleted) */
   workspaceId?: ObjectId;
-  /** whether the pointer's object (for a directory: its manifest) is in the local cache */
+  /** whether the pointer's object is in the local cache (for a directory: its manifest and
+   * every file object it lists) */
   inCache: boolean;
+  /** directories only: files (relpaths) whose object is missing from the cache (absent, or
+   * quarantined by fsck) */
+  missingObjects?: string[];
   /** directories only, when modified and the recorded manifest is cached */
   changes?: { added: string[]; modified: string[]; deleted: string[] };
 }
@@ -51,29 +88,59 @@ export interface StatusResult {
 }
 
 export async function status(opts: StatusOptions): Promise<StatusResult> {
+  const repo = await Repo.open(opts.cwd);
   if (opts.cloud) {
-    const { cloudStatus } = await import('./cloud-status.js');
-    const cloud = await cloudStatus({ cwd: opts.cwd, targets: opts.targets, remote: opts.remote, jobs: opts.jobs });
+    const cloud = await cloudStatus(repo, opts);
     return { targets: [], clean: cloud.inSync, cloud };
   }
-  const data = await dataStatus(opts);
-  if (opts.targets && opts.targets.length > 0) return data;
-  const { pipelineStatus } = await import('./pipeline-status.js');
-  const pipeline = await pipelineStatus({ cwd: opts.cwd });
-  if (pipeline.stages.length === 0) return data;
+  const data = opts.data === false ? { targets: [], clean: true } : dataStatus(repo, opts);
+  const named = (opts.targets?.length ?? 0) > 0;
+  if (opts.pipeline === false || (opts.pipeline === undefined && named)) return data;
+  const pipeline = pipelineStatus(repo);
+  if (pipeline.stages.length === 0 && opts.pipeline === undefined) return data;
   return { ...data, pipeline, clean: data.clean && pipeline.changed.length === 0 };
 }
 
-async function dataStatus(opts: StatusOptions): Promise<StatusResult> {
-  const repo = await Repo.open(opts.cwd);
+async function cloudStatus(repo: Repo, opts: StatusOptions): Promise<CloudStatusResult> {
+  const items = await selectItems(repo, opts.cwd, opts.targets);
+  const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);
+  try {
+    const c = await compareWithRemote(repo, remote, items, { jobs: jobsFor(repo, name, opts.jobs), verify: opts.verifyRemote });
+    return { remote: name, url, ...c, requests: { ...remote.stats } };
+  } finally {
+    await remote.close();
+  }
+}
+
+function pipelineStatus(repo: Repo): PipelineStatusResult {
+  const { graph } = loadGraph(repo, { checkDeps: false });
+  const ws = repo.workspace();
+  const readFile = workspaceReader(repo.root);
+  const lockOf = lockReader(repo.root);
+  const stages = graph.order.map((id): PipelineStageStatus => {
+    const st = graph.byId.get(id)!.stage;
+    const { changes } = stageState(ws, st, lockOf(st.file).stages[st.name], readFile);
+    return { id, name: st.name, file: st.file, frozen: st.frozen, ...changes };
+  });
+  return { stages, changed: stages.filter((s) => s.changed).map((s) => s.id) };
+}
+
+function dataStatus(repo: Repo, opts: StatusOptions): StatusResult {
   const ws = repo.workspace();
   const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t));
   const selected = selectTracked(listTracked(repo), rels);
   const targets: TargetStatus[] = [];
   for (const t of selected) {
     const kind = isDirId(t.out.id) ? 'dir' : 'file';
-    const inCache = t.out.hash === repo.algo && repo.cache.has(t.out.id);
-    const base = { path: t.path, pointerFile: t.pointerFile, kind, id: t.out.id, inCache } as const;
+    let inCache = t.out.hash === repo.algo && repo.cache.has(t.out.id);
+    // a directory is in the cache only when every file object its manifest lists is
+    let missingObjects: string[] | undefined;
+    if (kind === 'dir' && inCache) {
+      missingObjects = loadManifest(ws, t.out.id, t.path).filter((e) => !repo.cache.has(e.hash)).map((e) => e.relpath);
+      if (missingObjects.length) inCache = false;
+      else missingObjects = undefined;
+    }
+    const base = { path: t.path, pointerFile: t.pointerFile, kind, id: t.out.id, inCache, ...(missingObjects ? { missingObjects } : {}) } as const;
     if (t.out.hash !== repo.algo) {
       // recorded with another algorithm: compare by rehashing is impossible without its factory
       throw new CairnError('CAIRN_CONFIG', `${t.pointerFile} records hash ${t.out.hash} but this repo uses ${repo.algo}`, {
@@ -100,7 +167,7 @@ async function dataStatus(opts: StatusOptions): Promise<StatusResult> {
       continue;
     }
     const entry: TargetStatus = { ...base, workspaceId: cur.id, state: 'modified' };
-    if (kind === 'dir' && cur.kind === 'dir' && inCache) {
+    if (kind === 'dir' && cur.kind === 'dir' && repo.cache.has(t.out.id)) {
       try {
         entry.changes = diffTarget(ws, t.out.id, cur, t.path);
       } catch (e) {

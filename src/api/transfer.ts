@@ -6,15 +6,17 @@ import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { isValidId } from '../core/ids.js';
 import { listRunEntries, readRunEntry, writeRunEntry, RUNS_DIR } from '../cache/run-cache.js';
+import { appendRunLines, checkRunRecord, readRunLog, runRecordLine } from '../cache/runs.js';
 import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
-import { uncachedOuts } from '../pipeline/outs.js';
-import { workspaceRefs } from '../repo/refs.js';
-import { gcRoots, type GcScopes } from './gc.js';
+import { uncachedOutsAt } from './history.js';
+import { History } from '../git/revision.js';
+import { collectRefs, hasHistory, type RefScope } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
+import { tempIn } from '../io/tempname.js';
 
 export interface TransferCommonOptions {
   cwd: string;
@@ -46,23 +48,22 @@ export interface TransferSummary {
   missing: TransferResult['missing'];
   failed: TransferResult['failed'];
   incompleteDirs: TransferResult['incompleteDirs'];
+  /** push: objects whose remote copy was bad and was replaced (empty for fetch) */
+  replaced: TransferResult['replaced'];
   runs?: { transferred: number; skipped: number; failed: number };
+  /** run records (.cairn/runs/) moved with the run-cache */
+  runRecords?: { transferred: number; skipped: number; failed: number };
   requests: { requests: number; heads: number; lists: number; retries: number };
 }
 
-export async function selectItems(repo: Repo, cwd: string, targets: string[] | undefined, scopes: GcScopes = {}): Promise<TransferItem[]> {
-  const history = scopes.allBranches || scopes.allTags || scopes.allCommits || (scopes.revs?.length ?? 0) > 0;
+export async function selectItems(repo: Repo, cwd: string, targets: string[] | undefined, scopes: RefScope = {}): Promise<TransferItem[]> {
   // the workspace, plus (for --all-branches/--all-tags/--all-commits/--rev) what those
-  // revisions name: the same roots gc keeps for those scopes
-  const refs0 = history
-    ? await gcRoots(repo, { workspace: true, allBranches: scopes.allBranches, allTags: scopes.allTags, allCommits: scopes.allCommits, revs: scopes.revs })
-    : workspaceRefs(repo);
-  const all = refs0.filter((r) => r.hash === repo.algo);
-  const fromLocks = all.some((r) => r.from === 'lock');
-  const uncached = fromLocks ? uncachedOuts(repo) : new Set<string>();
+  // revisions name: the same walk, and the same references, gc keeps for those scopes
+  const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+  const { refs: all0 } = await collectRefs(repo, { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) });
+  const all = all0.filter((r) => r.hash === repo.algo);
   const seen = new Set<string>();
   const refs = all.filter((r) => {
-    if (r.from === 'lock' && uncached.has(r.path)) return false;
     const k = `${r.path}\0${r.id}`;
     if (seen.has(k)) return false;
     seen.add(k);
@@ -109,6 +110,7 @@ export function summarize(name: string, url: string, r: TransferResult, seconds:
     missing: r.missing,
     failed: r.failed,
     incompleteDirs: r.incompleteDirs,
+    replaced: r.replaced,
     requests: { ...r.requests },
   };
 }
@@ -128,15 +130,17 @@ export function transferError(s: TransferSummary, verb: 'push' | 'fetch' | 'pull
   const n = s.failed.length + s.missing.length;
   return new CairnError(
     integrity ? 'CAIRN_INTEGRITY' : 'CAIRN_FAILED',
-    `${verb}: ${n} object${n === 1 ? '' : 's'} could not be transferred${integrity ? ' (corrupt on the remote: rejected, not cached)' : ''}:\n${lines.join('\n')}`,
+    `${verb}: ${n} object${n === 1 ? '' : 's'} could not be transferred${integrity ? (verb === 'push' ? ' (corrupt in the local cache: quarantined, not pushed)' : ' (corrupt on the remote: rejected, not cached)') : ''}:\n${lines.join('\n')}`,
     {
       hint:
         verb === 'push'
-          ? s.missing.length && !s.failed.length
+          ? integrity
+            ? 'run `cairn status` to see what is missing from the cache, then re-add the data (`cairn add`/`cairn commit`) or fetch a good copy, and push again'
+            : s.missing.length && !s.failed.length
             ? 'the data is not in this cache: run `cairn status`, re-add it, or fetch it from another remote'
             : 'run `cairn push` again: it sends only what is still missing'
           : integrity
-            ? 'push a good copy from a machine that has the data, then fetch again'
+            ? 'on a machine that has good data run `cairn push --verify-remote` (it replaces the bad remote copies), then fetch again'
             : `run \`cairn ${verb}\` again: it fetches only what is still missing`,
       data: { failed: s.failed, missing: s.missing, incompleteDirs: s.incompleteDirs },
     },
@@ -165,7 +169,7 @@ export async function pushRuns(
   runs: { key: string; file: string; outs: TransferItem[] }[],
   pushed: Set<string>,
   jobs: number,
-): Promise<{ transferred: number; skipped: number; failed: number }> {
+): Promise<{ transferred: number; skipped: number; failed: number; records?: RecordCounts }> {
   const r = { transferred: 0, skipped: 0, failed: 0 };
   const there = await remote.existsMany(runs.map((e) => runKeyPath(e.key)));
   const todo = runs.filter((e) => {
@@ -188,11 +192,11 @@ export async function pushRuns(
     }),
     jobs,
   );
-  return r;
+  return { ...r, records: await pushRunRecords(repo, remote, jobs) };
 }
 
 /** Download run-cache entries the local cache lacks; returns them (validated) for their outs. */
-export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promise<{ keys: { key: string; outs: TransferItem[] }[]; transferred: number; skipped: number; failed: number }> {
+export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promise<{ keys: { key: string; outs: TransferItem[] }[]; transferred: number; skipped: number; failed: number; records?: RecordCounts }> {
   const have = new Set(listRunEntries(repo.cache.dir).map((e) => e.key));
   const remoteKeys: string[] = [];
   for await (const k of remote.list(`${RUNS_DIR}/`)) {
@@ -209,7 +213,7 @@ export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promi
         r.keys.push({ key, outs: entry.outs.filter((o) => o.hash === repo.algo).map((o) => ({ path: o.path, id: o.id })) });
         return;
       }
-      const tmp = join(repo.paths.tmpDir, `run.${process.pid}.${key}`);
+      const tmp = tempIn(repo.paths.tmpDir, 'run');
       try {
         await remote.get(runKeyPath(key), tmp);
         const entry = readRunEntry(tmp); // untrusted: validated like any run-cache file
@@ -225,5 +229,73 @@ export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promi
     }),
     jobs,
   );
+  return { ...r, records: await fetchRunRecords(repo, remote, jobs) };
+}
+
+// ----------------------------------------------------------------------------- run records
+
+type RecordCounts = { transferred: number; skipped: number; failed: number };
+const RUN_LOG_PREFIX = 'runlog';
+const recordKey = (id: string) => `${RUN_LOG_PREFIX}/${id.slice(0, 2)}/${id.slice(2)}`;
+
+/** Run records (.cairn/runs/) go up one object per record, named by their content-derived id. */
+export async function pushRunRecords(repo: Repo, remote: Remote, jobs: number): Promise<{ transferred: number; skipped: number; failed: number }> {
+  const r = { transferred: 0, skipped: 0, failed: 0 };
+  const { records } = readRunLog(repo.paths.dotDir);
+  const there = await remote.existsMany(records.map((x) => recordKey(x.id)));
+  await runPool(
+    records.map((rec) => async () => {
+      if (there.has(recordKey(rec.id))) {
+        r.skipped++;
+        return;
+      }
+      try {
+        const bytes = Buffer.from(runRecordLine(rec));
+        await remote.put(recordKey(rec.id), { bytes, size: bytes.length });
+        r.transferred++;
+      } catch {
+        r.failed++;
+      }
+    }),
+    jobs,
+  );
+  return r;
+}
+
+/** Records the remote has and the log lacks; each is checked (shape, id = its content) before it is appended. */
+export async function fetchRunRecords(repo: Repo, remote: Remote, jobs: number): Promise<{ transferred: number; skipped: number; failed: number }> {
+  const have = new Set(readRunLog(repo.paths.dotDir).records.map((x) => x.id));
+  const ids: string[] = [];
+  for await (const k of remote.list(`${RUN_LOG_PREFIX}/`)) {
+    const m = /^runlog\/([0-9a-f]{2})\/([0-9a-f]{14})$/.exec(k);
+    if (m) ids.push(m[1]! + m[2]!);
+  }
+  const r = { transferred: 0, skipped: 0, failed: 0 };
+  const lines: string[] = [];
+  mkdirSync(repo.paths.tmpDir, { recursive: true });
+  await runPool(
+    ids.map((id) => async () => {
+      if (have.has(id)) {
+        r.skipped++;
+        return;
+      }
+      const tmp = join(repo.paths.tmpDir, `runlog.${process.pid}.${id}`);
+      try {
+        await remote.get(recordKey(id), tmp);
+        const text = readFileSync(tmp, 'utf8');
+        if (text.length > 1 << 20) throw new Error('record too large');
+        const rec = checkRunRecord(JSON.parse(text));
+        if (!rec || rec.id !== id) throw new Error(`run record ${id} does not match its id`);
+        lines.push(runRecordLine(rec));
+        r.transferred++;
+      } catch {
+        r.failed++;
+      } finally {
+        rmSync(tmp, { force: true });
+      }
+    }),
+    jobs,
+  );
+  appendRunLines(repo.paths.dotDir, lines);
   return r;
 }

@@ -29,7 +29,10 @@ export async function unprotect(opts: UnprotectOptions): Promise<UnprotectResult
       const inner = rels.filter((r) => r.startsWith(t.path + '/'));
       const paths = inner.length ? inner : [t.path];
       let copied = 0;
-      for (const p of paths) copied += makePrivateTree(join(repo.root, p));
+      for (const p of paths) {
+        repo.guard.checkTarget(p, { source: t.pointerFile, action: 'unprotect' });
+        copied += makePrivateTree(join(repo.root, p));
+      }
       targets.push({ path: t.path, copied });
     }
     return { targets };

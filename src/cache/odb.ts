@@ -12,6 +12,7 @@ import {
   copyFileSync,
   existsSync,
   linkSync,
+  lstatSync,
   fsyncSync,
   fstatSync,
   futimesSync,
@@ -23,33 +24,78 @@ import {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { CairnError, hashMismatchError, ioError } from '../core/errors.js';
+import { tempIn } from '../io/tempname.js';
 import { hashBytesWith, hashFileSync, ID_HEX_LENGTH, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 
 /** 2001-09-09T01:46:40Z: the stamp every verified cache object carries as its mtime. */
 export const OBJECT_MTIME = 1_000_000_000;
 
+/** How an object leaves the store for a workspace path (cache.type). */
+export type ExportMode = 'reflink' | 'copy' | 'hardlink' | 'symlink';
+
+/** An object's bytes on their way out to a remote: a whole buffer (small) or a file (large). */
+export interface ObjectSource {
+  bytes?: Buffer;
+  file?: string;
+  size: number;
+}
+
 /**
- * What every object store offers. It does not assume one file per object, so objects can
- * later be packed; `pathOf` is the local fast path for linking into the workspace.
+ * Bytes received from outside (a download), held apart from the store and hashed. Either
+ * `commit` them under the id they hash to, or `discard` them.
+ */
+export interface Incoming {
+  /** what the bytes hash to (hex, without the .dir suffix) and how many there are */
+  readonly digest: { id: string; size: number };
+  /** the bytes, for parsing a manifest before it is committed (small objects only) */
+  read(): Buffer;
+  /** enter the store under `id`; throws CAIRN_INTEGRITY unless the bytes hash to it */
+  commit(id: ObjectId): void;
+  discard(): void;
+}
+
+/**
+ * What every object store offers; commands reach cache objects only through it (gc,
+ * fsck, checkout, push, fetch, status). It does not assume one file per object, so
+ * objects can later be packed by changing only this module.
+ *
+ * The one integrity rule: bytes that leave the store (`get`, `materialize`, `export`) are
+ * hashed as they are read. An object that does not hash to its id is moved to quarantine
+ * and a CAIRN_INTEGRITY error (exit 5) names the object and the file it was wanted for.
  */
 export interface ObjectStore {
   readonly algo: HashAlgorithm;
   has(id: ObjectId): boolean;
-  /** whole object; for manifests and other small objects */
+  /** whole object, verified; for manifests and other small objects */
   get(id: ObjectId, usedBy?: string): Buffer;
   /** store bytes under their id (computed here) and return the id */
   put(bytes: Uint8Array, opts?: { dir?: boolean }): ObjectId;
   /** copy a file in, verifying it hashes to `expectedId` when given */
   putFile(src: string, expectedId?: ObjectId): { id: ObjectId; size: number; added: boolean };
+  /** receive bytes from outside: `fill` writes them to the path it is given */
+  receive(fill: (path: string) => Promise<unknown>): Promise<Incoming>;
+  /** write the object at `dst` (which must not exist) by `mode`, its bytes verified */
+  materialize(id: ObjectId, dst: string, mode: ExportMode, usedBy?: string): void;
+  /** whether `path` already is the object itself (a hardlink of it) */
+  isLinkedAt(id: ObjectId, path: string): boolean;
+  /** the object's bytes for an upload, verified */
+  export(id: ObjectId, usedBy?: string): ObjectSource;
   list(): Iterable<ObjectId>;
+  sizeOf(id: ObjectId): number;
   remove(id: ObjectId): void;
+  /** cheap check (stamp and size); rehashes only an object touched behind the store's back */
+  verified(id: ObjectId, expectedSize?: number, usedBy?: string): void;
+  /** rehash now; quarantine and throw CAIRN_INTEGRITY when it does not match */
+  check(id: ObjectId, usedBy?: string): void;
+  /** move an object out of the store (kept for inspection); returns where it went */
+  quarantine(id: ObjectId): string;
 }
 
 export interface LocalCacheOptions {
@@ -61,7 +107,8 @@ export interface LocalCacheOptions {
   factory: HasherFactory;
 }
 
-let tmpCounter = 0;
+/** Objects up to this size are uploaded from a verified buffer (S3 reads them whole anyway). */
+const EXPORT_WHOLE = 8 * 1024 * 1024;
 
 /** Files up to this size take the read-whole path of putFile. */
 const SMALL_FILE = 1024 * 1024;
@@ -89,12 +136,155 @@ export class LocalCache implements ObjectStore {
   }
 
   get(id: ObjectId, usedBy?: string): Buffer {
-    const p = this.verified(id, undefined, usedBy);
+    const p = this.pathOf(id);
+    let bytes: Buffer;
     try {
-      return readFileSync(p);
+      bytes = readFileSync(p);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(id, usedBy, e);
       throw ioError(e, 'cannot read cache object', p);
     }
+    this.expect(id, hashBytesWith(this.factory, bytes), usedBy);
+    return bytes;
+  }
+
+  private missing(id: ObjectId, usedBy: string | undefined, cause: unknown): CairnError {
+    return new CairnError('CAIRN_MISSING_FROM_CACHE', `object ${id}${usedBy ? ` (${usedBy})` : ''} is not in the cache`, {
+      hint: 'run `cairn fetch` to download it from the remote, or `cairn status` to see what is missing',
+      data: { id, path: usedBy },
+      cause,
+    });
+  }
+
+  /** Throw CAIRN_INTEGRITY (after quarantining the object) unless `actual` is the hex of `id`. */
+  private expect(id: ObjectId, actual: string, usedBy?: string): void {
+    const want = isDirId(id) ? id.slice(0, -4) : id;
+    if (actual === want) return;
+    const q = this.quarantine(id);
+    throw hashMismatchError(`cache object ${id}${usedBy ? ` (${usedBy})` : ''}`, id, { id: actual }, {
+      consequence: 'quarantined',
+      hint: `it was moved to ${q}; run \`cairn fetch\` to get a good copy, or \`cairn add\` the data again`,
+      data: { path: usedBy, quarantined: q },
+    });
+  }
+
+  /**
+   * Write object `id` at `dst` (a fresh temp path; the caller renames it into place).
+   * copy: the bytes are hashed as they are copied; reflink: the clone is hashed; hardlink
+   * and symlink: the object is hashed before the link is made. A mismatch removes `dst`,
+   * quarantines the object and throws CAIRN_INTEGRITY. Errors of the link itself (EXDEV,
+   * EOPNOTSUPP) are thrown as they are, so the caller can try the next mode.
+   */
+  materialize(id: ObjectId, dst: string, mode: ExportMode, usedBy?: string): void {
+    const src = this.pathOf(id);
+    if (!existsSync(src)) throw this.missing(id, usedBy, undefined);
+    switch (mode) {
+      case 'copy': {
+        const fd = openSync(dst, 'wx', 0o644);
+        let digest;
+        try {
+          digest = hashFileSync(src, this.factory, (chunk) => {
+            let off = 0;
+            while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+          });
+        } finally {
+          closeSync(fd);
+        }
+        this.expectOrRemove(id, digest.id, dst, usedBy);
+        return;
+      }
+      case 'reflink':
+        copyFileSync(src, dst, fsConstants.COPYFILE_FICLONE_FORCE);
+        this.expectOrRemove(id, hashFileSync(dst, this.factory).id, dst, usedBy);
+        return;
+      case 'hardlink':
+        this.expect(id, hashFileSync(src, this.factory).id, usedBy);
+        linkSync(src, dst);
+        return;
+      case 'symlink':
+        this.expect(id, hashFileSync(src, this.factory).id, usedBy);
+        symlinkSync(src, dst);
+        return;
+    }
+  }
+
+  isLinkedAt(id: ObjectId, path: string): boolean {
+    try {
+      const a = statSync(this.pathOf(id));
+      const b = lstatSync(path);
+      return a.ino === b.ino && a.dev === b.dev;
+    } catch {
+      return false;
+    }
+  }
+
+  private expectOrRemove(id: ObjectId, actual: string, dst: string, usedBy?: string): void {
+    try {
+      this.expect(id, actual, usedBy);
+    } catch (e) {
+      rmSync(dst, { force: true });
+      throw e;
+    }
+  }
+
+  /**
+   * An object's bytes for an upload. Small objects are read whole and hashed: the bytes
+   * sent are the bytes hashed. Large ones are rehashed in full, then sent from the file
+   * (cache files are read-only, so nothing writes them in between).
+   */
+  export(id: ObjectId, usedBy?: string): ObjectSource {
+    let size: number;
+    try {
+      size = this.sizeOf(id);
+    } catch (e) {
+      throw this.missing(id, usedBy, e);
+    }
+    if (size <= EXPORT_WHOLE) {
+      const bytes = this.get(id, usedBy);
+      return { bytes, size: bytes.length };
+    }
+    this.check(id, usedBy);
+    return { file: this.pathOf(id), size };
+  }
+
+  async receive(fill: (path: string) => Promise<unknown>): Promise<Incoming> {
+    const tmp = this.tempPath();
+    let digest;
+    try {
+      await fill(tmp);
+      digest = hashFileSync(tmp, this.factory);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    let open = true;
+    return {
+      digest,
+      read: () => readFileSync(tmp),
+      commit: (id) => {
+        if (!open) throw new Error('incoming object already committed or discarded');
+        open = false;
+        const want = isDirId(id) ? id.slice(0, -4) : id;
+        if (digest.id !== want) {
+          rmSync(tmp, { force: true });
+          throw new CairnError('CAIRN_INTEGRITY', `received bytes for ${id} hash to ${digest.id}; not added to the cache`, { data: { id, actual: digest.id } });
+        }
+        if (this.has(id)) {
+          rmSync(tmp, { force: true });
+          return;
+        }
+        try {
+          this.seal(tmp, id);
+        } catch (e) {
+          rmSync(tmp, { force: true });
+          throw ioError(e, 'cannot write cache object', this.pathOf(id));
+        }
+      },
+      discard: () => {
+        open = false;
+        rmSync(tmp, { force: true });
+      },
+    };
   }
 
   private readonly madeDirs = new Set<string>();
@@ -106,8 +296,8 @@ export class LocalCache implements ObjectStore {
       mkdirSync(this.tmpDir, { recursive: true });
       this.madeDirs.add(this.tmpDir);
     }
-    // pid + thread: hash-files.ts stores from a worker thread at the same time
-    return join(this.tmpDir, `obj.${process.pid}.${threadId}.${now().toString(36)}.${(tmpCounter++).toString(36)}`);
+    // pid + thread (io/tempname.ts): hash-files.ts stores from a worker thread at the same time
+    return tempIn(this.tmpDir, 'obj');
   }
 
   /** Seal a verified temp file into the cache: read-only, stamped, renamed into place. */
@@ -124,7 +314,13 @@ export class LocalCache implements ObjectStore {
       mkdirSync(parent, { recursive: true });
       this.madeDirs.add(parent);
     }
-    renameSync(tmp, dst);
+    try {
+      renameSync(tmp, dst);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(tmp)) throw e;
+      mkdirSync(parent, { recursive: true }); // the prefix folder was removed meanwhile
+      renameSync(tmp, dst);
+    }
   }
 
   put(bytes: Uint8Array, opts: { dir?: boolean } = {}): ObjectId {
@@ -207,7 +403,7 @@ export class LocalCache implements ObjectStore {
    * temp name inside their final prefix folder, so the rename stays within one folder.
    * A rename across folders takes the filesystem-wide rename lock: with it, 100k small
    * objects were slower than `git add`, which also writes its temp files in place.
-   * Temp names start with '.tmp-' and never match an id; gc removes stale ones.
+   * Temp names (io/tempname.ts) start with '.' and never match an id; gc removes stale ones.
    * Returns undefined for files too big for this path.
    */
   private putSmallFile(src: string, expectedId?: ObjectId): { id: ObjectId; size: number; added: boolean } | undefined {
@@ -249,7 +445,7 @@ export class LocalCache implements ObjectStore {
       mkdirSync(parent, { recursive: true });
       this.madeDirs.add(parent);
     }
-    const tmp = join(parent, `.tmp-${process.pid}-${threadId}-${(tmpCounter++).toString(36)}`);
+    const tmp = tempIn(parent, 'obj');
     let out: number | undefined;
     try {
       out = openSync(tmp, 'wx', 0o444);
@@ -294,7 +490,7 @@ export class LocalCache implements ObjectStore {
       this.madeDirs.add(parent);
     }
     // temp link in the final folder: the rename then stays within one folder (see putSmallFile)
-    const tmp = join(parent, `.tmp-${process.pid}-${threadId}-${(tmpCounter++).toString(36)}`);
+    const tmp = tempIn(parent, 'obj');
     try {
       linkSync(src, tmp);
     } catch {
@@ -342,11 +538,7 @@ export class LocalCache implements ObjectStore {
     try {
       st = statSync(p);
     } catch (e) {
-      throw new CairnError('CAIRN_MISSING_FROM_CACHE', `object ${id}${usedBy ? ` (${usedBy})` : ''} is not in the cache`, {
-        hint: 'run `cairn fetch` to download it from the remote, or `cairn status` to see what is missing',
-        data: { id, path: usedBy },
-        cause: e,
-      });
+      throw this.missing(id, usedBy, e);
     }
     const stamped = Math.floor(st.mtimeMs / 1000) === OBJECT_MTIME;
     if (stamped && (expectedSize === undefined || st.size === expectedSize)) return p;
@@ -357,16 +549,8 @@ export class LocalCache implements ObjectStore {
   /** Rehash an object now; quarantine and throw CAIRN_INTEGRITY if it does not match its id. */
   check(id: ObjectId, usedBy?: string): void {
     const p = this.pathOf(id);
-    const actual = hashFileSync(p, this.factory).id;
-    const want = isDirId(id) ? id.slice(0, -4) : id;
-    if (actual !== want) {
-      const q = this.quarantine(id);
-      throw hashMismatchError(`cache object ${id}${usedBy ? ` (${usedBy})` : ''}`, id, { id: actual }, {
-        consequence: 'quarantined',
-        hint: `it was moved to ${q}; run \`cairn fetch\` to get a good copy, or \`cairn add\` the data again`,
-        data: { path: usedBy, quarantined: q },
-      });
-    }
+    if (!existsSync(p)) throw this.missing(id, usedBy, undefined);
+    this.expect(id, hashFileSync(p, this.factory).id, usedBy);
     try {
       utimesSync(p, OBJECT_MTIME, OBJECT_MTIME);
     } catch {

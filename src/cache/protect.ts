@@ -4,6 +4,7 @@
 import { chmodSync, copyFileSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ioError } from '../core/errors.js';
+import { tempBeside } from '../io/tempname.js';
 
 /**
  * Make one workspace file a private, writable regular file: a symlink is replaced by a copy
@@ -26,7 +27,7 @@ export function makePrivate(file: string): boolean {
     if ((st.mode & 0o200) === 0) chmodSync(file, mode);
     return false;
   }
-  const tmp = `${file}.cairn-unprotect-${process.pid}`;
+  const tmp = tempBeside(file);
   try {
     copyFileSync(file, tmp); // follows a symlink: copies the content
     chmodSync(tmp, mode);

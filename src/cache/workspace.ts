@@ -20,9 +20,10 @@ import {
   type Dirent,
   type Stats,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CairnError, ioError } from '../core/errors.js';
+import { RESERVED_DIRS, repoPathProblem } from '../core/paths.js';
 import type { HashAlgorithm, HasherFactory } from '../core/hash.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import {
@@ -38,6 +39,13 @@ import type { LocalCache } from './odb.js';
 import { RACY_MS, rowMatches, type Snapshot, type StateStore, type StatRow, type WalkStamps } from './state.js';
 import { hashFiles, processFiles, type StoredDigest } from './hash-files.js';
 import { statAt, statMany } from '../io/stat-many.js';
+import { badPath, type Containment } from '../io/contained.js';
+import { readOwnText, type OwnFileKind } from '../io/own-file.js';
+
+const IGNORE_KIND: OwnFileKind = { what: 'ignore file', code: 'CAIRN_CONFIG' };
+
+const isReservedName = (name: string): boolean => (RESERVED_DIRS as readonly string[]).includes(name.toLowerCase());
+import { isTempName, tempBeside } from '../io/tempname.js';
 
 export const LINK_TYPES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
@@ -48,6 +56,8 @@ export const IGNORE_FILE = '.cairnignore';
 export interface Workspace {
   /** absolute repo root */
   root: string;
+  /** every write, delete and rename below passes this check (io/contained.ts) */
+  guard: Containment;
   cache: LocalCache;
   state: StateStore;
   algo: HashAlgorithm;
@@ -108,12 +118,9 @@ function statRow(st: StatFields, id: ObjectId): StatRow {
 function loadIgnores(ws: Workspace, dirRel: string, files: string[]): ((rel: string) => boolean) | undefined {
   const matchers: { base: string; ig: Ignore }[] = [];
   const add = (baseRel: string, file: string) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return; // absent or unreadable: ignores nothing
-    }
+    // committed by anyone: read like cairn's other own files (no symlink, size cap)
+    const text = readOwnText(file, IGNORE_KIND);
+    if (text === undefined) return; // absent: ignores nothing
     // files holding only comments and blank lines cost nothing per path
     if (!text.split(/\r?\n/).some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return;
     matchers.push({ base: baseRel, ig: ignore().add(text) });
@@ -169,7 +176,15 @@ export function walkDir(ws: Workspace, dirRel: string): Walk {
       throw ioError(e, 'cannot list', absDir);
     }
     for (const e of entries) {
+      // cairn's own temp files (a checkout killed midway) are never part of a target
+      if (isTempName(e.name) && !e.isDirectory()) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
+      // a nested .git or .cairn (a cloned repo inside a data folder) is never recorded:
+      // checkout refuses to write such paths (docs/security.md)
+      if (isReservedName(e.name)) {
+        skipped.push(r);
+        continue;
+      }
       if (e.isDirectory()) {
         dirs.push(r);
         walk(`${absDir}/${e.name}`, r);
@@ -415,10 +430,11 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
       res.added++;
       res.addedBytes += r.size;
     }
-  } else if (th.hashed === 0 && ws.cache.has(th.id)) {
-    // Unchanged directory whose manifest is cached: manifests enter the cache only after all
-    // their files (here, in fetch and in pull), so there is nothing to check file by file.
-  } else if (th.stored) {
+  } else if (th.hashed === 0 && ws.cache.has(th.id) && filesCached(ws, th)) {
+    // Unchanged directory whose manifest and files are cached: nothing to store. (Manifests
+    // enter the cache only after their files, but a file object can leave it later: gc of
+    // an older cairn, or fsck's quarantine. One stat per file finds that.)
+  } else if (th.stored && filesCached(ws, th)) {
     // every file was stored while hashing: only the manifest is left to store
     if (!ws.cache.has(th.id)) {
       const bytes = th.manifestBytes ?? digestManifest(th.manifest!, ws.factory).bytes;
@@ -451,6 +467,10 @@ export function saveTarget(ws: Workspace, th: TargetHash): SaveResult {
   return res;
 }
 
+function filesCached(ws: Workspace, th: TargetHash): boolean {
+  return (th.manifest ?? []).every((e) => ws.cache.has(e.hash));
+}
+
 /** Replace workspace files with links to their cache objects (hardlink/symlink modes). */
 function relinkTarget(ws: Workspace, th: TargetHash): void {
   const p = abs(ws, th.path);
@@ -467,7 +487,6 @@ function relinkTarget(ws: Workspace, th: TargetHash): void {
   ws.state.save({ path: th.path, algo: ws.algo, id: th.id, rows });
 }
 
-let tmpN = 0;
 /** link types that failed for a cache (by `type\0cacheDir`), not retried in this process */
 const unsupported = new Set<string>();
 /** folders this process has made or seen, so materialising 100k files does not mkdir each time */
@@ -478,55 +497,42 @@ const madeDirs = new Set<string>();
  * Writes a sibling temp and renames it over dst, so dst is never half-written.
  */
 export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: boolean): LinkType {
-  const src = ws.cache.pathOf(id);
+  ws.guard.checkAbs(dst, { action: 'write' });
   if (ws.linkTypes[0] === 'hardlink') {
     // already the cache object (adopted by add): renaming a link onto another name of the
     // same inode is a no-op that would leave the temp name behind
-    const a = bstat(src);
-    const b = bstat(dst);
-    if (a && b && a.ino === b.ino && a.dev === b.dev) return 'hardlink';
+    if (ws.cache.isLinkedAt(id, dst)) return 'hardlink';
   }
   const parent = dirname(dst);
   if (!madeDirs.has(parent)) {
     mkdirSync(parent, { recursive: true });
     madeDirs.add(parent);
   }
-  const tmp = `${dst}.cairn-tmp-${process.pid}-${tmpN++}`;
+  const tmp = tempBeside(dst);
   let lastErr: unknown;
   for (const type of ws.linkTypes) {
     if (unsupported.has(`${type}\0${ws.cache.dir}`)) continue;
     try {
-      switch (type) {
-        case 'reflink':
-          try {
-            copyFileSync(src, tmp, fsc.COPYFILE_FICLONE_FORCE);
-          } catch (e) {
-            // a filesystem without reflinks refuses every clone; each refusal cost 0.45 ms
-            // here (it creates and removes the file), so stop asking for this cache
-            const code = (e as NodeJS.ErrnoException).code;
-            if (code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'EINVAL' || code === 'ENOSYS') {
-              unsupported.add(`reflink\0${ws.cache.dir}`);
-            }
-            throw e;
-          }
-          chmodSync(tmp, isexec ? 0o755 : 0o644);
-          break;
-        case 'copy':
-          copyFileSync(src, tmp);
-          chmodSync(tmp, isexec ? 0o755 : 0o644);
-          break;
-        case 'hardlink':
-          linkSync(src, tmp);
-          break;
-        case 'symlink':
-          symlinkSync(src, tmp);
-          break;
+      // the store hashes the bytes on their way out: a corrupt object is quarantined and
+      // throws CAIRN_INTEGRITY (not retried with the next link type), dst is left as it was
+      try {
+        ws.cache.materialize(id, tmp, type, relative(ws.root, dst).split(sep).join('/'));
+      } catch (e) {
+        // a filesystem without reflinks refuses every clone; each refusal cost 0.45 ms
+        // here (it creates and removes the file), so stop asking for this cache
+        const code = (e as NodeJS.ErrnoException).code;
+        if (type === 'reflink' && (code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'EINVAL' || code === 'ENOSYS')) {
+          unsupported.add(`reflink\0${ws.cache.dir}`);
+        }
+        throw e;
       }
+      if (type === 'reflink' || type === 'copy') chmodSync(tmp, isexec ? 0o755 : 0o644);
       renameSync(tmp, dst);
       return type;
     } catch (e) {
-      lastErr = e;
       rmSync(tmp, { force: true });
+      if (e instanceof CairnError && (e.code === 'CAIRN_INTEGRITY' || e.code === 'CAIRN_MISSING_FROM_CACHE')) throw e;
+      lastErr = e;
     }
   }
   // the folder was remembered as made but has been removed since: make it and try again
@@ -571,6 +577,7 @@ export function loadManifest(ws: Workspace, id: ObjectId, usedBy: string): Manif
  * never writes (except stat-cache snapshots). Needs the manifest in the cache for dirs.
  */
 export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { relink?: boolean } = {}): CheckoutPlan {
+  ws.guard.checkTarget(target.path, { action: 'check out' });
   const p = abs(ws, target.path);
   const kind = isDirId(target.id) ? 'dir' : 'file';
   const plan: CheckoutPlan = { path: target.path, kind, id: target.id, write: [], remove: [], conflicts: [], kept: [], clean: true };
@@ -588,6 +595,11 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { reli
     return plan;
   }
   const manifest = loadManifest(ws, target.id, target.path);
+  // every path the manifest would write obeys the containment rule, checked before any write
+  for (const e of manifest) {
+    const why = repoPathProblem(`${target.path}/${e.relpath}`);
+    if (why) throw badPath(`${target.path}/${e.relpath}`, `${why} (listed in the manifest ${target.id})`, { action: 'check out' });
+  }
   plan.manifest = manifest;
   if (st && !st.isDirectory()) {
     const cur = hashTarget(ws, target.path);
@@ -627,7 +639,18 @@ export function verifyPlanObjects(ws: Workspace, plan: CheckoutPlan): void {
   for (const w of plan.write) {
     if (seen.has(w.id)) continue;
     seen.add(w.id);
-    ws.cache.verified(w.id, w.size >= 0 ? w.size : undefined, plan.kind === 'dir' ? `${plan.path}/${w.rel}` : plan.path);
+    const what = plan.kind === 'dir' ? `${plan.path}/${w.rel}` : plan.path;
+    const p = ws.cache.verified(w.id, w.size >= 0 ? w.size : undefined, what);
+    // a good object whose recorded size is wrong: the manifest or pointer lies about it
+    if (w.size >= 0) {
+      const size = statSync(p).size;
+      if (size !== w.size) {
+        throw new CairnError(plan.kind === 'dir' ? 'CAIRN_BAD_MANIFEST' : 'CAIRN_BAD_POINTER', `'${what}': ${plan.kind === 'dir' ? `the manifest ${plan.id}` : 'the pointer'} records ${w.size} bytes but object ${w.id} has ${size}`, {
+          hint: plan.kind === 'dir' ? 'the manifest is corrupt or was tampered with: re-add the folder with `cairn add`' : 'fix the pointer file (`git checkout --` it) or re-add the data with `cairn add`',
+          data: { path: what, id: w.id, recorded: w.size, actual: size },
+        });
+      }
+    }
   }
 }
 
@@ -640,6 +663,7 @@ export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: num
     const w = plan.write[0];
     if (w) {
       const st = bstat(p);
+      ws.guard.checkAbs(p, { action: 'replace' });
       if (st?.isDirectory()) rmSync(p, { recursive: true, force: true });
       materialize(ws, w.id, p, w.isexec);
       written++;
@@ -648,9 +672,11 @@ export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: num
     if (st) ws.state.save({ path: plan.path, algo: ws.algo, id: plan.id, rows: new Map([['', statRow(st, plan.id)]]) });
     return { written, removed };
   }
+  ws.guard.checkTarget(plan.path, { action: 'check out' });
   if (plan.remove.includes('')) rmSync(p, { force: true });
   for (const r of plan.remove) {
     if (r === '') continue;
+    ws.guard.checkAbs(join(p, r), { action: 'delete' });
     rmSync(join(p, r), { force: true });
     removed++;
     pruneEmptyParents(join(p, r), p);

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT, type ExitCode } from '../core/errors.js';
+import { maskText } from '../core/secrets.js';
 import { reportError, type GlobalFlags } from './output.js';
 
 /**
@@ -43,20 +44,35 @@ function version(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
+/**
+ * A reader that went away (`cairn status | head -1`) closes the pipe: stop quietly, as git
+ * does, instead of dying on an unhandled EPIPE. The command's work is done or useless now.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(EXIT.OK);
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   // fast path: nothing to load for the version
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
     process.stdout.write(version() + '\n');
     return EXIT.OK;
   }
-  const program = new Command('cairn')
-    .description('Version data and models, run ML pipelines as CI/CD')
-    .version(version(), '-V, --version')
+  const program = new Command('cairn').description('Version data and models, run ML pipelines as CI/CD');
+  // only before a subcommand: `cairn model register --version 1.2.0` is the subcommand's option
+  if (!argv[2] || argv[2].startsWith('-')) program.version(version(), '-V, --version');
+  program
     .option('-q, --quiet', 'print only errors')
     .option('-v, --verbose', 'print more detail (stack traces on errors)')
     .showSuggestionAfterError()
     .exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.configureOutput({ writeErr: (s) => process.stderr.write(maskText(s)) });
   for (const file of commandModules()) {
     const mod = (await import(`./commands/${file}`)) as { register(p: Command): void };
     mod.register(program);

@@ -1,6 +1,7 @@
 // Rendering helpers for the CLI edge: text for people, JSON for machines, errors with hints.
 import { now as clockNow } from '../core/clock.js';
 import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js';
+import { maskSecrets, maskText } from '../core/secrets.js';
 
 export interface GlobalFlags {
   json?: boolean;
@@ -8,15 +9,16 @@ export interface GlobalFlags {
   verbose?: boolean;
 }
 
+/** Everything the CLI prints goes through here, and through the one masking function (core/secrets.ts). */
 export const out = {
   line(s = ''): void {
-    process.stdout.write(s + '\n');
+    process.stdout.write(maskText(s) + '\n');
   },
   json(data: unknown): void {
-    process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(maskSecrets(data), null, 2) + '\n');
   },
   err(s: string): void {
-    process.stderr.write(s + '\n');
+    process.stderr.write(maskText(s) + '\n');
   },
 };
 

@@ -26,15 +26,19 @@ export const ERROR_CODES = {
   CAIRN_REMOTE: EXIT.FAILED,
   CAIRN_REMOTE_AUTH: EXIT.FAILED,
   CAIRN_REMOTE_MISSING: EXIT.FAILED,
+  CAIRN_BAD_DATA: EXIT.FAILED,
   CAIRN_USAGE: EXIT.USAGE,
   CAIRN_CONFIG: EXIT.USAGE,
   CAIRN_BAD_POINTER: EXIT.USAGE,
   CAIRN_BAD_TARGET: EXIT.USAGE,
+  CAIRN_BAD_PATH: EXIT.USAGE,
   CAIRN_BAD_PIPELINE: EXIT.USAGE,
   CAIRN_BAD_LOCK: EXIT.USAGE,
   CAIRN_BAD_PARAMS: EXIT.USAGE,
   CAIRN_BAD_METRICS: EXIT.USAGE,
   CAIRN_BAD_REVISION: EXIT.USAGE,
+  CAIRN_BAD_PLOT: EXIT.USAGE,
+  CAIRN_BAD_SCHEMA: EXIT.USAGE,
   CAIRN_NO_REMOTE: EXIT.USAGE,
   CAIRN_NOT_A_GIT_REPO: EXIT.NOT_A_REPO,
   CAIRN_NOT_A_REPO: EXIT.NOT_A_REPO,
@@ -85,9 +89,23 @@ export function exitCodeFor(e: unknown): ExitCode {
   return EXIT.FAILED;
 }
 
+/** errno codes that mean the path itself cannot be used (not a failing disk): exit 2 */
+const PATH_ERRNO: Record<string, string> = {
+  ENAMETOOLONG: 'the path (or a name in it) is too long for this filesystem',
+  ENOTDIR: 'a parent of it is a file, not a folder',
+  ELOOP: 'it runs into a symlink loop',
+};
+
 /** Wrap a Node fs error into a CairnError that names the path. */
 export function ioError(err: unknown, action: string, path: string): CairnError {
   const e = err as NodeJS.ErrnoException;
+  if (e && e.code && PATH_ERRNO[e.code]) {
+    return new CairnError('CAIRN_BAD_PATH', `${action} '${path}': ${PATH_ERRNO[e.code]} (${e.code})`, {
+      hint: 'fix or remove the entry that names this path (see docs/security.md)',
+      data: { path, errno: e.code },
+      cause: err,
+    });
+  }
   if (e && e.code === 'ENOENT') {
     return new CairnError('CAIRN_NOT_FOUND', `${action} '${path}': no such file or directory`, {
       data: { path },

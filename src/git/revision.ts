@@ -83,6 +83,21 @@ export class History {
     } catch {
       throw new CairnError('CAIRN_NOT_A_GIT_REPO', `not inside a git repository: ${dir}`, { hint: 'run `git init` (history commands read git commits)' });
     }
+    // A linked worktree (or submodule) has a .git *file* pointing elsewhere; isomorphic-git
+    // cannot read its objects, refs or HEAD, and would answer "no commits". History that
+    // cannot be read is an error, never an empty history.
+    let st;
+    try {
+      st = (await gitFs.promises.stat(`${root}/.git`)) as fs.Stats;
+    } catch (e) {
+      throw new CairnError('CAIRN_FAILED', `cannot read the git history of ${root}: ${(e as Error).message}`, { data: { dir: root } });
+    }
+    if (!st.isDirectory()) {
+      throw new CairnError('CAIRN_FAILED', `cannot read the git history of ${root}: its .git is a file (a linked git worktree or a submodule), which cairn cannot read`, {
+        hint: 'run this command in the main worktree (the folder whose .git is a directory)',
+        data: { dir: root },
+      });
+    }
     return new History(git, root, gitFs);
   }
 
@@ -179,7 +194,12 @@ export class History {
   private async tree(oid: string): Promise<Map<string, TreeEntry>> {
     const hit = this.trees.get(oid);
     if (hit) return hit;
-    const { tree } = await this.git.readTree({ ...this.args(), oid });
+    let tree;
+    try {
+      ({ tree } = await this.git.readTree({ ...this.args(), oid }));
+    } catch (e) {
+      throw new CairnError('CAIRN_FAILED', `git tree ${oid.slice(0, 7)} cannot be read: ${(e as Error).message}`, { data: { oid } });
+    }
     const m = new Map<string, TreeEntry>();
     for (const e of tree) m.set(e.path, { oid: e.oid, type: e.type as TreeEntry['type'] });
     this.trees.set(oid, m);
@@ -207,10 +227,35 @@ export class History {
     if (!oid) return undefined;
     const hit = this.blobs.get(oid);
     if (hit) return hit;
-    const { blob } = await this.git.readBlob({ ...this.args(), oid });
+    let blob;
+    try {
+      ({ blob } = await this.git.readBlob({ ...this.args(), oid }));
+    } catch (e) {
+      throw new CairnError('CAIRN_FAILED', `${path} at ${commitOid.slice(0, 7)}: git object ${oid.slice(0, 7)} cannot be read: ${(e as Error).message}`, { data: { oid, path } });
+    }
     const buf = Buffer.from(blob);
     if (buf.length < 1 << 20) this.blobs.set(oid, buf);
     return buf;
+  }
+
+  /** Every file (blob) under folder `dir` at a commit, as paths relative to it, sorted; undefined when `dir` is not a folder there. */
+  async listFiles(commitOid: string, dir: string): Promise<string[] | undefined> {
+    const c = await this.commit(commitOid);
+    let cur = c.tree;
+    for (const part of dir.split('/').filter((p) => p !== '' && p !== '.')) {
+      const e = (await this.tree(cur)).get(part);
+      if (!e || e.type !== 'tree') return undefined;
+      cur = e.oid;
+    }
+    const out: string[] = [];
+    const walk = async (oid: string, prefix: string): Promise<void> => {
+      for (const [name, e] of await this.tree(oid)) {
+        if (e.type === 'tree') await walk(e.oid, `${prefix}${name}/`);
+        else if (e.type === 'blob') out.push(`${prefix}${name}`);
+      }
+    };
+    await walk(cur, '');
+    return out.sort();
   }
 
   /** cairn.yaml, cairn.lock and *.cairn files in a commit's tree (memoised by tree oid). */
@@ -240,17 +285,11 @@ export class History {
     return res;
   }
 
-  /** Local branches: name → commit oid. */
+  /** Local branches: name → commit oid. A branch whose commit cannot be read throws. */
   async branches(): Promise<{ name: string; oid: string }[]> {
     const names = await this.git.listBranches({ fs, dir: this.dir });
     const out: { name: string; oid: string }[] = [];
-    for (const name of names.sort()) {
-      try {
-        out.push({ name, oid: await this.resolve(`refs/heads/${name}`) });
-      } catch {
-        /* dangling branch */
-      }
-    }
+    for (const name of names.sort()) out.push({ name, oid: await this.resolve(`refs/heads/${name}`) });
     return out;
   }
 
@@ -261,35 +300,47 @@ export class History {
     for (const name of names.sort()) {
       try {
         out.push({ name, oid: await this.resolve(`refs/tags/${name}`) });
-      } catch {
-        /* tag of a tree or blob */
+      } catch (e) {
+        // a tag of a tree or blob names no commit; a tag whose object is absent is unreadable
+        if (!(e instanceof CairnError && / is a (tree|blob), not a commit$/.test(e.message))) throw e;
       }
     }
     return out;
   }
 
-  /** Every commit reachable from branches, tags and HEAD (stops at a shallow boundary). */
+  /** Commits whose parents a shallow clone left out (.git/shallow). */
+  private async shallow(): Promise<Set<string>> {
+    try {
+      return new Set(String(await this.fs.promises.readFile(`${this.dir}/.git/shallow`, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean));
+    } catch {
+      return new Set();
+    }
+  }
+
+  /**
+   * Every commit reachable from branches, tags and HEAD. Stops at a shallow clone's
+   * boundary (.git/shallow); any other commit that cannot be read throws.
+   */
   async allCommits(): Promise<string[]> {
     const starts = new Set<string>();
     for (const b of await this.branches()) starts.add(b.oid);
     for (const t of await this.tags()) starts.add(t.oid);
+    let head: string | undefined;
     try {
-      starts.add(await this.resolve('HEAD'));
+      head = await this.git.resolveRef({ fs: this.fs, dir: this.dir, ref: 'HEAD' });
     } catch {
-      /* no commits yet */
+      /* an unborn branch: no commits yet */
     }
+    if (head) starts.add(await this.resolve(head));
+    const shallow = await this.shallow();
     const seen = new Set<string>();
     const stack = [...starts];
     while (stack.length) {
       const oid = stack.pop()!;
       if (seen.has(oid)) continue;
-      let c: CommitInfo;
-      try {
-        c = await this.commit(oid);
-      } catch {
-        continue; // beyond a shallow boundary
-      }
+      const c = await this.commit(oid);
       seen.add(oid);
+      if (shallow.has(oid)) continue;
       for (const p of c.parents) if (!seen.has(p)) stack.push(p);
     }
     return [...seen];

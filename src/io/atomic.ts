@@ -1,14 +1,13 @@
 // Atomic writes: write a sibling temp file, fsync, rename over the target.
 // A crash at any moment leaves either the old file or the new one, never a torn one.
-import { now } from '../core/clock.js';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ioError } from '../core/errors.js';
+import { tempBeside } from './tempname.js';
 
-let counter = 0;
-
+/** The temp file an atomic write of `path` goes through (io/tempname.ts names every temp). */
 export function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${now().toString(36)}.${(counter++).toString(36)}.tmp`);
+  return tempBeside(path);
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { mode?: number; fsync?: boolean } = {}): void {

@@ -29,13 +29,28 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-function readHolder(path: string): { pid: number; purpose: string } | undefined {
+interface Holder {
+  pid: number;
+  purpose: string;
+  /** nothing written yet (the holder is between create and write, or died there) */
+  empty: boolean;
+  /** content that no cairn wrote (not a pid line), or not a readable file: nobody holds it */
+  corrupt: boolean;
+}
+
+function readHolder(path: string): Holder | undefined {
+  let text: string;
   try {
-    const [pid, ...rest] = readFileSync(path, 'utf8').split('\n');
-    return { pid: Number(pid), purpose: rest.join(' ').trim() };
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    return { pid: NaN, purpose: '', empty: false, corrupt: true }; // a folder, unreadable...
   }
+  const [first, ...rest] = text.split('\n');
+  // one writeSync puts `${pid}\n...` there at once: anything else is not a live holder's
+  const ok = /^[1-9][0-9]*$/.test(first ?? '');
+  return { pid: ok ? Number(first) : NaN, purpose: rest.join(' ').trim(), empty: text === '', corrupt: !ok && text !== '' };
 }
 
 /** Locks this process holds, by path, with a nesting depth: an api call made while another
@@ -94,8 +109,11 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     const holder = readHolder(path);
     // an empty lock is one being written right now (created, pid not yet written): not
     // stale unless it stays empty for seconds (its writer died in between)
-    const unwritten = holder !== undefined && !(holder.pid > 0) && now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5000;
-    if (holder && !unwritten && !pidAlive(holder.pid)) {
+    // (an mtime in the future is not trusted: such a lock is stale too). A corrupt lock
+    // (garbage, not a pid) is taken over like a dead holder's.
+    const age = now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    const unwritten = holder !== undefined && holder.empty && age > -5000 && age < 5000;
+    if (holder && !unwritten && (holder.corrupt || !pidAlive(holder.pid))) {
       // stale: the holder died without releasing (kill -9). Move it aside atomically (two
       // waiters may both see it stale; only one rename wins) and check what was moved.
       const aside = `${path}.stale.${process.pid}`;
@@ -111,7 +129,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
             /* the name is taken again; the live holder will find its lock gone on release */
           }
         }
-        rmSync(aside, { force: true });
+        rmSync(aside, { force: true, recursive: true });
       } catch {
         /* someone else moved it first */
       }
@@ -120,7 +138,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     if (now() >= deadline) {
       throw new CairnError(
         'CAIRN_LOCKED',
-        `the repo is locked by another cairn process (pid ${holder?.pid ?? '?'}${holder?.purpose ? `, ${holder.purpose}` : ''})`,
+        `the repo is locked by another cairn process (${holder && holder.pid > 0 ? `pid ${holder.pid}` : 'its pid is not written yet'}${holder?.purpose ? `, ${holder.purpose}` : ''})`,
         {
           hint: `wait for it to finish, or if no such process runs, delete ${path}; set CAIRN_LOCK_TIMEOUT (seconds) to wait longer`,
           data: { pid: holder?.pid, lock: path },

@@ -91,19 +91,38 @@ export interface RuleResult {
   /** the change the rule compared: absolute, or relative in percent */
   change: number | undefined;
   violated: boolean;
-  /** why the rule could not be evaluated (metric on one side only, not numeric) */
+  /**
+   * why the rule could not be evaluated (a metrics file unreadable at a revision, the metric
+   * on one side only, not numeric). A rule that cannot be evaluated fails the gate: a broken
+   * or missing metrics file must never pass CI.
+   */
   skipped?: string;
+}
+
+/** A metrics file that could not be read at a revision (missing, corrupt). */
+export interface UnreadFile {
+  rev: string;
+  path: string;
+  message: string;
 }
 
 /**
  * Check every rule against the full diff (all rows, unchanged ones too). A rule that names
- * a metric found in no file is a usage error, so a typo cannot silently pass CI.
+ * a metric found in no file is a usage error, so a typo cannot silently pass CI, unless a
+ * metrics file could not be read: then the rule cannot be evaluated, and says which file.
  */
-export function checkRules(rules: FailRule[], rows: DiffRow[]): RuleResult[] {
+export function checkRules(rules: FailRule[], rows: DiffRow[], unread: UnreadFile[] = []): RuleResult[] {
   const out: RuleResult[] = [];
+  const unreadFor = (path: string | undefined) => unread.filter((u) => path === undefined || u.path === path);
+  const why = (u: UnreadFile[]) => u.map((x) => `${x.path} at ${x.rev}: ${x.message}`).join('; ');
   for (const r of rules) {
     const hits = rows.filter((x) => x.key === r.key && (r.path === undefined || x.path === r.path));
     if (hits.length === 0) {
+      const u = unreadFor(r.path);
+      if (u.length) {
+        out.push({ rule: r.text, path: u[0]!.path, key: r.key, old: undefined, new: undefined, change: undefined, violated: false, skipped: `cannot read ${why(u)}` });
+        continue;
+      }
       throw new CairnError('CAIRN_USAGE', `--fail-on '${r.text}': no metric '${r.path ? `${r.path}:` : ''}${r.key}' in either revision`, {
         hint: 'run `cairn metrics diff --all` to list the metric names',
         data: { rule: r.text },
@@ -112,7 +131,9 @@ export function checkRules(rules: FailRule[], rows: DiffRow[]): RuleResult[] {
     for (const h of hits) {
       const base = { rule: r.text, path: h.path, key: h.key, old: h.old, new: h.new };
       if (typeof h.old !== 'number' || typeof h.new !== 'number') {
-        out.push({ ...base, change: undefined, violated: false, skipped: h.old === undefined || h.new === undefined ? 'present in one revision only' : 'not a number' });
+        const u = unreadFor(h.path);
+        const reason = u.length ? `cannot read ${why(u)}` : h.old === undefined || h.new === undefined ? 'present in one revision only' : 'not a number';
+        out.push({ ...base, change: undefined, violated: false, skipped: reason });
         continue;
       }
       const abs = h.new - h.old;

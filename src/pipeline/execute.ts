@@ -13,6 +13,8 @@ import { readLock, writeLock, LOCK_FILE, type LockEntry, type LockFile, type Loc
 import type { Graph } from './graph.js';
 import type { PlanStep } from './plan.js';
 import { describeChanges, lockCmd, lockPath, stageState } from './stage-state.js';
+import { recordRun, type RunLogOptions, type RunStart } from './run-record.js';
+import { summariseVerdictReport } from './verdict-report.js';
 
 export type StageStatus = 'ran' | 'restored' | 'skipped' | 'frozen' | 'failed' | 'blocked' | 'not-run' | 'interrupted';
 
@@ -48,6 +50,8 @@ export interface ExecOptions {
   /** stage output; prefixed per line with `[stage] ` when more than one job runs */
   onOutput?: (id: string, text: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
+  /** append a run record to .cairn/runs/ for every stage that executes */
+  runLog?: RunLogOptions;
 }
 
 /** Run a command through /bin/sh in its own process group so an interrupt reaches its children. */
@@ -107,13 +111,14 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   const lockOf = (file: string): LockFile => {
     let l = locks.get(file);
     if (!l) {
-      l = readLock(join(ws.root, dirname(file), LOCK_FILE)) ?? { stages: {} };
+      l = readLock(join(ws.root, dirname(file), LOCK_FILE), ws.root) ?? { stages: {} };
       locks.set(file, l);
     }
     return l;
   };
   const results = new Map<string, StageResult>();
   const stepById = new Map(o.steps.map((s) => [s.id, s]));
+  const starts = new Map<string, RunStart>();
   let stopped = false;
 
   const result = (id: string, status: StageStatus, extra: Partial<StageResult> = {}): StageResult => {
@@ -130,6 +135,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
         const rel = stageDir === '.' ? out.path : posix.join(stageDir, out.path);
         const plan = planCheckout(ws, { path: rel, id: out.id, size: out.size });
         verifyPlanObjects(ws, plan);
+        ws.guard.checkTarget(rel, { action: 'restore' });
         if (plan.conflicts.length) rmSync(join(ws.root, rel), { recursive: true, force: true });
         applyCheckout(ws, plan.conflicts.length ? planCheckout(ws, { path: rel, id: out.id, size: out.size }) : plan);
       }
@@ -185,7 +191,11 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
         return;
       }
     }
+    // nothing is deleted unless every out passes the containment check (an out under a
+    // symlink to elsewhere, a symlinked folder): a refusal fails the stage, nothing touched
+    for (const out of st.outs) ws.guard.checkTarget(out.path, { source: st.file, action: 'delete the out' });
     o.onEvent?.({ type: 'start', id: step.id, cmd: st.cmd, reasons });
+    starts.set(step.id, { at: new Date(), deps, params: cur.params });
     for (const out of st.outs) {
       const p = join(ws.root, out.path);
       if (!out.persist) rmSync(p, { recursive: true, force: true });
@@ -220,7 +230,8 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
         return;
       }
       if (code !== 0) {
-        const msg = `stage '${step.id}' failed: command \`${c}\` exited with code ${code}`;
+        const why = st.outs.map((x) => summariseVerdictReport(ws.root, x.path)).filter(Boolean);
+        const msg = `stage '${step.id}' failed: command \`${c}\` exited with code ${code}${why.length ? ` (${why.join('; ')})` : ''}`;
         result(step.id, 'failed', { reasons, exitCode: code, error: msg });
         o.onEvent?.({ type: 'failed', id: step.id, exitCode: code, error: msg });
         return;
@@ -262,13 +273,17 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   function commit(file: string, name: string, entry: LockStage): void {
     const lf = lockOf(file);
     lf.stages[name] = entry;
-    writeLock(join(ws.root, dirname(file), LOCK_FILE), lf);
+    const dir = dirname(file);
+    ws.guard.check(dir === '.' ? LOCK_FILE : `${dir}/${LOCK_FILE}`, { action: 'write' });
+    writeLock(join(ws.root, dir, LOCK_FILE), lf);
   }
 
   function ignoreOuts(id: string): void {
     for (const out of graph.byId.get(id)!.stage.outs) {
       if (!out.cache) continue;
-      ignoreInGit(join(ws.root, dirname(out.path)), posix.basename(out.path));
+      const dir = posix.dirname(out.path);
+      ws.guard.check(dir === '.' ? '.gitignore' : `${dir}/.gitignore`, { action: 'write' });
+      ignoreInGit(join(ws.root, dir), posix.basename(out.path));
     }
   }
 
@@ -302,6 +317,8 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
           .finally(() => {
             running.delete(s.id);
             const r = results.get(s.id);
+            const t = starts.get(s.id);
+            if (o.runLog && t && r) recordRun(o.runLog, ws, graph.byId.get(s.id)!.stage, t, r, lockOf(graph.byId.get(s.id)!.stage.file).stages[r.name]);
             if (r?.status === 'failed' && !o.keepGoing) stopped = true;
           });
         running.set(s.id, p);

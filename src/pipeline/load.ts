@@ -1,10 +1,11 @@
 // cairn.yaml: parse, template (${...} from params.yaml and vars), expand foreach/matrix,
 // validate, resolve paths to repo-relative POSIX. Errors name file, line and key.
 import { findRepoFiles } from '../repo/walk.js';
-import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
+import { joinRepoPath, repoPathProblem } from '../core/paths.js';
+import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, readOwnText, type OwnFileKind } from '../io/own-file.js';
 
 export const PIPELINE_FILE = 'cairn.yaml';
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
@@ -23,8 +24,11 @@ const TEMPLATES = ['linear', 'scatter', 'confusion', 'bar'];
 type Ctx = Record<string, unknown>;
 
 class Src {
-  readonly lc = new LineCounter();
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly lc: LineCounter,
+    readonly doc?: Document,
+  ) {}
   line(node: Node | null | undefined): number | undefined {
     const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
     return r ? this.lc.linePos(r[0]).line : undefined;
@@ -94,33 +98,22 @@ function resolveNode(node: Node | null | undefined, ctx: Ctx, src: Src, key: str
     }
     return o;
   }
+  if (isAlias(node) && src.doc) {
+    // bounded: parseOwnYaml already expanded the whole document under the alias limit
+    const target = node.resolve(src.doc);
+    if (target) return resolveNode(target as Node, ctx, src, key);
+  }
   return (node as { toJSON(): unknown }).toJSON();
 }
 
-function parseText(text: string, file: string, what: string): { doc: ReturnType<typeof parseDocument>; src: Src } {
-  const src = new Src(file);
-  const doc = parseDocument(text, { lineCounter: src.lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const l = e.linePos?.[0].line ?? (e.pos ? src.lc.linePos(e.pos[0]).line : undefined);
-    throw new CairnError('CAIRN_BAD_PIPELINE', `${file}${l ? `:${l}` : ''}: malformed ${what}: ${e.message.split('\n')[0]}`, {
-      hint: `fix the YAML in ${file}${l ? ` near line ${l}` : ''}`,
-      data: { file, line: l },
-    });
-  }
-  return { doc, src };
+function parseText(text: string, file: string, kind: OwnFileKind): { doc: Document; src: Src } {
+  const y = parseOwnYaml(text, file, kind);
+  return { doc: y.doc, src: new Src(file, y.lc, y.doc) };
 }
 
 function parseData(text: string, file: string): unknown {
-  if (file.endsWith('.json')) {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new CairnError('CAIRN_BAD_PARAMS', `${file}: malformed JSON: ${(e as Error).message}`, { data: { file } });
-    }
-  }
-  const { doc } = parseText(text, file, 'params/vars file');
-  return doc.toJS();
+  if (file.endsWith('.json')) return parseOwnJson(text, file, PARAMS_KIND);
+  return parseOwnYaml(text, file, PARAMS_KIND).value;
 }
 
 /** Parse a params file (YAML or JSON) read through `readFile`; undefined when absent. */
@@ -135,17 +128,25 @@ export function readParamsFile(readFile: (repoRel: string) => string | undefined
   return data as Record<string, unknown>;
 }
 
-/** Join a path from a pipeline file to a repo-relative POSIX path; refuses paths that leave the repo. */
-function resolvePath(base: string, p: string, src: Src, node: Node | null | undefined, key: string): string {
+/**
+ * Join a path from a pipeline file to a repo-relative POSIX path. The result obeys the
+ * containment rule (core/paths.ts repoPathProblem, docs/security.md): inside the repo,
+ * not the root itself (unless `allowRoot`: a wdir), nothing in .git/ or .cairn/.
+ */
+function resolvePath(base: string, p: string, src: Src, node: Node | null | undefined, key: string, allowRoot = false): string {
   if (typeof p !== 'string' || p === '') throw src.fail(node, key, 'expected a non-empty path');
   if (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p)) throw src.fail(node, key, `'${p}' is absolute; paths are relative to the cairn.yaml folder`);
-  const r = posix.normalize(posix.join(base, p.replace(/\\/g, '/'))).replace(/\/+$/, '');
-  if (r === '..' || r.startsWith('../')) throw src.fail(node, key, `'${p}' points outside the repository`);
-  return r === '' ? '.' : r;
+  const r = joinRepoPath(base, p.replace(/\\/g, '/'));
+  if (r === undefined) throw src.fail(node, key, `'${p}' points outside the repository`);
+  const why = repoPathProblem(r, { allowRoot });
+  if (why) throw src.fail(node, key, `'${p}' ${r === p ? '' : `(${r}) `}${why}`);
+  return r;
 }
 
-function mapGet(m: YAMLMap, key: string): Node | undefined {
-  return m.get(key, true) as Node | undefined;
+/** The node under `key`, an alias resolved to its anchor (bounded: parseOwnYaml expanded the document once under the alias limit). */
+function mapGet(m: YAMLMap, key: string, src?: Src): Node | undefined {
+  const n = m.get(key, true) as Node | undefined;
+  return n && isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
 }
 
 function pairFor(m: YAMLMap, key: string): Pair | undefined {
@@ -156,7 +157,7 @@ function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) =>
   const ctx: Ctx = {};
   const defaults = readParamsFile(readFile, dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`);
   if (defaults) Object.assign(ctx, defaults);
-  const varsNode = mapGet(root, 'vars');
+  const varsNode = mapGet(root, 'vars', src);
   if (!varsNode || (isScalar(varsNode) && varsNode.value === null)) return ctx;
   if (!isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
   varsNode.items.forEach((it, i) => {
@@ -229,7 +230,7 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
     const k = String((p.key as { value: unknown }).value);
     if (!STAGE_KEYS.includes(k)) throw src.fail(p.key as Node, `stages.${name}.${k}`, `unknown key '${k}' (allowed: ${STAGE_KEYS.join(', ')})`);
   }
-  const at = (k: string) => mapGet(body, k);
+  const at = (k: string) => mapGet(body, k, src);
   const val = (k: string) => resolveNode(at(k), ctx, src, `stages.${name}.${k}`);
   const cmdV = val('cmd');
   let cmd: string[];
@@ -239,7 +240,7 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
   else throw src.fail(at('cmd'), `stages.${name}.cmd`, 'must be a string or a list of strings');
   const wdirV = val('wdir');
   if (wdirV !== null && typeof wdirV !== 'string') throw src.fail(at('wdir'), `stages.${name}.wdir`, 'must be a path');
-  const wdir = resolvePath(dir, (wdirV as string | null) ?? '.', src, at('wdir'), `stages.${name}.wdir`);
+  const wdir = resolvePath(dir, (wdirV as string | null) ?? '.', src, at('wdir'), `stages.${name}.wdir`, true);
   const list = (k: string): { v: unknown; node: Node | undefined }[] => {
     const n = at(k);
     if (!n || (isScalar(n) && n.value === null)) return [];
@@ -314,6 +315,11 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
   for (const o of outs) {
     if (seen.has(o.path)) throw src.fail(body, `stages.${name}`, `out '${o.path}' is listed twice`);
     seen.add(o.path);
+    // repro deletes an out before running its stage: an out holding the pipeline file
+    // itself (its folder or a parent) would take cairn.yaml and cairn.lock with it
+    if (dir === o.path || dir.startsWith(o.path + '/')) {
+      throw src.fail(body, `stages.${name}`, `out '${o.path}' contains this pipeline file (${file}); repro deletes an out before running its stage`);
+    }
   }
   const desc = val('desc');
   const st: Stage = {
@@ -336,7 +342,7 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
 export function parsePipeline(args: { text: string; file: string; readFile: (repoRel: string) => string | undefined }): Pipeline {
   const { text, file, readFile } = args;
   const dir = posix.dirname(file) === '' ? '.' : posix.dirname(file);
-  const { doc, src } = parseText(text, file, 'pipeline file');
+  const { doc, src } = parseText(text, file, PIPELINE_KIND);
   const root = doc.contents as Node | null;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { file, dir, stages: [] };
   if (!isMap(root)) throw src.fail(root, '', 'expected a mapping with a `stages:` key');
@@ -345,7 +351,7 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
     if (!TOP_KEYS.includes(k)) throw src.fail(p.key as Node, k, `unknown top-level key '${k}' (allowed: ${TOP_KEYS.join(', ')})`);
   }
   const ctx = loadVars(root, dir, src, readFile);
-  const stagesNode = mapGet(root, 'stages');
+  const stagesNode = mapGet(root, 'stages', src);
   const stages: Stage[] = [];
   if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
   if (!isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
@@ -362,15 +368,20 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   return { file, dir, stages };
 }
 
+/**
+ * Read a workspace file cairn itself interprets (cairn.yaml, params, vars) by repo-relative
+ * path, through io/own-file.ts: no symlinks followed, size-capped; undefined when absent.
+ */
+export function ownFileReader(root: string): (repoRel: string) => string | undefined {
+  return (r) => readOwnText(join(root, r), r.endsWith(PIPELINE_FILE) ? PIPELINE_KIND : PARAMS_KIND, { display: r, root });
+}
+
 /** Every cairn.yaml under the workspace root (skipping .git, .cairn, node_modules, tracked dirs), parsed. */
 export function loadPipelines(root: string): Pipeline[] {
   const files = findRepoFiles(root, (n) => n === PIPELINE_FILE);
-  const readFile = (r: string): string | undefined => {
-    try {
-      return readFileSync(join(root, r), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  return files.map((f) => parsePipeline({ text: readFile(f)!, file: f, readFile }));
+  const readFile = ownFileReader(root);
+  return files.flatMap((f) => {
+    const text = readFile(f);
+    return text === undefined ? [] : [parsePipeline({ text, file: f, readFile })];
+  });
 }

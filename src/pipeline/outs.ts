@@ -1,15 +1,15 @@
 // Pipeline outputs that live in the cache: the outs of every cairn.lock, less those
 // declared `cache: false` in cairn.yaml (their bytes are in git). push, fetch, status
-// --cloud and checkout treat these like pointer-tracked data.
+// --cloud, checkout and gc treat these like pointer-tracked data.
 import { loadPipelines } from './load.js';
-import { lockRefs, type ObjectRef } from '../repo/refs.js';
+import { workspaceRefs, type ObjectRef } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
 import { listTracked, type Tracked } from '../repo/tracked.js';
 
 /**
  * Repo-relative paths of outputs declared `cache: false`. A pipeline file that does not
- * parse hides nothing (its outputs are then treated as cached); the pipeline commands
- * report the error.
+ * parse hides nothing (its outputs are then treated as cached, which keeps more); the
+ * pipeline commands report the error.
  */
 export function uncachedOuts(repo: Repo): Set<string> {
   const out = new Set<string>();
@@ -23,7 +23,7 @@ export function uncachedOuts(repo: Repo): Set<string> {
 
 /** Lock outs whose bytes belong in the cache. */
 export function cachedLockRefs(repo: Repo): ObjectRef[] {
-  const refs = lockRefs(repo);
+  const refs = workspaceRefs(repo, { locks: true });
   if (refs.length === 0) return refs;
   const uncached = uncachedOuts(repo);
   return refs.filter((r) => !uncached.has(r.path));

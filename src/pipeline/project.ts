@@ -24,7 +24,7 @@ export function lockReader(root: string): (file: string) => LockFile {
   return (file) => {
     let l = locks.get(file);
     if (!l) {
-      l = readLock(join(root, dirname(file), LOCK_FILE)) ?? { stages: {} };
+      l = readLock(join(root, dirname(file), LOCK_FILE), root) ?? { stages: {} };
       locks.set(file, l);
     }
     return l;

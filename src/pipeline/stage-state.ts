@@ -1,12 +1,11 @@
 // A stage's current state (dep and out ids through the stat cache, tracked param values)
 // and how it differs from its cairn.lock entry.
-import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { hashTarget, type Workspace } from '../cache/workspace.js';
 import { CairnError } from '../core/errors.js';
 import { flatten, sameValue, type FlatMap } from '../core/flatten.js';
 import type { LockEntry, LockStage } from '../repo/lockfile.js';
-import { lookup, readParamsFile, type Stage } from './load.js';
+import { lookup, ownFileReader, readParamsFile, type Stage } from './load.js';
 
 /** A repo-relative path as the lock writes it: relative to the pipeline file's folder. */
 export function lockPath(stage: Stage, repoRel: string): string {
@@ -17,14 +16,9 @@ export function lockCmd(stage: Stage): string | string[] {
   return stage.cmd.length === 1 ? stage.cmd[0]! : [...stage.cmd];
 }
 
+/** Reads params, vars and pipeline files from the workspace (no symlinks, size-capped: see pipeline/load.ts ownFileReader). */
 export function workspaceReader(root: string): (repoRel: string) => string | undefined {
-  return (r) => {
-    try {
-      return readFileSync(join(root, r), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  return ownFileReader(root);
 }
 
 /** Tracked param values: lock-relative file → dotted key → value. Throws when a key is missing. */

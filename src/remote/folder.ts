@@ -3,11 +3,10 @@
 // half-written object.
 import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { CairnError } from '../core/errors.js';
+import { isTempName, sweepStaleTempsUnder, tempBeside } from '../io/tempname.js';
 import { newStats, type PutSource, type Remote } from './remote.js';
-
-let counter = 0;
 
 export class FolderRemote implements Remote {
   readonly kind = 'folder' as const;
@@ -22,26 +21,34 @@ export class FolderRemote implements Remote {
     return join(this.root, ...key.split('/'));
   }
 
+  /**
+   * The folder must exist: a missing one is never created here, so a share that is not
+   * mounted does not get its data written to the local disk (`remote add --create` makes
+   * the folder once, when the remote is added).
+   */
   async ready(): Promise<void> {
     this.stats.requests++;
     try {
       const st = await stat(this.root);
       if (!st.isDirectory()) throw new Error('not a directory');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        await mkdir(this.root, { recursive: true }).catch((err) => {
-          throw new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} does not exist and cannot be created: ${(err as Error).message}`, {
-            hint: 'check the path with `cairn remote list`, or create the folder',
-            data: { url: this.url },
-          });
-        });
-        return;
-      }
-      throw new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} is not usable: ${(e as Error).message}`, {
-        hint: 'check the path with `cairn remote list`',
-        data: { url: this.url },
+      throw this.missing(e);
+    }
+  }
+
+  private missing(e: unknown): CairnError {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} does not exist`, {
+        hint: `if it is a share, mount it; if it is new, create it (\`mkdir -p ${this.root}\`, or add the remote with \`cairn remote add --create -f NAME ${this.url}\`)`,
+        data: { url: this.url, path: this.root },
+        cause: e,
       });
     }
+    return new CairnError('CAIRN_REMOTE_MISSING', `remote folder ${this.root} is not usable: ${(e as Error).message}`, {
+      hint: 'check the path with `cairn remote list`',
+      data: { url: this.url, path: this.root },
+      cause: e,
+    });
   }
 
   async existsMany(keys: string[]): Promise<Set<string>> {
@@ -77,7 +84,7 @@ export class FolderRemote implements Remote {
       for (const e of entries) {
         const r = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) yield* walk.call(this, r);
-        else if (!e.name.startsWith('.tmp-')) yield r;
+        else if (!isTempName(e.name, true)) yield r;
       }
     };
     yield* walk.call(this, base);
@@ -85,7 +92,7 @@ export class FolderRemote implements Remote {
 
   async put(key: string, src: PutSource): Promise<void> {
     const dst = this.abs(key);
-    const tmp = join(dirname(dst), `.tmp-${process.pid}-${(counter++).toString(36)}`);
+    const tmp = tempBeside(dst);
     this.stats.requests++;
     try {
       await mkdir(dirname(dst), { recursive: true });
@@ -94,6 +101,18 @@ export class FolderRemote implements Remote {
       await rename(tmp, dst);
     } catch (e) {
       await rm(tmp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      // a read-only or foreign-owned remote fails every object the same way: one error that
+      // stops the transfer (CAIRN_REMOTE_AUTH is fatal there), not one line per object
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new CairnError('CAIRN_REMOTE_AUTH', `remote folder ${this.root} is not writable (${code}${code === 'EROFS' ? ': read-only file system' : ''})`, {
+          hint: 'push needs write access to the remote folder: check its permissions and mount options, or push to another remote (`-r NAME`)',
+          data: { url: this.url, path: this.root, errno: code },
+          cause: e,
+        });
+      }
+      // the folder went away while pushing (a share unmounted)
+      if (code === 'ENOENT' && !(await stat(this.root).then((s) => s.isDirectory(), () => false))) throw this.missing(e);
       throw new CairnError('CAIRN_REMOTE', `cannot write ${key} to remote folder ${this.root}: ${(e as Error).message}`, {
         hint: 'check free space and permissions on the remote folder',
         data: { key, url: this.url },
@@ -122,6 +141,15 @@ export class FolderRemote implements Remote {
       this.stats.requests++;
       await rm(this.abs(k), { force: true });
     }
+  }
+
+  /**
+   * Temp files (io/tempname.ts) older than `minAgeMs` under the root: left by a push that
+   * died. Other machines may be pushing right now, and their pids mean nothing here, so age
+   * alone decides. Removed unless `dry`; returns their keys.
+   */
+  sweepTemps(minAgeMs: number, dry = false): string[] {
+    return sweepStaleTempsUnder(this.root, { minAgeMs, dry, own: true }).map((p) => relative(this.root, p).split(sep).join('/'));
   }
 
   async close(): Promise<void> {}

@@ -134,5 +134,9 @@ export async function openRemote(spec: RemoteSpec, base: string, jobs?: number):
     checksum: str('checksum') as 'when_required' | 'when_supported' | undefined,
     retry: retries ? { attempts: retries, baseMs: 200, capMs: 8000 } : undefined,
     multipartThreshold: mp ? mp * 1024 * 1024 : undefined,
+    credentials:
+      str('access_key_id') && str('secret_access_key')
+        ? { accessKeyId: str('access_key_id')!, secretAccessKey: str('secret_access_key')!, sessionToken: str('session_token') }
+        : undefined,
   });
 }

@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { CairnError } from '../core/errors.js';
+import { maskSecrets, maskText } from '../core/secrets.js';
 import { groupByPrefix, planCost, planExistence } from './existence.js';
 import { runPool } from './pool.js';
 import { newStats, type PutSource, type Remote } from './remote.js';
@@ -34,6 +35,8 @@ export interface S3RemoteOptions {
   multipartThreshold?: number;
   /** per-request socket timeout */
   timeoutMs?: number;
+  /** static credentials from the (local) config; default: the AWS SDK's credential chain */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 const MiB = 1024 * 1024;
@@ -79,6 +82,7 @@ export class S3Remote implements Remote {
       region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       forcePathStyle: o.pathStyle ?? !!o.endpoint,
       ...(o.profile ? { profile: o.profile } : {}),
+      ...(o.credentials ? { credentials: o.credentials } : {}),
       requestChecksumCalculation: checksum,
       responseChecksumValidation: checksum,
       maxAttempts: 1, // retries are ours: transient faults only, with jitter (retry.ts)
@@ -123,6 +127,13 @@ export class S3Remote implements Remote {
   /** Turn an SDK error into a CairnError that says what to check; never includes secrets. */
   explain(e: unknown, what: string, key?: string): CairnError {
     if (e instanceof CairnError) return e;
+    const c = this.explainRaw(e, what, key);
+    // an endpoint URL may carry a password, and a server may echo what it was sent: mask
+    // the message here too, not only where the CLI prints it (core/secrets.ts)
+    return new CairnError(c.code, maskText(c.message), { hint: c.hint && maskText(c.hint), data: maskSecrets(c.data), cause: c.cause });
+  }
+
+  private explainRaw(e: unknown, what: string, key?: string): CairnError {
     const err = e as { name?: string; message?: string; Code?: string };
     const status = httpStatus(e);
     const name = err.name ?? err.Code ?? 'Error';

@@ -5,18 +5,17 @@
 //  - whatever comes down lands in .cairn/tmp/, is rehashed, and enters the cache by rename
 //    only if it hashes to its id (else CAIRN_INTEGRITY, exit 5), manifests are parsed as
 //    untrusted input (unsafe relpaths rejected) before they are admitted.
-import { now } from '../core/clock.js';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
 import { CairnError, hashMismatchError } from '../core/errors.js';
-import { hashFileSync } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
-import { OBJECT_MTIME } from '../cache/odb.js';
+import type { Incoming } from '../cache/odb.js';
 import type { Repo } from '../repo/repo.js';
 import { KnownDirs } from './known.js';
+import { planPush, pushQueries, type PushState } from './push-plan.js';
+import { RejectedObjects } from './rejected.js';
 import type { Remote, RemoteStats } from './remote.js';
 import { runPool } from './pool.js';
+import { tempIn } from '../io/tempname.js';
 
 export interface TransferItem {
   /** repo-relative path of the data, for messages */
@@ -43,6 +42,9 @@ export interface TransferResult {
   failed: TransferFailure[];
   /** directory manifests held back because one of their files could not be transferred */
   incompleteDirs: { id: ObjectId; path: string }[];
+  /** push: objects whose copy on the remote was bad (rejected by fetch, or failed
+   * --verify-remote) and was replaced by a good one */
+  replaced: { id: ObjectId; path: string }[];
   requests: RemoteStats;
 }
 
@@ -54,7 +56,7 @@ export interface TransferOptions {
 }
 
 function emptyResult(remote: Remote): TransferResult {
-  return { transferred: 0, skipped: 0, bytes: 0, missing: [], failed: [], incompleteDirs: [], requests: remote.stats };
+  return { transferred: 0, skipped: 0, bytes: 0, missing: [], failed: [], incompleteDirs: [], replaced: [], requests: remote.stats };
 }
 
 function failure(e: unknown, id: ObjectId, key: string, path: string): TransferFailure {
@@ -75,103 +77,131 @@ interface DirInfo {
 
 // ---------------------------------------------------------------------------------- push
 
-export async function pushObjects(repo: Repo, remote: Remote, items: TransferItem[], opts: TransferOptions): Promise<TransferResult & { pushedIds: Set<ObjectId> }> {
+export interface PushOptions extends TransferOptions {
+  /** download and hash every object the remote claims to have; replace bad copies */
+  verifyRemote?: boolean;
+}
+
+/**
+ * Push: ask the remote what it has (directories first, then only the files no directory
+ * on the remote vouches for), plan (push-plan.ts), verify what the plan asks to verify,
+ * plan again, then move: files first, each directory's manifest once all its files made it.
+ */
+export async function pushObjects(repo: Repo, remote: Remote, items: TransferItem[], opts: PushOptions): Promise<TransferResult & { pushedIds: Set<ObjectId> }> {
   const algo = repo.algo;
   const res = emptyResult(remote);
   const known = new KnownDirs(repo.paths.stateDir, remote.url);
+  const rejected = new RejectedObjects(repo.paths.stateDir, remote.url);
+  const key = (id: ObjectId) => objectKey(algo, id);
   await remote.ready();
 
-  // 1. what the workspace refers to, expanded through manifests in the local cache
-  const dirs = new Map<ObjectId, DirInfo>();
-  const files = new Map<ObjectId, string>(); // id → a path using it
-  const missing = new Set<ObjectId>();
+  // 1. manifests of the directories, from the local cache; which of them the remote has
+  const manifests = new Map<ObjectId, Manifest>();
+  const dirIds: ObjectId[] = [];
   for (const it of items) {
-    if (isDirId(it.id)) {
-      if (dirs.has(it.id)) continue;
-      if (!repo.cache.has(it.id)) {
-        if (!missing.has(it.id)) res.missing.push({ id: it.id, path: it.path });
-        missing.add(it.id);
-        continue;
-      }
-      dirs.set(it.id, { id: it.id, path: it.path, manifest: parseManifest(repo.cache.get(it.id, it.path), algo, `${it.id} (${it.path})`) });
-    } else if (!files.has(it.id)) files.set(it.id, it.path);
+    if (!isDirId(it.id) || dirIds.includes(it.id)) continue;
+    dirIds.push(it.id);
+    if (repo.cache.has(it.id)) manifests.set(it.id, parseManifest(repo.cache.get(it.id, it.path), algo, `${it.id} (${it.path})`));
   }
+  const dirKeysThere = await remote.existsMany(dirIds.map(key));
+  const state: PushState = {
+    items,
+    manifests,
+    local: (id) => repo.cache.has(id),
+    dirsThere: new Set(dirIds.filter((id) => dirKeysThere.has(key(id)))),
+    filesThere: new Set(),
+    bad: rejected.all(),
+    verify: !!opts.verifyRemote,
+    verified: new Set(),
+  };
+  if (!state.verify) known.add([...state.dirsThere].filter((id) => manifests.has(id) && !state.bad!.has(id)));
 
-  // 2. directories whose manifest is on the remote are complete there
-  const dirKeys = [...dirs.keys()].map((id) => objectKey(algo, id));
-  const dirsThere = await remote.existsMany(dirKeys);
-  const confirmed: ObjectId[] = [];
-  const todoDirs: DirInfo[] = [];
-  for (const d of dirs.values()) {
-    if (dirsThere.has(objectKey(algo, d.id))) {
-      confirmed.push(d.id);
-      res.skipped += 1 + d.manifest.length;
-    } else todoDirs.push(d);
-  }
-  known.add(confirmed);
-  const candidates = new Map<ObjectId, string>(files);
-  for (const d of todoDirs) for (const e of d.manifest) if (!candidates.has(e.hash)) candidates.set(e.hash, `${d.path}/${e.relpath}`);
-
-  // 3. files covered by directories known to be on the remote (one HEAD per such directory)
-  if (candidates.size > 8) {
+  // 2. files covered by directories known to be on the remote (one HEAD per such directory)
+  let ask = pushQueries(state);
+  if (!state.verify && ask.length > 8) {
+    const want = new Set(ask);
     const cover = new Map<ObjectId, ObjectId[]>();
     for (const kid of known.recent(64)) {
-      if (dirs.has(kid) || !repo.cache.has(kid)) continue;
+      if (manifests.has(kid) || !repo.cache.has(kid) || state.bad!.has(kid)) continue;
       let m: Manifest;
       try {
         m = parseManifest(repo.cache.get(kid), algo, kid);
       } catch {
         continue;
       }
-      const hit = m.filter((e) => candidates.has(e.hash)).map((e) => e.hash);
+      const hit = m.filter((e) => want.has(e.hash) && !state.bad!.has(e.hash)).map((e) => e.hash);
       if (hit.length > 0) cover.set(kid, hit);
     }
     if (cover.size > 0) {
-      const there = await remote.existsMany([...cover.keys()].map((id) => objectKey(algo, id)));
+      const there = await remote.existsMany([...cover.keys()].map(key));
       const gone: ObjectId[] = [];
+      state.covered = new Set();
       for (const [kid, hit] of cover) {
-        if (!there.has(objectKey(algo, kid))) {
-          gone.push(kid);
-          continue;
-        }
-        for (const h of hit) if (candidates.delete(h)) res.skipped++;
+        if (!there.has(key(kid))) gone.push(kid);
+        else for (const h of hit) state.covered.add(h);
       }
       known.forget(gone);
+      ask = ask.filter((id) => !state.covered!.has(id));
     }
   }
 
-  // 4. which of the rest the remote lacks
-  const local: [ObjectId, string][] = [];
-  for (const [id, path] of candidates) {
-    if (repo.cache.has(id)) local.push([id, path]);
-    else {
-      missing.add(id);
-      res.missing.push({ id, path });
-    }
-  }
-  const there = await remote.existsMany(local.map(([id]) => objectKey(algo, id)));
-  const upload = local.filter(([id]) => !there.has(objectKey(algo, id)));
-  res.skipped += local.length - upload.length;
+  // 3. which of the rest the remote has; the plan
+  const filesThere = await remote.existsMany(ask.map(key));
+  state.filesThere = new Set(ask.filter((id) => filesThere.has(key(id))));
+  let plan = planPush(state);
 
-  // 5. upload, then manifests of directories whose every file made it
-  const failedIds = new Set<ObjectId>();
-  let done = 0;
-  const total = upload.length + todoDirs.length;
+  // 4. with --verify-remote: download and hash what the remote has; bad copies get replaced
   let fatal: unknown;
+  if (plan.verify.length > 0) {
+    const badNow: ObjectId[] = [];
+    await runPool(
+      plan.verify.map((v) => async () => {
+        if (fatal) return;
+        try {
+          const inc = await repo.cache.receive((tmp) => remote.get(key(v.id), tmp));
+          inc.discard();
+          const want = isDirId(v.id) ? v.id.slice(0, -4) : v.id;
+          if (inc.digest.id === want) state.verified!.add(v.id);
+          else badNow.push(v.id);
+        } catch (e) {
+          if (isFatal(e)) fatal ??= e;
+          // unreadable or gone: uploading a good copy over it is the safe answer
+          else badNow.push(v.id);
+        }
+        opts.onProgress?.(state.verified!.size + badNow.length, plan.verify.length, 'verify');
+      }),
+      opts.jobs,
+    );
+    if (fatal) throw fatal;
+    rejected.add(badNow);
+    for (const id of badNow) state.bad!.add(id);
+    plan = planPush(state);
+  }
+  res.skipped += plan.skipped;
+  res.missing.push(...plan.missing);
+  res.incompleteDirs.push(...plan.incompleteDirs);
+  const replacing = new Set([...state.bad!]);
+
+  // 5. upload files, then manifests of directories whose every file made it
+  const failedIds = new Set<ObjectId>();
+  const sent: ObjectId[] = [];
+  let done = 0;
+  const total = plan.upload.length + plan.manifests.length;
   await runPool(
-    upload.map(([id, path]) => async () => {
+    plan.upload.map(({ id, path }) => async () => {
       if (fatal) return;
-      const key = objectKey(algo, id);
       try {
-        const file = repo.cache.verified(id, undefined, path); // a corrupt cache object is never pushed
-        const size = statSync(file).size;
-        await remote.put(key, { file, size });
+        // hashed on the way out: a corrupt cache object is quarantined, never pushed
+        const src = repo.cache.export(id, path);
+        await remote.put(key(id), src);
         res.transferred++;
-        res.bytes += size;
+        res.bytes += src.size;
+        sent.push(id);
+        if (replacing.has(id)) res.replaced.push({ id, path });
       } catch (e) {
         if (isFatal(e)) fatal ??= e;
         failedIds.add(id);
-        res.failed.push(failure(e, id, key, path));
+        res.failed.push(failure(e, id, key(id), path));
       }
       opts.onProgress?.(++done, total, 'push');
     }),
@@ -179,85 +209,58 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
   );
   if (fatal) throw fatal;
   const pushedDirs: ObjectId[] = [];
-  for (const d of todoDirs) {
-    const key = objectKey(algo, d.id);
-    if (d.manifest.some((e) => failedIds.has(e.hash) || missing.has(e.hash))) {
+  for (const d of plan.manifests) {
+    if (d.manifest.some((e) => failedIds.has(e.hash))) {
       res.incompleteDirs.push({ id: d.id, path: d.path });
       continue;
     }
     try {
       const bytes = repo.cache.get(d.id, d.path);
-      await remote.put(key, { bytes, size: bytes.length });
+      await remote.put(key(d.id), { bytes, size: bytes.length });
       res.transferred++;
       res.bytes += bytes.length;
       pushedDirs.push(d.id);
+      sent.push(d.id);
+      if (replacing.has(d.id)) res.replaced.push({ id: d.id, path: d.path });
     } catch (e) {
       if (isFatal(e)) throw e;
-      res.failed.push(failure(e, d.id, key, d.path));
+      res.failed.push(failure(e, d.id, key(d.id), d.path));
     }
     opts.onProgress?.(++done, total, 'push');
   }
   known.add(pushedDirs);
+  rejected.forget(sent);
+
+  // what is now on the remote, for run-cache entries
+  const notThere = new Set<ObjectId>([...failedIds, ...res.missing.map((m) => m.id), ...res.incompleteDirs.map((d) => d.id)]);
+  for (const d of plan.verify) notThere.add(d.id);
   const ok = new Set<ObjectId>();
-  for (const d of dirs.values()) if (confirmed.includes(d.id) || pushedDirs.includes(d.id)) ok.add(d.id);
-  for (const id of files.keys()) if (!failedIds.has(id) && !missing.has(id)) ok.add(id);
+  for (const it of items) if (!notThere.has(it.id)) ok.add(it.id);
   return { ...res, pushedIds: ok };
 }
 
 // --------------------------------------------------------------------------------- fetch
 
-let tmpCounter = 0;
-const madeDirs = new Set<string>();
-function ensureDir(d: string): void {
-  if (madeDirs.has(d)) return;
-  mkdirSync(d, { recursive: true });
-  madeDirs.add(d);
-}
-function tempFile(repo: Repo): string {
-  mkdirSync(repo.paths.tmpDir, { recursive: true });
-  return join(repo.paths.tmpDir, `fetch.${process.pid}.${now().toString(36)}.${(tmpCounter++).toString(36)}`);
-}
-
-/** Seal a downloaded, verified temp file into the cache (read-only, stamped, renamed). */
-function admit(repo: Repo, tmp: string, id: ObjectId): void {
-  const dst = repo.cache.pathOf(id);
-  if (repo.cache.has(id)) {
-    rmSync(tmp, { force: true });
-    return;
-  }
-  chmodSync(tmp, 0o444);
-  utimesSync(tmp, OBJECT_MTIME, OBJECT_MTIME);
-  ensureDir(join(dst, '..'));
-  try {
-    renameSync(tmp, dst);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    mkdirSync(join(dst, '..'), { recursive: true }); // the cache was removed meanwhile
-    renameSync(tmp, dst);
-  }
-}
-
-/** Download one object to .cairn/tmp and check it hashes to `id`; returns the temp path. */
-async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, expectedSize?: number): Promise<{ tmp: string; size: number }> {
+/**
+ * Download one object through the store's intake: it lands apart from the cache, is
+ * hashed, and is returned uncommitted. Bytes that do not hash to `id` (or are short) are
+ * discarded and throw CAIRN_INTEGRITY naming the remote key and the data path.
+ */
+async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, expectedSize?: number): Promise<Incoming> {
   const key = objectKey(repo.algo, id);
-  const tmp = tempFile(repo);
-  try {
-    await remote.get(key, tmp);
-    const digest = hashFileSync(tmp, repo.factory);
-    const want = isDirId(id) ? id.slice(0, -4) : id;
-    if (digest.id !== want || (expectedSize !== undefined && digest.size !== expectedSize)) {
-      throw hashMismatchError(`object ${key} (${path}) from remote ${remote.url}`, id, digest, {
-        expectedSize,
-        consequence: 'rejected, not added to the cache',
-        hint: 'the copy on the remote is damaged: push a good copy from a machine that has it (`cairn push`), then fetch again',
-        data: { key, path },
-      });
-    }
-    return { tmp, size: digest.size };
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+  const inc = await repo.cache.receive((tmp) => remote.get(key, tmp));
+  const { digest } = inc;
+  const want = isDirId(id) ? id.slice(0, -4) : id;
+  if (digest.id !== want || (expectedSize !== undefined && digest.size !== expectedSize)) {
+    inc.discard();
+    throw hashMismatchError(`object ${key} (${path}) from remote ${remote.url}`, id, digest, {
+      expectedSize,
+      consequence: 'rejected, not added to the cache',
+      hint: 'the copy on the remote is damaged: on a machine that has good data run `cairn push --verify-remote` (it replaces bad remote copies), then fetch again',
+      data: { key, path },
+    });
   }
+  return inc;
 }
 
 export async function fetchObjects(repo: Repo, remote: Remote, items: TransferItem[], opts: TransferOptions): Promise<TransferResult & { fetchedIds: Set<ObjectId> }> {
@@ -274,7 +277,7 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
   };
 
   // 1. manifests: from the cache, or downloaded, verified and parsed (not yet admitted)
-  const dirs: (DirInfo & { tmp?: string })[] = [];
+  const dirs: (DirInfo & { incoming?: Incoming })[] = [];
   const files = new Map<ObjectId, { path: string; size?: number }>();
   const seenDirs = new Set<ObjectId>();
   const pendingDirs: TransferItem[] = [];
@@ -292,16 +295,16 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
     pendingDirs.map((it) => async () => {
       if (fatal) return;
       try {
-        const { tmp, size } = await download(repo, remote, it.id, it.path);
+        const inc = await download(repo, remote, it.id, it.path);
         let manifest: Manifest;
         try {
-          manifest = parseManifest(readFileSync(tmp), algo, `${objectKey(algo, it.id)} (${it.path}) from ${remote.url}`);
+          manifest = parseManifest(inc.read(), algo, `${objectKey(algo, it.id)} (${it.path}) from ${remote.url}`);
         } catch (e) {
-          rmSync(tmp, { force: true });
+          inc.discard();
           throw e;
         }
-        res.bytes += size;
-        dirs.push({ id: it.id, path: it.path, manifest, tmp });
+        res.bytes += inc.digest.size;
+        dirs.push({ id: it.id, path: it.path, manifest, incoming: inc });
       } catch (e) {
         if (isFatal(e)) fatal ??= e;
         else if (!onMissing(e, it.id, it.path)) res.failed.push(failure(e, it.id, objectKey(algo, it.id), it.path));
@@ -325,10 +328,10 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
     list.map(([id, f]) => async () => {
       if (fatal) return;
       try {
-        const { tmp, size } = await download(repo, remote, id, f.path, f.size);
-        admit(repo, tmp, id);
+        const inc = await download(repo, remote, id, f.path, f.size);
+        inc.commit(id);
         res.transferred++;
-        res.bytes += size;
+        res.bytes += inc.digest.size;
       } catch (e) {
         failedIds.add(id);
         if (isFatal(e)) fatal ??= e;
@@ -343,14 +346,16 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
   // 3. manifests enter the cache last, once their files did
   const complete: ObjectId[] = [];
   const ok = new Set<ObjectId>();
+  const arrived: ObjectId[] = [];
   for (const d of dirs) {
     const whole = !d.manifest.some((e) => failedIds.has(e.hash));
-    if (d.tmp) {
+    if (d.incoming) {
       if (whole) {
-        admit(repo, d.tmp, d.id);
+        d.incoming.commit(d.id);
         res.transferred++;
+        arrived.push(d.id);
       } else {
-        rmSync(d.tmp, { force: true });
+        d.incoming.discard();
         res.incompleteDirs.push({ id: d.id, path: d.path });
       }
     }
@@ -359,8 +364,17 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
       ok.add(d.id);
     }
   }
-  for (const [id] of files) if (!failedIds.has(id)) ok.add(id);
+  for (const [id] of files) {
+    if (failedIds.has(id)) continue;
+    ok.add(id);
+    arrived.push(id);
+  }
+  // remember what the remote holds corrupt copies of: the next push replaces them
+  // (and forget those that now arrived good: someone replaced them)
+  const rejected = new RejectedObjects(repo.paths.stateDir, remote.url);
+  rejected.add(res.failed.filter((f) => f.code === 'CAIRN_INTEGRITY').map((f) => f.id));
+  rejected.forget(arrived);
   // every file of a fetched directory was on the remote, so its manifest was there too
-  known.add(complete.filter((id) => dirs.find((d) => d.id === id)?.tmp));
+  known.add(complete.filter((id) => dirs.find((d) => d.id === id)?.incoming));
   return { ...res, fetchedIds: ok };
 }

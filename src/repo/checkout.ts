@@ -5,7 +5,8 @@
 //      and verify every object the plans need (exit 5 on a corrupt one),
 //   3. apply.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
 import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
@@ -54,7 +55,7 @@ export interface CheckoutResult {
 export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTrackedOptions): CheckoutResult {
   const ws = repo.workspace(opts.onProgress);
   const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd ?? repo.root, t));
-  const selected = selectTracked(tracked, rels);
+  const selected = checkoutTargets(repo, tracked, rels);
 
   // 1. plan
   const plans: { t: Tracked; plan: CheckoutPlan }[] = [];
@@ -144,6 +145,10 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
       continue;
     }
     const r = applyCheckout(ws, plan);
+    // temp files of an earlier checkout that was killed (kill -9, power cut) go now
+    const at = join(repo.root, plan.path);
+    if (plan.kind === 'dir') sweepStaleTempsUnder(at);
+    else sweepStaleTemps(dirname(at));
     written += r.written;
     removed += r.removed;
     results.push({
@@ -157,6 +162,17 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
     });
   }
   return { targets: results, written, removed, missing };
+}
+
+/**
+ * What a checkout of `rels` (repo-relative; all when empty) would write, from `tracked`.
+ * Every target passes the containment check here, naming the file that named it, before
+ * anything is fetched or written: `pull` calls this first.
+ */
+export function checkoutTargets(repo: Repo, tracked: Tracked[], rels: string[]): Tracked[] {
+  const selected = selectTracked(tracked, rels);
+  for (const t of selected) repo.guard.checkTarget(t.path, { source: t.pointerFile, action: 'check out' });
+  return selected;
 }
 
 function isLockOut(t: Tracked): boolean {

@@ -1,12 +1,14 @@
 // cairn.lock: what each stage last ran with and produced. Deterministic bytes: stages by
 // name, deps/outs by path, params files and keys sorted, keys in a fixed order.
-import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { statSync } from 'node:fs';
+import { dirname, join, posix, relative, resolve } from 'node:path';
+import { isMap, isSeq, isScalar, type Node } from 'yaml';
 import { stringify } from 'yaml';
-import { CairnError, ioError } from '../core/errors.js';
+import { CairnError } from '../core/errors.js';
 import { assertHashAlgorithm, isHashAlgorithm, type HashAlgorithm } from '../core/hash.js';
 import { isValidId, type ObjectId } from '../core/ids.js';
-import { isSafeRelpath } from '../core/paths.js';
+import { joinRepoPath, repoPathProblem, toPosix } from '../core/paths.js';
+import { LOCK_KIND, parseOwnYaml, readOwnText } from '../io/own-file.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 export const LOCK_FILE = 'cairn.lock';
@@ -16,31 +18,50 @@ export interface LockEntry { path: string; hash: HashAlgorithm; id: ObjectId; si
 export interface LockStage { cmd: string | string[]; deps: LockEntry[]; params: Record<string, Record<string, unknown>>; outs: LockEntry[] }
 export interface LockFile { stages: Record<string, LockStage> }
 
-function lineOf(node: Node | null | undefined, lc: LineCounter): number | undefined {
-  const r = node?.range;
-  return r ? lc.linePos(r[0]).line : undefined;
+/**
+ * The repo-relative path a lock entry names, or why it is refused. Entry paths are
+ * relative to the lock's folder and may climb out of it (`../data` for a stage in a
+ * subfolder), never out of the repo; the result obeys the containment rule
+ * (core/paths.ts repoPathProblem). Without `dir` (a lock read from a git blob whose
+ * folder the caller does not pass) the entry must obey the rule on its own, after its
+ * leading '..' segments.
+ */
+export function lockEntryPath(dir: string | undefined, p: unknown): { path?: string; why?: string } {
+  if (typeof p !== 'string') return { why: 'must be a path (a string)' };
+  const rest = p.replace(/^(\.\.\/)+/, '');
+  if (p !== '.' && p !== '..' && !/^(\.\.\/)*\.\.$/.test(p)) {
+    const why = repoPathProblem(rest);
+    if (why) return { why };
+  }
+  if (dir === undefined) return { path: p };
+  const joined = joinRepoPath(dir, p);
+  if (joined === undefined) return { why: 'points outside the repository' };
+  const why = repoPathProblem(joined);
+  return why ? { why: `resolves to '${joined}', which ${why}` } : { path: joined };
 }
 
-export function parseLock(text: string, file: string): LockFile {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const fail = (msg: string, node?: Node | null, line?: number): CairnError => {
-    const l = line ?? lineOf(node, lc);
-    return new CairnError('CAIRN_BAD_LOCK', `${file}${l ? `:${l}` : ''}: ${msg}`, {
+export interface ParseLockOptions {
+  /** repo-relative folder of the lock file: entry paths are checked against the repo root */
+  dir?: string;
+}
+
+export function parseLock(text: string, file: string, opts: ParseLockOptions = {}): LockFile {
+  const y = parseOwnYaml(text, file, LOCK_KIND);
+  const doc = y.doc;
+  const fail = (msg: string, node?: Node | null, line?: number, code: 'CAIRN_BAD_LOCK' | 'CAIRN_BAD_PATH' = 'CAIRN_BAD_LOCK'): CairnError => {
+    const l = line ?? y.line(node);
+    return new CairnError(code, `${file}${l ? `:${l}` : ''}: ${msg}`, {
       hint: `restore it with \`git checkout -- ${file}\`, or delete it and run \`cairn repro\``,
       data: { file, line: l },
     });
   };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw fail(`malformed lock file: ${e.message.split('\n')[0]}`, undefined, e.linePos?.[0].line ?? (e.pos ? lc.linePos(e.pos[0]).line : undefined));
-  }
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { stages: {} };
   if (!isMap(root)) throw fail('expected a mapping with `schema:` and `stages:`', root as Node);
   const get = (m: Node, key: string): Node | undefined => (isMap(m) ? (m.get(key, true) as Node | undefined) : undefined);
   const schema = get(root, 'schema');
-  if (schema && String(doc.toJS().schema) !== LOCK_SCHEMA) throw fail(`unsupported lock schema '${String(doc.toJS().schema)}' (this cairn reads '${LOCK_SCHEMA}')`, schema);
+  const schemaV = (y.value as Record<string, unknown>).schema;
+  if (schema && String(schemaV) !== LOCK_SCHEMA) throw fail(`unsupported lock schema '${String(schemaV)}' (this cairn reads '${LOCK_SCHEMA}')`, schema);
   const stagesNode = get(root, 'stages');
   const out: LockFile = { stages: {} };
   if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return out;
@@ -48,11 +69,15 @@ export function parseLock(text: string, file: string): LockFile {
   const entries = (node: Node | undefined, where: string): LockEntry[] => {
     if (!node || (isScalar(node) && node.value === null)) return [];
     if (!isSeq(node)) throw fail(`${where} must be a list`, node);
+    const seen = new Set<string>();
     return node.items.map((it, i) => {
       const n = it as Node;
       if (!isMap(n)) throw fail(`${where}[${i}] must be a mapping`, n);
-      const v = n.toJSON() as Record<string, unknown>;
-      if (!isSafeRelpath(v.path) && v.path !== '.') throw fail(`${where}[${i}].path must be a relative path inside the repo`, get(n, 'path') ?? n);
+      const v = y.js(n) as Record<string, unknown>;
+      const lp = lockEntryPath(opts.dir, v.path);
+      if (lp.why) throw fail(`${where}[${i}].path ${JSON.stringify(v.path)} ${lp.why}`, get(n, 'path') ?? n, undefined, 'CAIRN_BAD_PATH');
+      if (seen.has(v.path as string)) throw fail(`${where}[${i}].path ${JSON.stringify(v.path)} is listed twice`, get(n, 'path') ?? n);
+      seen.add(v.path as string);
       if (!isHashAlgorithm(v.hash)) throw fail(`${where}[${i}].hash: unknown hash algorithm '${String(v.hash)}'`, get(n, 'hash') ?? n);
       if (!isValidId(v.hash, v.id)) throw fail(`${where}[${i}].id: not a valid ${v.hash} object id`, get(n, 'id') ?? n);
       if (typeof v.size !== 'number' || !Number.isInteger(v.size) || v.size < 0) throw fail(`${where}[${i}].size must be a non-negative integer`, get(n, 'size') ?? n);
@@ -65,18 +90,18 @@ export function parseLock(text: string, file: string): LockFile {
     });
   };
   for (const pair of stagesNode.items) {
-    const name = String((pair.key as Node & { value?: unknown })?.toJSON?.() ?? pair.key);
+    const name = String(y.js(pair.key as Node) ?? pair.key);
     const sn = pair.value as Node;
     if (!isMap(sn)) throw fail(`stage '${name}' must be a mapping`, sn ?? (pair.key as Node));
     const cmdNode = get(sn, 'cmd');
-    const cmd = cmdNode?.toJSON() as unknown;
+    const cmd = cmdNode ? y.js(cmdNode) : undefined;
     const okCmd = typeof cmd === 'string' || (Array.isArray(cmd) && cmd.every((c) => typeof c === 'string'));
     if (!okCmd) throw fail(`stages.${name}.cmd must be a string or a list of strings`, cmdNode ?? sn);
     const paramsNode = get(sn, 'params');
     const params: Record<string, Record<string, unknown>> = {};
     if (paramsNode && !(isScalar(paramsNode) && paramsNode.value === null)) {
       if (!isMap(paramsNode)) throw fail(`stages.${name}.params must be a mapping of file -> key -> value`, paramsNode);
-      const pj = paramsNode.toJSON() as Record<string, unknown>;
+      const pj = y.js(paramsNode) as Record<string, unknown>;
       for (const [f, kv] of Object.entries(pj)) {
         if (!kv || typeof kv !== 'object' || Array.isArray(kv)) throw fail(`stages.${name}.params.${f} must be a mapping of key -> value`, get(paramsNode, f) ?? paramsNode);
         params[f] = kv as Record<string, unknown>;
@@ -125,15 +150,25 @@ export function serializeLock(lock: LockFile): string {
   return stringify({ schema: LOCK_SCHEMA, stages }, { lineWidth: 0, sortMapEntries: false, singleQuote: true });
 }
 
-export function readLock(absFile: string): LockFile | undefined {
-  if (!existsSync(absFile)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(absFile, 'utf8');
-  } catch (e) {
-    throw ioError(e, 'cannot read lock file', absFile);
+/**
+ * Read a cairn.lock from the workspace (never through a symlink, size-capped); undefined
+ * when absent. Entry paths are checked against the repo root: `root` when given, else the
+ * nearest folder above holding .cairn/.
+ */
+export function readLock(absFile: string, root?: string): LockFile | undefined {
+  const r = root ?? findRoot(dirname(absFile));
+  const display = r !== undefined ? toPosix(relative(r, absFile)) : absFile;
+  const text = readOwnText(absFile, LOCK_KIND, { display, root: r });
+  if (text === undefined) return undefined;
+  const dir = r === undefined ? undefined : posix.dirname(display);
+  return parseLock(text, display, { dir });
+}
+
+function findRoot(from: string): string | undefined {
+  for (let d = resolve(from); ; d = dirname(d)) {
+    if (statSync(join(d, '.cairn'), { throwIfNoEntry: false })?.isDirectory()) return d;
+    if (dirname(d) === d) return undefined;
   }
-  return parseLock(text, absFile);
 }
 
 export function writeLock(absFile: string, lock: LockFile): void {

@@ -4,11 +4,13 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CairnError, notARepoError } from '../core/errors.js';
 import { assertHashAlgorithm, DEFAULT_ALGORITHM, hasherFactory, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
+import { Containment } from '../io/contained.js';
 import { acquireLock, type LockHandle } from '../io/lock.js';
 import { LocalCache } from '../cache/odb.js';
 import { StateStore } from '../cache/state.js';
 import { DEFAULT_LINK_TYPES, LINK_TYPES, type LinkType, type Workspace } from '../cache/workspace.js';
 import { Config } from './config.js';
+import { validateConfigEnv, validateConfigTree } from './config-schema.js';
 import { POINTER_SUFFIX } from './pointer.js';
 import { findRepoFiles } from './walk.js';
 
@@ -70,6 +72,8 @@ export function parseLinkTypes(v: unknown): LinkType[] {
 }
 
 export class Repo {
+  private containment: Containment | undefined;
+
   private constructor(
     readonly paths: RepoPaths,
     readonly config: Config,
@@ -94,6 +98,9 @@ export class Repo {
   static async at(root: string): Promise<Repo> {
     const paths = repoPaths(root);
     const config = Config.load({ shared: paths.configFile, local: paths.localConfigFile });
+    validateConfigTree(config.shared, paths.configFile);
+    validateConfigTree(config.local, paths.localConfigFile);
+    validateConfigEnv();
     const algo = assertHashAlgorithm(config.get('core.hash') ?? DEFAULT_ALGORITHM, `${paths.configFile}: core.hash`);
     const factory = await hasherFactory(algo);
     const cacheDirCfg = config.get('cache.dir');
@@ -102,9 +109,19 @@ export class Repo {
     return new Repo({ ...paths, cacheDir }, config, algo, factory, cache, new StateStore(paths.stateDir));
   }
 
+  /**
+   * The containment check every workspace write, delete and rename passes (io/contained.ts).
+   * One per Repo, i.e. per command: folders found good are remembered.
+   */
+  get guard(): Containment {
+    this.containment ??= new Containment(this.root);
+    return this.containment;
+  }
+
   workspace(onProgress?: Workspace['onProgress']): Workspace {
     return {
       root: this.root,
+      guard: this.guard,
       cache: this.cache,
       state: this.state,
       algo: this.algo,

@@ -2,7 +2,7 @@
 // and the checks every command applies to a target a user typed.
 import { posix, resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { overlaps, repoRelative } from '../core/paths.js';
+import { overlaps, repoPathProblem, repoRelative } from '../core/paths.js';
 import { POINTER_SUFFIX, readPointer, type Pointer, type PointerOut } from './pointer.js';
 import { DOT_DIR, type Repo } from './repo.js';
 
@@ -32,7 +32,7 @@ export function trackedFromPointer(pointerFile: string, pointer: Pointer): Track
 export function listTracked(repo: Repo): Tracked[] {
   const out: Tracked[] = [];
   for (const pf of repo.pointerFiles()) {
-    out.push(...trackedFromPointer(pf, readPointer(resolve(repo.root, pf), pf)));
+    out.push(...trackedFromPointer(pf, readPointer(resolve(repo.root, pf), pf, repo.root)));
   }
   return out;
 }
@@ -60,12 +60,13 @@ export function resolveTarget(repo: Repo, cwd: string, target: string): string {
       hint: 'track a data folder inside it, e.g. `cairn add data`',
     });
   }
-  for (const special of [DOT_DIR, '.git']) {
-    if (rel === special || rel.startsWith(special + '/')) {
-      throw new CairnError('CAIRN_BAD_TARGET', `'${target}' is inside ${special}/, which cairn manages itself`, {
-        data: { target },
-      });
-    }
+  // the containment rule every path obeys (docs/security.md)
+  const why = repoPathProblem(rel);
+  if (why) {
+    const special = [DOT_DIR, '.git'].find((d) => rel === d || rel!.startsWith(d + '/'));
+    throw new CairnError('CAIRN_BAD_TARGET', special ? `'${target}' is inside ${special}/, which cairn manages itself` : `'${target}' ${why}`, {
+      data: { target },
+    });
   }
   if (rel.endsWith(POINTER_SUFFIX)) rel = rel.slice(0, -POINTER_SUFFIX.length);
   return rel;

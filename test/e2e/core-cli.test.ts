@@ -202,7 +202,7 @@ describe('cairn CLI (core)', () => {
     await new Promise<void>((res) => {
       const tick = () => {
         // a temp object may be renamed away between readdir and stat: not found means not writing
-        const writing = existsSync(tmp) && readdirSync(tmp).some((n) => n.startsWith('obj.') && (statSync(join(tmp, n), { throwIfNoEntry: false })?.size ?? 0) > 0);
+        const writing = existsSync(tmp) && readdirSync(tmp).some((n) => n.startsWith('.obj.cairn-tmp-') && (statSync(join(tmp, n), { throwIfNoEntry: false })?.size ?? 0) > 0);
         if (writing || Date.now() - started > 5000 || p.exitCode !== null) return res();
         setTimeout(tick, 2);
       };
@@ -214,18 +214,18 @@ describe('cairn CLI (core)', () => {
     // on a filesystem with reflinks the add can finish before the kill lands; on ext4 it never does
     if (sig === 'SIGKILL') {
       expect(existsSync(join(d, '.cairn/tmp/lock'))).toBe(true); // left behind by the dead process
-      expect(cacheFiles(d).filter((f) => !f.includes('/.tmp-'))).toEqual([]); // no partial object in the cache
+      expect(cacheFiles(d).filter((f) => !f.includes('.cairn-tmp-'))).toEqual([]); // no partial object in the cache
       expect(existsSync(join(d, 'big.bin.cairn'))).toBe(false);
     }
     const r = cairn(d, ['add', 'big.bin'], { CAIRN_LOCK_TIMEOUT: '5' });
     expect(r.code).toBe(0);
-    expect(cacheFiles(d).filter((f) => !f.includes('/.tmp-'))).toHaveLength(1);
+    expect(cacheFiles(d).filter((f) => !f.includes('.cairn-tmp-'))).toHaveLength(1);
     expect(cairn(d, ['fsck']).code).toBe(0);
     expect(cairn(d, ['status']).stdout.trim()).toBe('Everything is up to date.');
     expect(existsSync(join(d, '.cairn/tmp/lock'))).toBe(false);
     // gc sweeps the dead process's temp files
     const g = JSON.parse(cairn(d, ['gc', '--workspace', '--json']).stdout) as { tmpRemoved: number; removed: unknown[] };
     expect(g.removed).toEqual([]);
-    expect(readdirSync(tmp).filter((n) => n.startsWith('obj.'))).toEqual([]);
+    expect(readdirSync(tmp).filter((n) => n.includes('.cairn-tmp-'))).toEqual([]);
   }, 120_000);
 });

@@ -75,7 +75,7 @@ describe('cairn remote', () => {
 describe('cairn push / pull (folder remote)', () => {
   it('push, pull into an empty cache, summary line and --json', () => {
     const dir = repo();
-    cairn(dir, ['remote', 'add', '-d', 'store', join(tempDir(), 'store')]);
+    cairn(dir, ['remote', 'add', '--create', '-d', 'store', join(tempDir(), 'store')]);
     const p = cairn(dir, ['push']);
     expect(p.code).toBe(0);
     expect(p.stdout).toMatch(/^3 objects pushed, 0 already on remote, \d+ B in [\d.]+ s$/m);
@@ -95,7 +95,7 @@ describe('cairn push / pull (folder remote)', () => {
   it('an object corrupted on the remote: pull exits 5 naming it and leaves the workspace alone', () => {
     const dir = repo();
     const store = join(tempDir(), 'store');
-    cairn(dir, ['remote', 'add', '-d', 'store', store]);
+    cairn(dir, ['remote', 'add', '--create', '-d', 'store', store]);
     expect(cairn(dir, ['push']).code).toBe(0);
     // overwrite every non-manifest object on the remote
     const files: string[] = [];

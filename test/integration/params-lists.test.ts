@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, git, tempRepo } from '../helpers.js';
 import { paramsDiff } from '../../src/api/params.js';
-import { pipelineStatus } from '../../src/api/pipeline-status.js';
 import { repro } from '../../src/api/repro.js';
+import { status } from '../../src/api/status.js';
+
+const pipelineStatus = async (o: { cwd: string }) => (await status({ ...o, data: false, pipeline: true })).pipeline!;
 
 afterEach(cleanup);
 

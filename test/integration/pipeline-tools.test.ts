@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dag } from '../../src/api/dag.js';
 import { dagToAscii, dagToDot, dagToMermaid } from '../../src/render/graph.js';
-import { pipelineStatus } from '../../src/api/pipeline-status.js';
+import { status } from '../../src/api/status.js';
+
+const pipelineStatus = async (o: { cwd: string }) => (await status({ ...o, data: false, pipeline: true })).pipeline!;
 import { repro } from '../../src/api/repro.js';
 import { stageAdd } from '../../src/api/stage.js';
 import { Repo } from '../../src/repo/repo.js';
-import { workspaceRefs } from '../../src/repo/refs.js';
+import { workspaceRefs } from '../../src/repo/revisions.js';
 import { cleanup, ROOT, tempRepo } from '../helpers.js';
 
 const STEP = join(ROOT, 'fixtures', 'pipeline', 'step.mjs');

@@ -20,7 +20,7 @@ interface Kind {
 }
 
 const kinds: Kind[] = [
-  { name: 'folder', make: async () => new FolderRemote('test', join(tempDir('cairn-remote-'), 'store')) },
+  { name: 'folder', make: async () => new FolderRemote('test', tempDir('cairn-remote-')) },
   {
     name: 's3',
     skip: noS3,

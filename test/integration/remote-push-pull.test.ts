@@ -3,7 +3,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { add } from '../../src/api/add.js';
-import { cloudStatus } from '../../src/api/cloud-status.js';
+import { status } from '../../src/api/status.js';
+
+const cloudStatus = async (o: { cwd: string }) => (await status({ ...o, cloud: true })).cloud!;
 import { fetch } from '../../src/api/fetch.js';
 import { pull } from '../../src/api/pull.js';
 import { push } from '../../src/api/push.js';
@@ -42,7 +44,7 @@ const kinds: Kind[] = [
     async setup(dir) {
       const root = join(tempDir('cairn-store-'), 'store');
       folderRoots.set(dir, root);
-      await remoteAdd({ cwd: dir, name: 'store', url: root, default: true });
+      await remoteAdd({ cwd: dir, name: 'store', url: root, default: true, create: true });
     },
     async overwrite(dir, key, bytes) {
       const p = join(folderRoots.get(dir)!, key);

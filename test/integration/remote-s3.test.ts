@@ -8,7 +8,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { add } from '../../src/api/add.js';
-import { cloudStatus } from '../../src/api/cloud-status.js';
+import { status } from '../../src/api/status.js';
+
+const cloudStatus = async (o: { cwd: string }) => (await status({ ...o, cloud: true })).cloud!;
 import { pull } from '../../src/api/pull.js';
 import { push } from '../../src/api/push.js';
 import { remoteAdd, remoteModify } from '../../src/api/remote.js';

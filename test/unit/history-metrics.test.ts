@@ -30,6 +30,16 @@ describe('rules', () => {
     expect(r[1]!.change).toBeCloseTo(5, 9);
     expect(r[2]!.skipped).toBe('present in one revision only');
   });
+  it('a rule on an unreadable metrics file is not evaluated and names the file (not a usage error)', () => {
+    const rows = diffFlat({ 'm.json': { acc: 0.9 } }, {}, { all: true });
+    const unread = [{ rev: 'workspace', path: 'm.json', message: 'm.json: malformed JSON' }];
+    const r = checkRules([parseRule('acc < -0.01')], rows, unread);
+    expect(r).toMatchObject([{ rule: 'acc < -0.01', path: 'm.json', violated: false, skipped: 'cannot read m.json at workspace: m.json: malformed JSON' }]);
+    // both sides unreadable: no row at all, still unevaluated rather than "no such metric"
+    const none = checkRules([parseRule('other.json:acc < 0'), parseRule('acc < 0')], [], [{ rev: 'HEAD', path: 'other.json', message: 'gone' }]);
+    expect(none.map((x) => [x.path, x.skipped])).toEqual([['other.json', 'cannot read other.json at HEAD: gone'], ['other.json', 'cannot read other.json at HEAD: gone']]);
+    expect(() => checkRules([parseRule('acc < 0')], [], [])).toThrow(/no metric 'acc'/);
+  });
 });
 
 describe('rendering', () => {

@@ -92,9 +92,15 @@ describe('lock file', () => {
     expect(parseLock(text, 'cairn.lock').stages.b!.deps.map((d) => d.path)).toEqual(['a', 'z']);
   });
   it('rejects bad ids and hostile paths naming the file and line', () => {
-    const e = err(() => parseLock(`schema: '1'\nstages:\n  a:\n    cmd: x\n    outs:\n      - path: ../etc\n        hash: xxh64x2\n        id: ${id}\n        size: 1\n`, 'sub/cairn.lock'));
-    expect(e.code).toBe('CAIRN_BAD_LOCK');
+    const lock = (p: string) => `schema: '1'\nstages:\n  a:\n    cmd: x\n    outs:\n      - path: ${p}\n        hash: xxh64x2\n        id: ${id}\n        size: 1\n`;
+    // entry paths are relative to the lock's folder: climbing out of sub/ is fine, out of the repo is not
+    expect(parseLock(lock('../etc'), 'sub/cairn.lock', { dir: 'sub' }).stages.a!.outs[0]!.path).toBe('../etc');
+    const e = err(() => parseLock(lock('../../etc'), 'sub/cairn.lock', { dir: 'sub' }));
+    expect(e.code).toBe('CAIRN_BAD_PATH');
     expect(e.message).toMatch(/^sub\/cairn\.lock:6: stages\.a\.outs\[0\]\.path/);
+    for (const bad of ['.', '.git/hooks', '.cairn/cache/xxh64x2/ab', 'a/../.git']) {
+      expect(err(() => parseLock(lock(JSON.stringify(bad)), 'cairn.lock', { dir: '.' })).code, bad).toBe('CAIRN_BAD_PATH');
+    }
     const e2 = err(() => parseLock(`stages:\n  a:\n    cmd: x\n    deps:\n      - {path: a, hash: xxh64x2, id: nothex, size: 1}\n`, 'cairn.lock'));
     expect(e2.message).toMatch(/cairn\.lock:5: .*id/);
   });

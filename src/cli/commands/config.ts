@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
+import { MASK, isSecretKey, maskSecrets } from '../../core/secrets.js';
 import { out } from '../output.js';
 
 export function register(program: Command): void {
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .action(
       run(async (o, _cmd, [key, value]) => {
         const { config } = await import('../../api/config.js');
-        const r = await config({
+        const raw = await config({
           cwd: process.cwd(),
           key: key as string | undefined,
           value: value as string | undefined,
@@ -24,15 +25,19 @@ export function register(program: Command): void {
           local: !!o.local,
           list: !!o.list,
         });
+        // a secret's value is never shown, however short (longer ones are masked anyway)
+        const r = raw.key && isSecretKey(raw.key) && raw.value !== undefined ? { ...raw, value: MASK } : raw;
         if (o.json) {
           out.json(r);
           return EXIT.OK;
         }
         const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
-        if (r.action === 'list') for (const [k, v] of Object.entries(r.values ?? {})) out.line(`${k}=${show(v)}`);
+        if (r.action === 'list') for (const [k, v] of Object.entries(maskSecrets(r.values ?? {}))) out.line(`${k}=${show(v)}`);
         else if (r.action === 'get') {
           if (r.value === undefined) return EXIT.FAILED; // like git config: unset key → exit 1, no output
           out.line(show(r.value));
+        } else if (r.routedToLocal && !o.quiet) {
+          out.err(`note: ${r.key} holds a secret: written to .cairn/config.local.yaml (git-ignored), not the committed config.yaml`);
         }
         return EXIT.OK;
       }),

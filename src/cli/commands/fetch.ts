@@ -43,6 +43,7 @@ export function summaryLine(r: TransferSummary, verb: 'push' | 'fetch'): string 
   const moved = verb === 'push' ? 'pushed' : 'fetched';
   const where = verb === 'push' ? 'already on remote' : 'already in cache';
   const parts = [`${r.transferred} object${r.transferred === 1 ? '' : 's'} ${moved}`, `${r.skipped} ${where}`];
+  if (r.replaced?.length) parts.push(`${r.replaced.length} bad remote cop${r.replaced.length === 1 ? 'y' : 'ies'} replaced`);
   if (r.missing.length) parts.push(`${r.missing.length} missing`);
   if (r.failed.length) parts.push(`${r.failed.length} failed`);
   let s = `${parts.join(', ')}, ${formatBytes(r.bytes)} in ${r.seconds.toFixed(1)} s`;

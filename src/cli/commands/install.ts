@@ -1,7 +1,45 @@
 import type { Command } from 'commander';
-import { EXIT } from '../../core/errors.js';
+import { EXIT, type ExitCode } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out } from '../output.js';
+import { out, reportError } from '../output.js';
+
+type InstallApi = typeof import('../../api/install.js');
+
+/**
+ * Render a hook's result on stderr (git shows it) and decide its exit code. pre-push blocks
+ * the git push (non-zero) on exactly what makes `cairn push` fail: any failed or missing
+ * object, through the same transferError rule.
+ */
+async function renderHook(api: InstallApi, hook: string): Promise<ExitCode> {
+  let r;
+  try {
+    r = await api.runHook({ cwd: process.cwd(), hook });
+  } catch (e) {
+    if (hook === 'pre-push') out.err('cairn: push failed, blocking git push');
+    throw e;
+  }
+  if (r.hook === 'post-checkout') {
+    if (r.checkoutError) out.err(`cairn: checkout after git checkout failed: ${r.checkoutError.message}`);
+    else out.err(`cairn: checked out data for ${r.checkedOut ?? 0} target(s)`);
+    return EXIT.OK;
+  }
+  if (r.hook === 'pre-commit') {
+    for (const t of r.modified ?? []) out.err(`cairn: warning: ${t.path} changed but ${t.pointerFile} was not updated; run \`cairn commit ${t.path}\` and stage ${t.pointerFile}`);
+    return EXIT.OK;
+  }
+  if (r.noRemote || !r.push) {
+    out.err('cairn: no remote configured; not pushing data');
+    return EXIT.OK;
+  }
+  const { transferError } = await import('../../api/transfer.js');
+  const err = transferError(r.push, 'push');
+  if (err) {
+    out.err('cairn: push failed, blocking git push (fix it and push again, or skip the hook with `git push --no-verify`)');
+    return reportError(err, {});
+  }
+  out.err(`cairn: pushed data to remote '${r.push.remote}' (${r.push.transferred} sent, ${r.push.skipped} already there)`);
+  return EXIT.OK;
+}
 
 export function register(program: Command): void {
   program
@@ -13,11 +51,7 @@ export function register(program: Command): void {
     .action(
       run(async (o) => {
         const api = await import('../../api/install.js');
-        if (o.runHook) {
-          const r = await api.runHook({ cwd: process.cwd(), hook: o.runHook as string });
-          for (const m of r.messages) out.err(m);
-          return r.code ? EXIT.FAILED : EXIT.OK; // a non-zero hook code blocks the git operation
-        }
+        if (o.runHook) return renderHook(api, o.runHook as string);
         const r = await api.install({ cwd: process.cwd(), uninstall: !!o.uninstall });
         if (o.json) {
           out.json(r);

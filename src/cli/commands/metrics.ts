@@ -51,7 +51,7 @@ export function register(program: Command): void {
       run(async (o, _c, [a, b]) => {
         const { metricsDiff } = await import('../../api/metrics.js');
         const r = await metricsDiff({ cwd: process.cwd(), a: a as string, b: b as string, targets: o.targets as string[] | undefined, all: !!o.all, failOn: o.failOn as string[] | undefined });
-        const code = verdictExit(r.violations.length ? 'fail' : 'pass');
+        const code = verdictExit(r.verdict);
         if (o.json) {
           out.json(r);
           return code;
@@ -63,11 +63,13 @@ export function register(program: Command): void {
           out.line(`### Metrics: \`${r.a.rev}\` → \`${r.b.rev}\`\n`);
           out.line(cells.length ? mdTable(DIFF_HEADER, cells) : '_no changes_');
           if (r.violations.length) out.line(`\n**Failed rules:**\n${r.violations.map((v) => `- \`${v.rule}\` (${v.path}: ${v.key} ${v.old} → ${v.new})`).join('\n')}`);
+          if (r.unevaluated.length) out.line(`\n**Rules that could not be evaluated (they fail):**\n${r.unevaluated.map((v) => `- \`${v.rule}\` (${v.path}: ${v.skipped})`).join('\n')}`);
           for (const e of r.errors) out.line(`\n> warning: ${e.message}`);
         } else if (o.csv) out.line(csvTable(DIFF_HEADER, cells));
         else out.line(cells.length ? textTable(DIFF_HEADER, cells) : 'No metric changed.');
         for (const e of r.errors) if (!o.md) out.err(`warning: ${e.message}`);
         for (const v of r.violations) out.err(`failed: ${v.rule} (${v.path}: ${v.key} ${v.old} -> ${v.new}, change ${v.change})`);
+        for (const v of r.unevaluated) out.err(`failed: rule '${v.rule}' cannot be evaluated (${v.path}: ${v.skipped})`);
         return code;
       }),
     );

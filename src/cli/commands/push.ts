@@ -8,12 +8,13 @@ export function register(program: Command): void {
     program
       .command('push')
       .description('upload the objects the workspace (or the targets) refers to that the remote lacks')
-      .argument('[targets...]', 'tracked data paths or pointer files (default: everything)'),
+      .argument('[targets...]', 'tracked data paths or pointer files (default: everything)')
+      .option('--verify-remote', 'download and hash every object the remote already has; replace copies that are corrupt'),
   ).action(
     run(async (o, _c, [targets]) => {
       const { push } = await import('../../api/push.js');
       const { transferError } = await import('../../api/transfer.js');
-      const r = await push({ ...transferOpts(o, targets), onProgress: progress(o) });
+      const r = await push({ ...transferOpts(o, targets), verifyRemote: !!o.verifyRemote, onProgress: progress(o) });
       return renderTransfer(r, 'push', transferError(r, 'push'), o);
     }),
   );

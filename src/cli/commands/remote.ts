@@ -14,13 +14,15 @@ export function register(program: Command): void {
     .option('-d, --default', 'make it the default remote')
     .option('-f, --force', 'replace a remote of the same name')
     .option('--local', 'write to .cairn/config.local.yaml (git-ignored) instead of .cairn/config.yaml')
+    .option('--create', 'folder remotes: create the folder now (push and fetch never create a missing one)')
     .option('--json', 'print the result as JSON')
     .action(
       run(async (o, _c, [name, url]) => {
         const { remoteAdd } = await import('../../api/remote.js');
-        const r = await remoteAdd({ cwd: process.cwd(), name: name as string, url: url as string, default: !!o.default, local: !!o.local, force: !!o.force });
+        const r = await remoteAdd({ cwd: process.cwd(), name: name as string, url: url as string, default: !!o.default, local: !!o.local, force: !!o.force, create: !!o.create });
         if (o.json) out.json(r);
-        else if (!o.quiet) out.line(`added remote ${r.name} → ${r.url}${r.default ? ' (default)' : ''}`);
+        else if (!o.quiet) out.line(`added remote ${r.name} → ${r.url}${r.default ? ' (default)' : ''}${r.created ? ' (folder created)' : ''}`);
+        if (r.exists === false && !o.json) out.err(`warning: the folder ${r.url} does not exist: push and fetch refuse until it does (mount it, or add the remote with --create)`);
         return EXIT.OK;
       }),
     );
@@ -95,7 +97,7 @@ export function register(program: Command): void {
 
   remote
     .command('modify')
-    .description('set (or --unset) a remote setting: url, endpoint, region, profile, path_style, jobs, sse, sse_kms_key_id, checksum, retries, multipart_threshold_mb')
+    .description('set (or --unset) a remote setting: url, endpoint, region, profile, path_style, jobs, sse, sse_kms_key_id, checksum, retries, multipart_threshold_mb, access_key_id, secret_access_key, session_token (secrets are kept in .cairn/config.local.yaml)')
     .argument('<name>')
     .argument('<key>')
     .argument('[value]')
@@ -107,7 +109,10 @@ export function register(program: Command): void {
         const { remoteModify } = await import('../../api/remote.js');
         const r = await remoteModify({ cwd: process.cwd(), name: name as string, key: key as string, value: value as string | undefined, unset: !!o.unset, local: !!o.local });
         if (o.json) out.json(r);
-        else if (!o.quiet) out.line(o.unset ? `unset ${r.name}.${key as string}` : `set ${r.name}.${key as string}`);
+        else if (!o.quiet) {
+          const routed = r.wrote === 'local' && !o.local ? ' in .cairn/config.local.yaml (git-ignored: it holds a secret)' : '';
+          out.line(o.unset ? `unset ${r.name}.${key as string}` : `set ${r.name}.${key as string}${routed}`);
+        }
         return EXIT.OK;
       }),
     );

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { run } from '../main.js';
 import { out } from '../output.js';
 import { changedExit } from '../outcome.js';
-import type { CloudStatusResult } from '../../api/cloud-status.js';
-import type { PipelineStatusResult } from '../../api/pipeline-status.js';
+import type { CloudStatusResult, PipelineStatusResult } from '../../api/status.js';
 
 const LABEL = {
   'up-to-date': 'up to date',
@@ -22,6 +21,7 @@ export function register(program: Command): void {
     .option('-c, --cloud', 'compare the local cache with the remote instead')
     .option('-r, --remote <name>', 'with --cloud: the remote (default: core.remote)')
     .option('-j, --jobs <n>', 'with --cloud: requests in flight', (v) => Number(v))
+    .option('--verify-remote', 'with --cloud: download and hash every object the remote has, so a corrupt copy is not "in sync"')
     .action(
       run(async (o, _cmd, [targets]) => {
         const { status } = await import('../../api/status.js');
@@ -31,6 +31,7 @@ export function register(program: Command): void {
           cloud: !!o.cloud,
           remote: o.remote as string | undefined,
           jobs: o.jobs as number | undefined,
+          verifyRemote: !!o.verifyRemote,
         });
         const code = changedExit(!r.clean, !!o.exitCode);
         if (o.json) {
@@ -93,15 +94,17 @@ const CLOUD_LABEL = {
   'remote-only': 'only on the remote (pull it)',
   partial: 'partly local, partly remote',
   missing: 'missing everywhere',
+  corrupt: 'corrupt on the remote (`cairn push` replaces it)',
 } as const;
 
 function renderCloud(c: CloudStatusResult): void {
   if (c.inSync) {
-    out.line(`Everything is in sync with remote '${c.remote}' (${c.url}).`);
+    out.line(`Everything is in sync with remote '${c.remote}' (${c.url})${c.verified ? ', every object verified' : ''}.`);
     return;
   }
   for (const t of c.targets) {
     if (t.status === 'in-sync') continue;
-    out.line(`${t.path}: ${CLOUD_LABEL[t.status]} (${t.local}/${t.objects} local, ${t.remote}/${t.objects} on '${c.remote}')`);
+    const bad = t.corrupt ? `, ${t.corrupt} corrupt there` : '';
+    out.line(`${t.path}: ${CLOUD_LABEL[t.status]} (${t.local}/${t.objects} local, ${t.remote}/${t.objects} on '${c.remote}'${bad})`);
   }
 }

@@ -1,0 +1,48 @@
+// The table reader's vocabulary: a table is one file or a folder of files, read as batches of
+// rows (arrays aligned with the batch's column names) numbered 1-based over the whole table.
+
+export type TableFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'parquet';
+
+export const TABLE_FORMATS: readonly TableFormat[] = ['csv', 'tsv', 'json', 'jsonl', 'parquet'];
+
+/** One file of a table: where its bytes are, and the name errors and reports use. */
+export interface TableFile {
+  /** what the user knows it as (a workspace path, `path@rev`, a relpath inside a folder) */
+  name: string;
+  /** where the bytes are on disk (the file itself, or a cache object) */
+  path?: string;
+  /** the bytes themselves (a blob read from git history) */
+  bytes?: Uint8Array;
+  /** default: from the name's extension */
+  format?: TableFormat;
+}
+
+/** A cell as read: strings from CSV/TSV; JSON values; Parquet values (bigint, Date, ...). */
+export type Cell = unknown;
+
+export interface RowBatch {
+  /** the file these rows come from (TableFile.name) */
+  file: string;
+  /** column names, in the file's order; rows[i][j] is column j */
+  columns: string[];
+  rows: Cell[][];
+  /**
+   * The same cells column by column, when the reader decodes columns (Parquet):
+   * cols[j][i] === rows[i][j]. Consumers that work per column read this and never make rows.
+   */
+  cols?: readonly ArrayLike<Cell>[];
+  /** 1-based row number of rows[0] over the whole table (a CSV header is not a row) */
+  firstRow: number;
+}
+
+export interface ReadTableOptions {
+  /** force a format for every file (default: by extension) */
+  format?: TableFormat;
+  /** rows per batch (default 8192) */
+  batchSize?: number;
+  /** longest record (CSV line, JSON Lines line, JSON array element) accepted, in bytes; default 16 MiB */
+  maxRecordBytes?: number;
+}
+
+export const DEFAULT_BATCH = 8192;
+export const DEFAULT_MAX_RECORD = 16 * 1024 * 1024;

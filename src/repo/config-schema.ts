@@ -1,0 +1,227 @@
+// What a repo config may hold: every known key, the values it accepts, and which keys are
+// secrets. `cairn config KEY VALUE` parses through it (exit 2 on a bad value), and every
+// command that opens a repo checks both config files through it (exit 2 naming the file and
+// key), so `lock_timeout: soon`, `core: 5` or `jobs: lots` never reach the code that uses them.
+// A new config key is a new row here (and in docs/formats.md#config-keys).
+import { CairnError } from '../core/errors.js';
+import { HASH_ALGORITHMS } from '../core/hash.js';
+import { isSecretKey, MASK } from '../core/secrets.js';
+import { LINK_TYPES } from '../cache/workspace.js';
+import { REMOTE_KEYS } from '../remote/open.js';
+
+export interface KeySpec {
+  desc: string;
+  /** the typed string (`cairn config`) → the value stored; throws a message on a bad one */
+  parse(raw: string): unknown;
+  /** a value read from YAML → undefined when fine, or what is wrong with it */
+  check(v: unknown): string | undefined;
+}
+
+const str: Pick<KeySpec, 'parse' | 'check'> = {
+  parse: (s) => s,
+  check: (v) => (typeof v === 'string' && v !== '' ? undefined : 'expected a non-empty string'),
+};
+
+function numberIn(lo: number, hi: number, int: boolean): Pick<KeySpec, 'parse' | 'check'> {
+  const what = `${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}`;
+  const check = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi && (!int || Number.isInteger(v)) ? undefined : `expected ${what}`);
+  return {
+    parse: (s) => {
+      const n = s.trim() === '' ? NaN : Number(s);
+      if (check(n)) throw new Error(`expected ${what}, not '${s}'`);
+      return n;
+    },
+    check,
+  };
+}
+
+function oneOf(values: readonly string[]): Pick<KeySpec, 'parse' | 'check'> {
+  const check = (v: unknown) => (typeof v === 'string' && values.includes(v) ? undefined : `expected one of ${values.join(', ')}`);
+  return {
+    parse: (s) => {
+      if (check(s)) throw new Error(`expected one of ${values.join(', ')}, not '${s}'`);
+      return s;
+    },
+    check,
+  };
+}
+
+const linkTypes: Pick<KeySpec, 'parse' | 'check'> = {
+  parse: (s) => {
+    const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = list.find((t) => !(LINK_TYPES as readonly string[]).includes(t));
+    if (bad !== undefined || list.length === 0) throw new Error(`unknown link type '${bad ?? s}' (use a list of: ${LINK_TYPES.join(', ')})`);
+    return list;
+  },
+  check: (v) => {
+    const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((x) => x.trim()) : undefined;
+    if (!list || list.length === 0 || list.some((t) => !(LINK_TYPES as readonly string[]).includes(String(t)))) {
+      return `expected a list of ${LINK_TYPES.join(', ')}`;
+    }
+    return undefined;
+  },
+};
+
+/** core.* and cache.* */
+export const CONFIG_KEYS: Record<string, KeySpec> = {
+  'core.hash': { desc: 'algorithm for new objects', ...oneOf(HASH_ALGORITHMS) },
+  'core.remote': { desc: 'the default remote', ...str },
+  'core.lock_timeout': { desc: 'seconds to wait for another cairn process', ...numberIn(0, 86_400, false) },
+  'cache.type': { desc: 'how the workspace is filled from the cache', ...linkTypes },
+  'cache.dir': { desc: 'where objects live (relative to the repo root)', ...str },
+  // structured: its shape is checked by its reader (the model registry's promotion policies)
+  'registry.policies': {
+    desc: 'promotion policies of the model registry (a mapping; edit config.yaml, see docs/registry.md)',
+    parse: () => {
+      throw new Error('is a mapping: edit it in .cairn/config.yaml');
+    },
+    check: (v) => (v && typeof v === 'object' && !Array.isArray(v) ? undefined : 'expected a mapping'),
+  },
+};
+
+/** remote.<name>.*: the settings of `remote modify`, plus S3 credentials (secrets: local config only). */
+export const REMOTE_CONFIG_KEYS: Record<string, KeySpec> = {
+  ...Object.fromEntries(
+    Object.entries(REMOTE_KEYS).map(([k, s]) => {
+      const spec: KeySpec = {
+        desc: s.desc,
+        parse: (raw) => {
+          try {
+            return s.parse(raw);
+          } catch (e) {
+            throw new Error((e as Error).message.replace(new RegExp(`^${k} must be `), 'expected '));
+          }
+        },
+        check: (v) => {
+          try {
+            s.parse(String(v));
+            return typeof v === 'object' && v !== null ? 'expected a single value' : undefined;
+          } catch (e) {
+            return (e as Error).message.replace(/, not '.*'$/, '').replace(new RegExp(`^${k} must be `), 'expected ');
+          }
+        },
+      };
+      return [k, spec];
+    }),
+  ),
+  access_key_id: { desc: 'S3 access key id (instead of the AWS SDK credential chain)', ...str },
+  secret_access_key: { desc: 'S3 secret key (kept in config.local.yaml)', ...str },
+  session_token: { desc: 'S3 session token (kept in config.local.yaml)', ...str },
+};
+
+/** The spec of a dotted key, or undefined when cairn knows no such key. */
+export function keySpec(key: string): KeySpec | undefined {
+  const segs = key.split('.');
+  if (segs[0] === 'remote') return segs.length === 3 && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(segs[1]!) ? REMOTE_CONFIG_KEYS[segs[2]!] : undefined;
+  return CONFIG_KEYS[key];
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Every known key spelled out (remote keys under the given remote name). */
+function knownKeys(remote = '<name>'): string[] {
+  return [...Object.keys(CONFIG_KEYS), ...Object.keys(REMOTE_CONFIG_KEYS).map((k) => `remote.${remote}.${k}`)];
+}
+
+/** The known key closest to a misspelt one, when it is close enough to be meant. */
+export function suggestKey(key: string): string | undefined {
+  const segs = key.split('.');
+  const cands = knownKeys(segs[0] === 'remote' && segs.length === 3 ? segs[1] : undefined);
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of cands) {
+    const dd = distance(key.toLowerCase(), c.toLowerCase());
+    if (dd < bestD) [best, bestD] = [c, dd];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 5)) ? best : undefined;
+}
+
+function unknownKey(key: string, file?: string): CairnError {
+  const s = suggestKey(key);
+  return new CairnError('CAIRN_CONFIG', `${file ? `${file}: ` : ''}unknown config key '${key}'${s ? ` (did you mean '${s}'?)` : ''}`, {
+    hint: s ? `use ${s}` : `known keys: ${knownKeys().join(', ')} (see docs/formats.md#config-keys)`,
+    data: { key, file, suggestion: s },
+  });
+}
+
+/** The typed value of `cairn config KEY VALUE`, checked; CAIRN_CONFIG (exit 2) when bad. */
+export function parseConfigValue(key: string, raw: string): unknown {
+  const spec = keySpec(key);
+  if (!spec) throw unknownKey(key);
+  try {
+    return spec.parse(raw);
+  } catch (e) {
+    throw new CairnError('CAIRN_CONFIG', `${key}: ${(e as Error).message}`, {
+      hint: `${key}: ${spec.desc}; see docs/formats.md#config-keys`,
+      data: { key, value: raw },
+    });
+  }
+}
+
+/** Whether a key's value belongs in the git-ignored local config: any key named like a secret. */
+export function isLocalOnlyKey(key: string): boolean {
+  return isSecretKey(key);
+}
+
+/**
+ * Check a config file's tree: known sections and keys, values of the right type and range.
+ * Throws CAIRN_CONFIG (exit 2) naming the file and the dotted key.
+ */
+export function validateConfigTree(tree: Record<string, unknown>, file: string): void {
+  const bad = (key: string, why: string, v: unknown) =>
+    new CairnError('CAIRN_CONFIG', `${file}: ${key}: ${why}, not ${isSecretKey(key) ? MASK : JSON.stringify(v)}`, {
+      hint: key.split('.').length === 3 || (key.includes('.') && !key.startsWith('remote.'))
+        ? `fix ${key} in ${file} (\`cairn config${file.endsWith('config.local.yaml') ? ' --local' : ''} ${key} VALUE\`); see docs/formats.md#config-keys`
+        : `fix the '${key}' section in ${file}; see docs/formats.md#config-keys`,
+      data: { file, key },
+    });
+  const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  for (const [section, body] of Object.entries(tree)) {
+    if (section === 'remote') {
+      if (body === null) continue;
+      if (!isMap(body)) throw bad('remote', 'expected a mapping of remote names', body);
+      for (const [name, settings] of Object.entries(body)) {
+        if (settings === null) continue;
+        if (!isMap(settings)) throw bad(`remote.${name}`, 'expected a mapping of settings (url, endpoint, ...)', settings);
+        for (const [k, v] of Object.entries(settings)) {
+          const key = `remote.${name}.${k}`;
+          const spec = REMOTE_CONFIG_KEYS[k];
+          if (!spec) throw unknownKey(key, file);
+          const why = spec.check(v);
+          if (why) throw bad(key, why, v);
+        }
+      }
+      continue;
+    }
+    if (!Object.keys(CONFIG_KEYS).some((k) => k.startsWith(`${section}.`))) throw unknownKey(section, file);
+    if (body === null) continue;
+    if (!isMap(body)) throw bad(section, `expected a mapping of ${section}.* keys`, body);
+    for (const [k, v] of Object.entries(body)) {
+      const key = `${section}.${k}`;
+      const spec = CONFIG_KEYS[key];
+      if (!spec) throw unknownKey(key, file);
+      const why = spec.check(v);
+      if (why) throw bad(key, why, v);
+    }
+  }
+}
+
+/** Environment settings that stand in for config keys, checked like them (exit 2 naming the variable). */
+export function validateConfigEnv(env: NodeJS.ProcessEnv = process.env): void {
+  const t = env.CAIRN_LOCK_TIMEOUT;
+  if (t !== undefined && t !== '' && CONFIG_KEYS['core.lock_timeout']!.check(t.trim() === '' ? NaN : Number(t))) {
+    throw new CairnError('CAIRN_CONFIG', `environment variable CAIRN_LOCK_TIMEOUT: expected a number of seconds from 0 to 86400, not '${t}'`, {
+      hint: 'e.g. CAIRN_LOCK_TIMEOUT=60, or unset it to use core.lock_timeout',
+      data: { env: 'CAIRN_LOCK_TIMEOUT' },
+    });
+  }
+}
