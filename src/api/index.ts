@@ -27,6 +27,7 @@ export { remoteAdd, remoteList, remoteRemove, remoteRename, remoteDefault, remot
 export type {
   RemoteInfo,
   RemoteAddOptions,
+  RemoteAddResult,
   RemoteListOptions,
   RemoteListResult,
   RemoteRemoveOptions,

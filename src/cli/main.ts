@@ -44,14 +44,22 @@ function version(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
+/** set when a reader closed our output pipe: the run then ends with 0, as git's does */
+let pipeClosed = false;
+
 /**
  * A reader that went away (`cairn status | head -1`) closes the pipe: stop quietly, as git
- * does, instead of dying on an unhandled EPIPE. The command's work is done or useless now.
+ * does, instead of dying on an unhandled EPIPE. Later writes go nowhere; the exit code is 0
+ * (set in start(), without process.exit, like every other exit).
  */
 function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(EXIT.OK);
+      if (e.code === 'EPIPE' || (pipeClosed && e.code === 'ERR_STREAM_DESTROYED')) {
+        pipeClosed = true;
+        process.exitCode = EXIT.OK;
+        return;
+      }
       throw e;
     });
   }
@@ -93,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
 export function start(argv: string[] = process.argv): void {
   main(argv).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = pipeClosed ? EXIT.OK : code;
     },
     (e: unknown) => {
       process.exitCode = reportError(e, {});
