@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// Loads the compiled build; the CLI module is the only place that sets the exit code.
-import { main } from '../dist/cli/main.js';
-main(process.argv).then((code) => { process.exitCode = code; });
+// Loads the compiled build; src/cli/main.ts's start() is the only place that sets the exit code.
+import { start } from '../dist/cli/main.js';
+start();

@@ -2,7 +2,8 @@
 // with local). Known keys are checked before they are written (repo/config-schema.ts);
 // secrets always go to config.local.yaml. Works even when the
 // current config is broken (that is when it is needed), so it loads no cache or hasher.
-import { CairnError } from '../core/errors.js';
+import { flatten } from '../core/flatten.js';
+import { CairnError, notARepoError } from '../core/errors.js';
 import { hasUrlCredentials } from '../core/secrets.js';
 import { Config } from '../repo/config.js';
 import { isLocalOnlyKey, parseConfigValue } from '../repo/config-schema.js';
@@ -46,24 +47,15 @@ function lookup(tree: unknown, key: string): unknown {
   return cur;
 }
 
-function flatten(tree: unknown, prefix: string, out: Record<string, unknown>): void {
-  if (tree && typeof tree === 'object' && !Array.isArray(tree)) {
-    for (const [k, v] of Object.entries(tree)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (prefix) out[prefix] = tree;
-}
-
 export async function config(opts: ConfigOptions): Promise<ConfigResult> {
   const root = findRepoRoot(opts.cwd);
   if (!root) {
-    throw new CairnError('CAIRN_NOT_A_REPO', `not a cairn repository (no .cairn/ in ${opts.cwd} or any parent)`, {
-      hint: 'run `cairn init` at the root of your git repository',
-    });
+    throw notARepoError(opts.cwd);
   }
   const p = repoPaths(root);
   const cfg = Config.load({ shared: p.configFile, local: p.localConfigFile });
   if (opts.list) {
-    const values: Record<string, unknown> = {};
-    flatten(opts.local ? cfg.local : cfg.merged, '', values);
+    const values = flatten(opts.local ? cfg.local : cfg.merged);
     return { action: 'list', values };
   }
   const key = opts.key;

@@ -7,7 +7,10 @@ import { findRepoFiles } from '../repo/walk.js';
 import { CairnError } from '../core/errors.js';
 import { History } from '../git/revision.js';
 import { parsePipeline, type Pipeline } from '../pipeline/load.js';
-import { commitSource, refsAt as walkRefs, workspaceSource, WORKSPACE, type ObjectRef, type RefSource } from '../repo/revisions.js';
+import { commitSource, refsAt as walkRefs, workspaceSource, WORKSPACE, type ObjectRef, type RefSource, type UncachedOuts } from '../repo/revisions.js';
+import { uncachedOuts } from '../pipeline/outs.js';
+import { parseMetrics } from '../metrics/flatten.js';
+import type { RevError, RevMetrics } from '../metrics/revisions.js';
 import { Repo } from '../repo/repo.js';
 
 export { WORKSPACE };
@@ -116,4 +119,46 @@ async function fetchOne(repo: Repo, ref: ObjectRef): Promise<void> {
   } finally {
     await remote.close();
   }
+}
+
+/** `cache: false` outs at any revision (the workspace, or a commit through `history`), for the reference walk. */
+export function uncachedOutsAt(repo: Repo, history: History | undefined): UncachedOuts {
+  return async (src) => {
+    if (!src.oid || !history) return uncachedOuts(repo);
+    const out = new Set<string>();
+    try {
+      for (const p of await pipelinesAt(commitView(history, src.rev, src.oid))) for (const st of p.stages) for (const o of st.outs) if (!o.cache) out.add(o.path);
+    } catch {
+      /* a pipeline that does not parse hides nothing (see uncachedOuts) */
+    }
+    return out;
+  };
+}
+
+/** Paths of the metrics files a revision declares. */
+async function declaredMetrics(view: RevView, kind: 'metric' | 'plot'): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of await pipelinesAt(view)) for (const s of p.stages) for (const o of s.outs) if (o.kind === kind) out.add(o.path);
+  return [...out].sort();
+}
+
+/** A revision's metrics files (`targets`, else the declared ones), parsed; failures go to `errors`. */
+export async function readMetricsAt(repo: Repo, view: RevView, targets: string[] | undefined, errors: RevError[]): Promise<RevMetrics> {
+  const res: RevMetrics = { rev: view.rev, oid: view.oid, files: {} };
+  let paths: string[];
+  try {
+    paths = targets ?? (await declaredMetrics(view, 'metric'));
+  } catch (e) {
+    errors.push({ rev: view.rev, path: 'cairn.yaml', message: (e as Error).message });
+    return res;
+  }
+  for (const p of paths) {
+    try {
+      const bytes = await readDataAt(repo, view, p);
+      res.files[p] = parseMetrics(bytes.toString('utf8'), p);
+    } catch (e) {
+      errors.push({ rev: view.rev, path: p, message: (e as Error).message });
+    }
+  }
+  return res;
 }

@@ -37,7 +37,7 @@ function pick<T>(o: T | undefined, a: T | undefined, b: T | undefined): { ok: tr
   return { ok: false };
 }
 
-export function mergeLocks(o: LockFile, a: LockFile, b: LockFile): { lock: LockFile; conflicts: string[] } {
+function mergeLocks(o: LockFile, a: LockFile, b: LockFile): { lock: LockFile; conflicts: string[] } {
   const names = [...new Set([...Object.keys(o.stages), ...Object.keys(a.stages), ...Object.keys(b.stages)])].sort();
   const out: LockFile = { stages: {} };
   const conflicts: string[] = [];

@@ -1,24 +1,16 @@
 // cairn metrics show / diff: metrics files (from `metrics:` in cairn.yaml, or paths given)
 // read at git revisions or the workspace, flattened with dotted keys, compared.
-import { relative, resolve } from 'node:path';
-import { CairnError } from '../core/errors.js';
 import type { Verdict } from '../core/verdict.js';
-import { checkRules, diffFlat, parseRule, type DiffRow, type RuleResult } from '../metrics/diff.js';
-import { parseMetrics, type Flat } from '../metrics/flatten.js';
+import { checkRules, parseRule, type DiffRow, type RuleResult } from '../metrics/diff.js';
+import { diffRevisions, targetPaths, type RevError, type RevMetrics } from '../metrics/revisions.js';
 import { Repo } from '../repo/repo.js';
-import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE, type RevView } from './history.js';
+import { openHistory, openViews, readMetricsAt, WORKSPACE, type RevView } from './history.js';
 
-export interface RevError {
-  rev: string;
-  path: string;
-  message: string;
-}
-
-export interface RevMetrics {
-  rev: string;
-  oid?: string;
-  /** file → flat key → value */
-  files: Record<string, Flat>;
+/** The views of two revisions (git is opened only when one of them is not the workspace). */
+async function openPair(repo: Repo, a: string, b: string): Promise<[RevView, RevView]> {
+  const h = a !== WORKSPACE || b !== WORKSPACE ? await openHistory(repo) : undefined;
+  const [va, vb] = await openViews(repo, h, [a, b]);
+  return [va!, vb!];
 }
 
 export interface MetricsShowOptions {
@@ -34,42 +26,6 @@ export interface MetricsShowOptions {
 export interface MetricsShowResult {
   revisions: RevMetrics[];
   errors: RevError[];
-}
-
-export function targetPaths(repo: Repo, cwd: string, targets: string[] | undefined): string[] | undefined {
-  if (!targets || targets.length === 0) return undefined;
-  return targets.map((t) => {
-    const rel = relative(repo.root, resolve(cwd, t)).split('\\').join('/');
-    if (rel.startsWith('..') || rel === '') throw new CairnError('CAIRN_BAD_TARGET', `'${t}' is outside the repository ${repo.root}`, { data: { target: t } });
-    return rel;
-  });
-}
-
-/** Paths of the metrics files a revision declares. */
-async function declaredMetrics(view: RevView, kind: 'metric' | 'plot'): Promise<string[]> {
-  const out = new Set<string>();
-  for (const p of await pipelinesAt(view)) for (const s of p.stages) for (const o of s.outs) if (o.kind === kind) out.add(o.path);
-  return [...out].sort();
-}
-
-export async function readMetricsAt(repo: Repo, view: RevView, targets: string[] | undefined, errors: RevError[]): Promise<RevMetrics> {
-  const res: RevMetrics = { rev: view.rev, oid: view.oid, files: {} };
-  let paths: string[];
-  try {
-    paths = targets ?? (await declaredMetrics(view, 'metric'));
-  } catch (e) {
-    errors.push({ rev: view.rev, path: 'cairn.yaml', message: (e as Error).message });
-    return res;
-  }
-  for (const p of paths) {
-    try {
-      const bytes = await readDataAt(repo, view, p);
-      res.files[p] = parseMetrics(bytes.toString('utf8'), p);
-    } catch (e) {
-      errors.push({ rev: view.rev, path: p, message: (e as Error).message });
-    }
-  }
-  return res;
 }
 
 /** Revisions for show: explicit ones, plus every branch and/or tag; the workspace when none. */
@@ -88,7 +44,7 @@ export async function metricsShow(opts: MetricsShowOptions): Promise<MetricsShow
   const revs = await showRevs(repo, opts);
   const h = revs.some((r) => r !== WORKSPACE) ? await openHistory(repo) : undefined;
   const views = await openViews(repo, h, revs);
-  const targets = targetPaths(repo, opts.cwd, opts.targets);
+  const targets = targetPaths(repo.root, opts.cwd, opts.targets);
   const errors: RevError[] = [];
   const revisions: RevMetrics[] = [];
   for (const v of views) revisions.push(await readMetricsAt(repo, v, targets, errors));
@@ -122,28 +78,12 @@ export interface MetricsDiffResult {
   verdict: Verdict;
 }
 
-export async function diffRevisions(
-  cwd: string,
-  a: string,
-  b: string,
-  all: boolean,
-  read: (repo: Repo, v: RevView, errors: RevError[]) => Promise<RevMetrics>,
-): Promise<{ a: RevMetrics; b: RevMetrics; rowsAll: DiffRow[]; rows: DiffRow[]; errors: RevError[] }> {
-  const repo = await Repo.open(cwd);
-  const h = a !== WORKSPACE || b !== WORKSPACE ? await openHistory(repo) : undefined;
-  const [va, vb] = await openViews(repo, h, [a, b]);
-  const errors: RevError[] = [];
-  const ra = await read(repo, va!, errors);
-  const rb = await read(repo, vb!, errors);
-  const rowsAll = diffFlat(ra.files, rb.files, { all: true });
-  return { a: ra, b: rb, rowsAll, rows: all ? rowsAll : rowsAll.filter((r) => r.change !== 'unchanged'), errors };
-}
-
 export async function metricsDiff(opts: MetricsDiffOptions): Promise<MetricsDiffResult> {
   const rules = (opts.failOn ?? []).map(parseRule);
   const repo = await Repo.open(opts.cwd);
-  const targets = targetPaths(repo, opts.cwd, opts.targets);
-  const d = await diffRevisions(opts.cwd, opts.a ?? 'HEAD', opts.b ?? WORKSPACE, !!opts.all, (r, v, e) => readMetricsAt(r, v, targets, e));
+  const targets = targetPaths(repo.root, opts.cwd, opts.targets);
+  const views = await openPair(repo, opts.a ?? 'HEAD', opts.b ?? WORKSPACE);
+  const d = await diffRevisions(views, !!opts.all, (v, e) => readMetricsAt(repo, v, targets, e));
   const results = checkRules(rules, d.rowsAll, d.errors);
   const violations = results.filter((r) => r.violated);
   const unevaluated = results.filter((r) => r.skipped !== undefined);

@@ -5,9 +5,9 @@ import { type DiffRow } from '../metrics/diff.js';
 import { flatten, type Flat } from '../metrics/flatten.js';
 import { Repo } from '../repo/repo.js';
 import { openHistory, openViews, pipelinesAt, WORKSPACE, type RevView } from './history.js';
-import { diffRevisions, type RevError, type RevMetrics } from './metrics.js';
+import { diffRevisions, type RevError, type RevLabel, type RevMetrics } from '../metrics/revisions.js';
 
-export async function readParamsAt(view: RevView, errors: RevError[]): Promise<RevMetrics> {
+async function readParamsAt(view: RevView, errors: RevError[]): Promise<RevMetrics> {
   const res: RevMetrics = { rev: view.rev, oid: view.oid, files: {} };
   let pipelines;
   try {
@@ -47,7 +47,12 @@ export interface ParamsShowOptions {
   revs?: string[];
 }
 
-export async function paramsShow(opts: ParamsShowOptions): Promise<{ revisions: RevMetrics[]; errors: RevError[] }> {
+export interface ParamsShowResult {
+  revisions: RevMetrics[];
+  errors: RevError[];
+}
+
+export async function paramsShow(opts: ParamsShowOptions): Promise<ParamsShowResult> {
   const repo = await Repo.open(opts.cwd);
   const revs = opts.revs?.length ? opts.revs : [WORKSPACE];
   const h = revs.some((r) => r !== WORKSPACE) ? await openHistory(repo) : undefined;
@@ -64,8 +69,19 @@ export interface ParamsDiffOptions {
   all?: boolean;
 }
 
-export async function paramsDiff(opts: ParamsDiffOptions): Promise<{ a: { rev: string; oid?: string }; b: { rev: string; oid?: string }; rows: DiffRow[]; errors: RevError[] }> {
-  const d = await diffRevisions(opts.cwd, opts.a ?? 'HEAD', opts.b ?? WORKSPACE, !!opts.all, (_r, v, e) => readParamsAt(v, e));
+export interface ParamsDiffResult {
+  a: RevLabel;
+  b: RevLabel;
+  rows: DiffRow[];
+  errors: RevError[];
+}
+
+export async function paramsDiff(opts: ParamsDiffOptions): Promise<ParamsDiffResult> {
+  const repo = await Repo.open(opts.cwd);
+  const [a, b] = [opts.a ?? 'HEAD', opts.b ?? WORKSPACE];
+  const h = a !== WORKSPACE || b !== WORKSPACE ? await openHistory(repo) : undefined;
+  const [va, vb] = await openViews(repo, h, [a, b]);
+  const d = await diffRevisions([va!, vb!], !!opts.all, readParamsAt);
   return { a: { rev: d.a.rev, oid: d.a.oid }, b: { rev: d.b.rev, oid: d.b.oid }, rows: d.rows, errors: d.errors };
 }
 

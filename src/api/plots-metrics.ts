@@ -5,8 +5,8 @@ import { CairnError } from '../core/errors.js';
 import type { History } from '../git/revision.js';
 import { buildTrendSpec, withoutTitle, writePlotsPage, type TrendPoint } from '../metrics/plots.js';
 import { Repo } from '../repo/repo.js';
-import { commitView, openHistory, workspaceView, WORKSPACE, type RevView } from './history.js';
-import { readMetricsAt, targetPaths, type RevError } from './metrics.js';
+import { commitView, openHistory, readMetricsAt, workspaceView, WORKSPACE, type RevView } from './history.js';
+import { targetPaths, type RevError } from '../metrics/revisions.js';
 
 export interface PlotsMetricsOptions {
   cwd: string;
@@ -92,7 +92,7 @@ export async function plotsMetrics(opts: PlotsMetricsOptions): Promise<PlotsMetr
   const last = opts.last ?? DEFAULT_TREND_REVS;
   if (!Number.isInteger(last) || last < 1) throw new CairnError('CAIRN_USAGE', `--revs must be a positive whole number, got '${String(opts.last)}'`, { hint: 'e.g. `cairn plots metrics --revs 5`' });
   const repo = await Repo.open(opts.cwd);
-  const targets = targetPaths(repo, opts.cwd, opts.targets);
+  const targets = targetPaths(repo.root, opts.cwd, opts.targets);
   const needGit = !opts.revs?.length || opts.revs.some((r) => r !== WORKSPACE);
   const h = needGit ? await openHistory(repo) : undefined;
   const tagsAt = new Map<string, string[]>();

@@ -6,7 +6,7 @@ import { buildPlot, parseSeries, plotChart, writePlotsPage, type PlotSeries, typ
 import type { PlotProps } from '../pipeline/load.js';
 import { Repo } from '../repo/repo.js';
 import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE } from './history.js';
-import { targetPaths, type RevError } from './metrics.js';
+import { targetPaths, type RevError } from '../metrics/revisions.js';
 
 export interface PlotsOptions {
   cwd: string;
@@ -36,7 +36,7 @@ export async function plots(opts: PlotsOptions): Promise<PlotsResult> {
   const revs = opts.revs?.length ? opts.revs : [WORKSPACE];
   const h = revs.some((r) => r !== WORKSPACE) ? await openHistory(repo) : undefined;
   const views = await openViews(repo, h, revs);
-  const targets = targetPaths(repo, opts.cwd, opts.targets);
+  const targets = targetPaths(repo.root, opts.cwd, opts.targets);
   const errors: RevError[] = [];
   // declared plots (with their props) from every revision, first declaration wins
   const declared = new Map<string, PlotProps>();

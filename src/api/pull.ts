@@ -1,8 +1,9 @@
 // cairn pull = fetch + checkout. If anything failed to arrive (or arrived corrupt), nothing
 // is checked out: the workspace stays as it was.
 import { Repo } from '../repo/repo.js';
+import { checkoutCandidates } from '../pipeline/outs.js';
+import { checkoutTargets, checkoutTracked, type CheckoutResult } from '../repo/checkout.js';
 import { resolveTarget } from '../repo/tracked.js';
-import { checkoutIn, checkoutTargets, type CheckoutResult } from './checkout.js';
 import { fetchIn, type FetchOptions, type FetchResult } from './fetch.js';
 import { transferError } from './transfer.js';
 
@@ -21,7 +22,8 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
   return repo.withLock('pull', async () => {
     // refuse hostile targets (a pointer into .git/, a symlinked parent leaving the repo)
     // before anything is downloaded
-    checkoutTargets(repo, (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t)));
+    const candidates = checkoutCandidates(repo);
+    checkoutTargets(repo, candidates, (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t)));
     const f = await fetchIn(repo, opts);
     const err = transferError(f, 'pull');
     if (err) {
@@ -29,7 +31,7 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
       throw err;
     }
     // checkout restores pointer-tracked data and pipeline outputs alike
-    const c = checkoutIn(repo, { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
+    const c = checkoutTracked(repo, candidates, { cwd: opts.cwd, targets: opts.targets, force: opts.force, onProgress: opts.onProgress });
     return { fetch: f, checkout: c };
   });
 }

@@ -2,7 +2,7 @@
 // or with `local` in .cairn/config.local.yaml (git-ignored; machine paths, profiles).
 // Works without opening the cache, so it also repairs a broken remote setup.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { CairnError, ioError } from '../core/errors.js';
+import { CairnError, ioError, notARepoError } from '../core/errors.js';
 import { hasUrlCredentials, isSecretKey, MASK, maskText } from '../core/secrets.js';
 import { Config } from '../repo/config.js';
 import { findRepoRoot, repoPaths } from '../repo/repo.js';
@@ -24,9 +24,7 @@ export interface RemoteInfo {
 function open(cwd: string): Config {
   const root = findRepoRoot(cwd);
   if (!root) {
-    throw new CairnError('CAIRN_NOT_A_REPO', `not a cairn repository (no .cairn/ in ${cwd} or any parent)`, {
-      hint: 'run `cairn init` at the root of your git repository',
-    });
+    throw notARepoError(cwd);
   }
   const p = repoPaths(root);
   return Config.load({ shared: p.configFile, local: p.localConfigFile });
@@ -129,11 +127,27 @@ export async function remoteAdd(o: RemoteAddOptions): Promise<RemoteAddResult> {
   return info;
 }
 
-export async function remoteList(o: { cwd: string }): Promise<{ remotes: RemoteInfo[] }> {
+export interface RemoteListOptions {
+  cwd: string;
+}
+export interface RemoteListResult {
+  remotes: RemoteInfo[];
+}
+
+export async function remoteList(o: RemoteListOptions): Promise<RemoteListResult> {
   return { remotes: listOf(open(o.cwd)) };
 }
 
-export async function remoteRemove(o: { cwd: string; name: string }): Promise<{ removed: string; wasDefault: boolean }> {
+export interface RemoteRemoveOptions {
+  cwd: string;
+  name: string;
+}
+export interface RemoteRemoveResult {
+  removed: string;
+  wasDefault: boolean;
+}
+
+export async function remoteRemove(o: RemoteRemoveOptions): Promise<RemoteRemoveResult> {
   const cfg = open(o.cwd);
   mustExist(cfg, o.name);
   for (const w of ['shared', 'local'] as const) if (tree(cfg, w, o.name)) cfg.set(`remote.${o.name}`, undefined, w);
@@ -148,7 +162,13 @@ export async function remoteRemove(o: { cwd: string; name: string }): Promise<{ 
   return { removed: o.name, wasDefault };
 }
 
-export async function remoteRename(o: { cwd: string; name: string; newName: string }): Promise<RemoteInfo> {
+export interface RemoteRenameOptions {
+  cwd: string;
+  name: string;
+  newName: string;
+}
+
+export async function remoteRename(o: RemoteRenameOptions): Promise<RemoteInfo> {
   checkName(o.newName);
   const cfg = open(o.cwd);
   mustExist(cfg, o.name);
@@ -171,7 +191,17 @@ export async function remoteRename(o: { cwd: string; name: string; newName: stri
 }
 
 /** Show (no name), set, or with unset clear the default remote. */
-export async function remoteDefault(o: { cwd: string; name?: string; unset?: boolean; local?: boolean }): Promise<{ default: string | null }> {
+export interface RemoteDefaultOptions {
+  cwd: string;
+  name?: string;
+  unset?: boolean;
+  local?: boolean;
+}
+export interface RemoteDefaultResult {
+  default: string | null;
+}
+
+export async function remoteDefault(o: RemoteDefaultOptions): Promise<RemoteDefaultResult> {
   const cfg = open(o.cwd);
   const where = o.local ? 'local' : 'shared';
   if (o.unset) {
@@ -184,7 +214,16 @@ export async function remoteDefault(o: { cwd: string; name?: string; unset?: boo
   return { default: typeof d === 'string' ? d : null };
 }
 
-export async function remoteModify(o: { cwd: string; name: string; key: string; value?: string; unset?: boolean; local?: boolean }): Promise<RemoteInfo> {
+export interface RemoteModifyOptions {
+  cwd: string;
+  name: string;
+  key: string;
+  value?: string;
+  unset?: boolean;
+  local?: boolean;
+}
+
+export async function remoteModify(o: RemoteModifyOptions): Promise<RemoteInfo> {
   const cfg = open(o.cwd);
   mustExist(cfg, o.name);
   const spec = REMOTE_CONFIG_KEYS[o.key];

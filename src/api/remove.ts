@@ -8,7 +8,7 @@ import { unignoreInGit } from '../repo/gitignore.js';
 import { writePointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked, pointerFileFor, resolveTarget } from '../repo/tracked.js';
-import { makePrivateTree } from './unprotect.js';
+import { makePrivateTree } from '../cache/protect.js';
 
 export interface RemoveOptions {
   cwd: string;

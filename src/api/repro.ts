@@ -1,15 +1,11 @@
 // cairn repro: load every cairn.yaml, build the graph, plan (pure), then execute under the
 // repo lock. --dry stops after the plan and writes nothing.
-import { dirname, join } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { buildGraph, type Graph } from '../pipeline/graph.js';
-import { loadPipelines, type Pipeline } from '../pipeline/load.js';
+import { loadGraph, lockReader } from '../pipeline/project.js';
 import { planRepro, resolveTargets, type PlanStep } from '../pipeline/plan.js';
 import { executePlan, type ExecEvent, type RunnerFn, type StageResult, type StageStatus } from '../pipeline/execute.js';
 import { stageState, workspaceReader } from '../pipeline/stage-state.js';
-import { readLock, LOCK_FILE, type LockFile } from '../repo/lockfile.js';
 import { Repo } from '../repo/repo.js';
-import { listTracked } from '../repo/tracked.js';
 import { repoRelative } from '../core/paths.js';
 import { headCommit, isDirty } from '../git/cli.js';
 
@@ -49,28 +45,27 @@ export interface ReproResult {
   stages: ReproStage[];
   counts: Partial<Record<ReproStatus, number>>;
   failed: { id: string; exitCode?: number; error?: string }[];
+  /**
+   * The run's outcome when it is not ok, as data (the stages above are still reported):
+   * CAIRN_INTERRUPTED (exit 130) or CAIRN_STAGE_FAILED (exit 1). The CLI maps it through
+   * src/cli/outcome.ts; with --json it appears as `{code, message, hint, data}`.
+   */
+  error?: CairnError;
 }
 
-/** Pipelines + graph of a repo (shared by repro, dag and status). */
-export function loadGraph(repo: Repo, opts: { checkDeps?: boolean } = {}): { pipelines: Pipeline[]; graph: Graph } {
-  const pipelines = loadPipelines(repo.root);
-  const graph = buildGraph(pipelines, {
-    tracked: listTracked(repo).map((t) => ({ path: t.path, pointerFile: t.pointerFile })),
-    exists: opts.checkDeps === false ? undefined : (r) => repo.exists(r),
+/** The outcome of an executed run: an interruption wins over failed stages. */
+function reproError(r: Pick<ReproResult, 'interrupted' | 'failed'>, keepGoing = false): CairnError | undefined {
+  if (r.interrupted) {
+    return new CairnError('CAIRN_INTERRUPTED', 'interrupted: running stages were stopped; their lock entries are unchanged', {
+      hint: 'rerun `cairn repro` to finish the pipeline',
+    });
+  }
+  if (!r.failed.length) return undefined;
+  const names = r.failed.map((f) => `'${f.id}'`).join(', ');
+  return new CairnError('CAIRN_STAGE_FAILED', `${r.failed.length === 1 ? 'stage' : 'stages'} ${names} failed`, {
+    hint: `fix the failing stage and rerun \`cairn repro\`${keepGoing ? '' : ' (or add --keep-going to run independent stages)'}`,
+    data: { failed: r.failed },
   });
-  return { pipelines, graph };
-}
-
-export function lockReader(root: string): (file: string) => LockFile {
-  const locks = new Map<string, LockFile>();
-  return (file) => {
-    let l = locks.get(file);
-    if (!l) {
-      l = readLock(join(root, dirname(file), LOCK_FILE), root) ?? { stages: {} };
-      locks.set(file, l);
-    }
-    return l;
-  };
 }
 
 function count(stages: ReproStage[]): ReproResult['counts'] {
@@ -135,7 +130,8 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     });
     const stages: ReproStage[] = results.map((r: StageResult) => ({ ...r }));
     const failed = stages.filter((s) => s.status === 'failed').map((s) => ({ id: s.id, exitCode: s.exitCode, error: s.error }));
-    return { dry: false, ok: failed.length === 0 && !interrupted, interrupted, stages, counts: count(stages), failed };
+    const error = reproError({ interrupted, failed }, opts.keepGoing);
+    return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, ...(error ? { error } : {}) };
   };
   return opts.dry ? body() : repo.withLock('repro', body);
 }

@@ -9,7 +9,7 @@ import { stageState, workspaceReader, type StageChanges } from '../pipeline/stag
 import { compareWithRemote, type CloudComparison } from '../remote/cloud-compare.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
-import { loadGraph, lockReader } from './repro.js';
+import { loadGraph, lockReader } from '../pipeline/project.js';
 import { jobsFor, remoteFor, selectItems } from './transfer.js';
 
 export type { CloudState, CloudTarget } from '../remote/cloud-compare.js';

@@ -11,7 +11,7 @@ import { openRemote, remoteSpec } from '../remote/open.js';
 import type { Remote } from '../remote/remote.js';
 import { runPool } from '../remote/pool.js';
 import type { TransferItem, TransferResult } from '../remote/transfer.js';
-import { uncachedOutsAt } from './pipeline-outs.js';
+import { uncachedOutsAt } from './history.js';
 import { History } from '../git/revision.js';
 import { collectRefs, hasHistory, type RefScope } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';

@@ -1,11 +1,10 @@
 // cairn unprotect: replace hardlinked or symlinked workspace files (cache.type hardlink or
 // symlink) with private writable copies, so editing them cannot reach the cache.
-import { chmodSync, copyFileSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CairnError, ioError } from '../core/errors.js';
+import { CairnError } from '../core/errors.js';
+import { makePrivateTree } from '../cache/protect.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
-import { tempBeside } from '../io/tempname.js';
 
 export interface UnprotectOptions {
   cwd: string;
@@ -14,57 +13,6 @@ export interface UnprotectOptions {
 
 export interface UnprotectResult {
   targets: { path: string; copied: number }[];
-}
-
-/**
- * Make one workspace file a private, writable regular file: a symlink is replaced by a copy
- * of what it points to, a file with other hard links by a copy of itself. Returns true when
- * it copied. Executable bits are kept.
- */
-export function makePrivate(file: string): boolean {
-  let l;
-  try {
-    l = lstatSync(file);
-  } catch (e) {
-    throw ioError(e, 'cannot stat', file);
-  }
-  if (l.isDirectory()) return false;
-  const linked = l.isSymbolicLink() || l.nlink > 1;
-  const st = l.isSymbolicLink() ? statSync(file, { throwIfNoEntry: false }) : l;
-  if (!st) return false; // dangling link: nothing to copy
-  const mode = (st.mode & 0o111 ? 0o755 : 0o644);
-  if (!linked) {
-    if ((st.mode & 0o200) === 0) chmodSync(file, mode);
-    return false;
-  }
-  const tmp = tempBeside(file);
-  try {
-    copyFileSync(file, tmp); // follows a symlink: copies the content
-    chmodSync(tmp, mode);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw ioError(e, 'cannot unprotect', file);
-  }
-  return true;
-}
-
-/** makePrivate over a file or every file under a directory; returns how many were copied. */
-export function makePrivateTree(path: string): number {
-  let l;
-  try {
-    l = lstatSync(path);
-  } catch {
-    return 0;
-  }
-  if (!l.isDirectory()) return makePrivate(path) ? 1 : 0;
-  let n = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, e.name);
-    if (e.isDirectory()) n += makePrivateTree(p);
-    else if (e.isFile() || e.isSymbolicLink()) n += makePrivate(p) ? 1 : 0;
-  }
-  return n;
 }
 
 export async function unprotect(opts: UnprotectOptions): Promise<UnprotectResult> {

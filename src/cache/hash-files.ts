@@ -53,6 +53,9 @@ export interface FilesOptions {
   onProgress?: (done: number) => void;
 }
 
+/** How often a worker's half was used, and how often this thread had to redo it (tests read it). */
+export const workerStats = { used: 0, redone: 0 };
+
 export function processFiles(paths: string[], opts: FilesOptions): StoredDigest[] {
   const out: StoredDigest[] = new Array(paths.length);
   const { job, factory, cache, onProgress } = opts;
@@ -102,10 +105,12 @@ export function processFiles(paths: string[], opts: FilesOptions): StoredDigest[
     const res = msg?.message as { ok: boolean; digests?: StoredDigest[] } | undefined;
     if (res?.ok && res.digests && res.digests.length === theirs.length) {
       for (let j = 0; j < theirs.length; j++) out[half + j] = res.digests[j]!;
+      workerStats.used++;
       onProgress?.(paths.length);
       return out;
     }
   }
+  workerStats.redone++;
   runRange(job, paths, half, paths.length, out, factory, cache, onProgress);
   return out;
 }

@@ -4,6 +4,7 @@
 // Tamper detection without a database: every object's mtime is stamped with OBJECT_MTIME
 // when it enters the cache. Any later write through a hardlink, or by hand, moves the
 // mtime, so `verified()` rehashes exactly the objects touched behind cairn's back.
+import { now } from '../core/clock.js';
 import {
   chmodSync,
   closeSync,
@@ -28,7 +29,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { CairnError, ioError } from '../core/errors.js';
+import { CairnError, hashMismatchError, ioError } from '../core/errors.js';
 import { tempIn } from '../io/tempname.js';
 import { hashBytesWith, hashFileSync, ID_HEX_LENGTH, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
@@ -160,9 +161,10 @@ export class LocalCache implements ObjectStore {
     const want = isDirId(id) ? id.slice(0, -4) : id;
     if (actual === want) return;
     const q = this.quarantine(id);
-    throw new CairnError('CAIRN_INTEGRITY', `cache object ${id}${usedBy ? ` (${usedBy})` : ''} is corrupt: its content hashes to ${actual}`, {
+    throw hashMismatchError(`cache object ${id}${usedBy ? ` (${usedBy})` : ''}`, id, { id: actual }, {
+      consequence: 'quarantined',
       hint: `it was moved to ${q}; run \`cairn fetch\` to get a good copy, or \`cairn add\` the data again`,
-      data: { id, actual, path: usedBy, quarantined: q },
+      data: { path: usedBy, quarantined: q },
     });
   }
 
@@ -557,7 +559,7 @@ export class LocalCache implements ObjectStore {
   }
 
   quarantine(id: ObjectId): string {
-    const q = join(this.dir, 'quarantine', `${this.algo}-${id}-${Date.now()}`);
+    const q = join(this.dir, 'quarantine', `${this.algo}-${id}-${now()}`);
     mkdirSync(join(q, '..'), { recursive: true });
     renameSync(this.pathOf(id), q);
     return q;

@@ -6,6 +6,7 @@
 // Stats are plain numbers (inode, mtimeMs as a double with sub-microsecond resolution,
 // size), not BigInts: on 100k files BigInt stats cost a third more time and most of the
 // garbage collection of a no-op status. Snapshots store columns, not rows, for the same reason.
+import { now as clockNow } from '../core/clock.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -117,7 +118,7 @@ export class StateStore {
     }
   }
 
-  save(snap: Snapshot, now = Date.now()): void {
+  save(snap: Snapshot, now = clockNow()): void {
     const d: SnapshotFile = { v: 2, path: snap.path, algo: snap.algo, id: snap.id, rel: [], ino: [], mt: [], size: [], hid: [], x: [] };
     if (snap.stamps) d.stamps = snap.stamps;
     if (snap.skipped?.length) d.skipped = snap.skipped;

@@ -1,6 +1,7 @@
 // Workspace ↔ cache for one tracked target (a file or a directory): hash it through the
 // stat cache, save it into the cache, and plan + apply a checkout from the cache.
 // Storage-level: knows nothing of pointer files or pipelines; callers pass ids in.
+import { now as clockNow } from '../core/clock.js';
 import {
   chmodSync,
   copyFileSync,
@@ -286,7 +287,7 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
   }
   // While every folder's mtime is as the snapshot recorded, its file list still holds:
   // skip the walk (a no-op status then costs one stat per file and per folder).
-  const now = Date.now();
+  const now = clockNow();
   const reuse = snap.cols && snap.stamps && stampsHold(p, snap.stamps);
   const walked: Walk = reuse
     ? { files: snap.cols!.rel, skipped: snap.skipped ?? [], dirs: snap.stamps!.dirs, ignoreFiles: snap.stamps!.ign }

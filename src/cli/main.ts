@@ -1,9 +1,10 @@
 // The CLI entry: parse flags, lazily load the one command module that runs, map errors to
-// exit codes. The only module that decides the exit code (bin/cairn.js sets it).
+// exit codes. The only module that decides the exit code and the only one that sets the
+// process's (start(), called by bin/cairn.js); nothing in cairn calls process.exit.
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { EXIT } from '../core/errors.js';
+import { EXIT, type ExitCode } from '../core/errors.js';
 import { maskText } from '../core/secrets.js';
 import { reportError, type GlobalFlags } from './output.js';
 
@@ -20,13 +21,13 @@ function commandModules(): string[] {
 export type Action = (...args: unknown[]) => Promise<void>;
 
 /** Exit code of the running action; set by run() below. */
-let exitCode = 0;
+let exitCode: number = EXIT.OK;
 
 /**
  * Wrap a command's body: it returns an exit code or throws; errors are rendered here.
  * Global flags (-q, -v, --json) come from the command's own options merged with the program's.
  */
-export function run(body: (opts: Record<string, unknown>, cmd: Command, args: unknown[]) => Promise<number>): Action {
+export function run(body: (opts: Record<string, unknown>, cmd: Command, args: unknown[]) => Promise<ExitCode>): Action {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const opts = cmd.optsWithGlobals() as Record<string, unknown>;
@@ -43,14 +44,22 @@ function version(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
+/** set when a reader closed our output pipe: the run then ends with 0, as git's does */
+let pipeClosed = false;
+
 /**
  * A reader that went away (`cairn status | head -1`) closes the pipe: stop quietly, as git
- * does, instead of dying on an unhandled EPIPE. The command's work is done or useless now.
+ * does, instead of dying on an unhandled EPIPE. Later writes go nowhere; the exit code is 0
+ * (set in start(), without process.exit, like every other exit).
  */
 function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(EXIT.OK);
+      if (e.code === 'EPIPE' || (pipeClosed && e.code === 'ERR_STREAM_DESTROYED')) {
+        pipeClosed = true;
+        process.exitCode = EXIT.OK;
+        return;
+      }
       throw e;
     });
   }
@@ -61,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   // fast path: nothing to load for the version
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
     process.stdout.write(version() + '\n');
-    return 0;
+    return EXIT.OK;
   }
   const program = new Command('cairn').description('Version data and models, run ML pipelines as CI/CD');
   // only before a subcommand: `cairn model register --version 1.2.0` is the subcommand's option
@@ -80,10 +89,22 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      return 2;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
     }
     return reportError(e, {});
   }
   return exitCode;
+}
+
+/** The process entry: run the CLI and set the process's exit code (never process.exit, so output drains). */
+export function start(argv: string[] = process.argv): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = pipeClosed ? EXIT.OK : code;
+    },
+    (e: unknown) => {
+      process.exitCode = reportError(e, {});
+    },
+  );
 }

@@ -1,5 +1,6 @@
 // Rendering helpers for the CLI edge: text for people, JSON for machines, errors with hints.
-import { CairnError, exitCodeFor, EXIT } from '../core/errors.js';
+import { now as clockNow } from '../core/clock.js';
+import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js';
 import { maskSecrets, maskText } from '../core/secrets.js';
 
 export interface GlobalFlags {
@@ -30,7 +31,7 @@ export function yellow(s: string): string {
 }
 
 /** Print an error (as JSON on stdout with --json) and return its exit code. */
-export function reportError(e: unknown, flags: GlobalFlags): number {
+export function reportError(e: unknown, flags: GlobalFlags): ExitCode {
   const code = exitCodeFor(e);
   if (e instanceof CairnError) {
     if (flags.json) out.json({ error: e.toJSON() });
@@ -62,7 +63,7 @@ export function progress(flags: GlobalFlags): ((done: number, total: number, wha
   if (flags.json || flags.quiet || !process.stderr.isTTY || process.env.CAIRN_NO_PROGRESS || process.env.CI) return undefined;
   let last = 0;
   return (done, total, what) => {
-    const now = Date.now();
+    const now = clockNow();
     if (now - last < 100 && done < total) return;
     last = now;
     const pct = total ? Math.floor((done / total) * 100) : 0;

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   CAIRN_BAD_PIPELINE: EXIT.USAGE,
   CAIRN_BAD_LOCK: EXIT.USAGE,
   CAIRN_BAD_PARAMS: EXIT.USAGE,
+  CAIRN_BAD_METRICS: EXIT.USAGE,
   CAIRN_BAD_REVISION: EXIT.USAGE,
   CAIRN_BAD_PLOT: EXIT.USAGE,
   CAIRN_BAD_SCHEMA: EXIT.USAGE,
@@ -114,5 +115,31 @@ export function ioError(err: unknown, action: string, path: string): CairnError 
   return new CairnError('CAIRN_IO', `${action} '${path}': ${e?.message ?? String(err)}`, {
     data: { path, errno: e?.code },
     cause: err,
+  });
+}
+
+/** The one "not a cairn repository" error (Repo.open, config and remote, which work without a cache). */
+export function notARepoError(cwd: string): CairnError {
+  return new CairnError('CAIRN_NOT_A_REPO', `not a cairn repository (no .cairn/ in ${cwd} or any parent)`, {
+    hint: 'run `cairn init` at the root of your git repository',
+    data: { cwd },
+  });
+}
+
+/**
+ * The one hash-mismatch error (exit 5): `what` names the object and where it came from;
+ * its bytes hash to `actual` instead of its id (or are shorter than `expectedSize`).
+ */
+export function hashMismatchError(
+  what: string,
+  id: string,
+  digest: { id: string; size?: number },
+  opts: { expectedSize?: number; consequence: string; hint: string; data?: Record<string, unknown> },
+): CairnError {
+  const truncated = opts.expectedSize !== undefined && digest.size !== undefined && digest.size < opts.expectedSize;
+  const how = truncated ? `truncated (${digest.size} of ${opts.expectedSize} bytes)` : `corrupt: its content hashes to ${digest.id}`;
+  return new CairnError('CAIRN_INTEGRITY', `${what} is ${how}; ${opts.consequence}`, {
+    hint: opts.hint,
+    data: { id, actual: digest.id, ...(digest.size !== undefined ? { size: digest.size } : {}), ...(opts.expectedSize !== undefined ? { expectedSize: opts.expectedSize } : {}), ...opts.data },
   });
 }

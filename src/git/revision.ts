@@ -8,11 +8,15 @@ import { CairnError } from '../core/errors.js';
 
 type Git = typeof import('isomorphic-git').default;
 
+/** The file system isomorphic-git reads through (its `fs` argument, promises flavour). */
+export type GitFs = import('isomorphic-git').PromiseFsClient;
+
 /**
  * isomorphic-git over synchronous fs calls: reading history is hundreds of tiny reads, and
  * each async call's thread-pool round trip cost more than the read itself (2x slower).
+ * The default for History.open; a test passes its own (counting, failing, in memory).
  */
-const syncFs = {
+export const nodeGitFs: GitFs = {
   promises: {
     readFile: async (p: string, o?: unknown) => fs.readFileSync(p, o as never),
     writeFile: async (p: string, d: never, o?: unknown) => fs.writeFileSync(p, d, o as never),
@@ -67,13 +71,15 @@ export class History {
     readonly git: Git,
     /** the work tree root (the folder holding .git) */
     readonly dir: string,
+    private readonly fs: GitFs,
   ) {}
 
-  static async open(dir: string): Promise<History> {
+  static async open(dir: string, opts: { fs?: GitFs } = {}): Promise<History> {
     const git = await loadGit();
+    const gitFs = opts.fs ?? nodeGitFs;
     let root: string;
     try {
-      root = await git.findRoot({ fs, filepath: dir });
+      root = await git.findRoot({ fs: gitFs, filepath: dir });
     } catch {
       throw new CairnError('CAIRN_NOT_A_GIT_REPO', `not inside a git repository: ${dir}`, { hint: 'run `git init` (history commands read git commits)' });
     }
@@ -82,7 +88,7 @@ export class History {
     // cannot be read is an error, never an empty history.
     let st;
     try {
-      st = fs.statSync(`${root}/.git`);
+      st = (await gitFs.promises.stat(`${root}/.git`)) as fs.Stats;
     } catch (e) {
       throw new CairnError('CAIRN_FAILED', `cannot read the git history of ${root}: ${(e as Error).message}`, { data: { dir: root } });
     }
@@ -92,11 +98,11 @@ export class History {
         data: { dir: root },
       });
     }
-    return new History(git, root);
+    return new History(git, root, gitFs);
   }
 
   private args() {
-    return { fs: syncFs, dir: this.dir, cache: this.cache };
+    return { fs: this.fs, dir: this.dir, cache: this.cache };
   }
 
   private badRev(rev: string, why: string): CairnError {
@@ -128,7 +134,7 @@ export class History {
   private async resolveBase(base: string, rev: string): Promise<string> {
     if (/^[0-9a-f]{40}$/i.test(base)) return this.peel(base.toLowerCase(), rev);
     try {
-      const oid = await this.git.resolveRef({ fs: syncFs, dir: this.dir, ref: base });
+      const oid = await this.git.resolveRef({ fs: this.fs, dir: this.dir, ref: base });
       return await this.peel(oid, rev);
     } catch (e) {
       if (e instanceof CairnError) throw e;
@@ -303,9 +309,9 @@ export class History {
   }
 
   /** Commits whose parents a shallow clone left out (.git/shallow). */
-  private shallow(): Set<string> {
+  private async shallow(): Promise<Set<string>> {
     try {
-      return new Set(fs.readFileSync(`${this.dir}/.git/shallow`, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean));
+      return new Set(String(await this.fs.promises.readFile(`${this.dir}/.git/shallow`, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean));
     } catch {
       return new Set();
     }
@@ -321,12 +327,12 @@ export class History {
     for (const t of await this.tags()) starts.add(t.oid);
     let head: string | undefined;
     try {
-      head = await this.git.resolveRef({ fs: syncFs, dir: this.dir, ref: 'HEAD' });
+      head = await this.git.resolveRef({ fs: this.fs, dir: this.dir, ref: 'HEAD' });
     } catch {
       /* an unborn branch: no commits yet */
     }
     if (head) starts.add(await this.resolve(head));
-    const shallow = this.shallow();
+    const shallow = await this.shallow();
     const seen = new Set<string>();
     const stack = [...starts];
     while (stack.length) {

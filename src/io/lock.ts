@@ -1,6 +1,7 @@
 // The repo lock: one cairn process at a time changes a repo. The lock is a file created
 // with O_EXCL holding the holder's pid; a second process waits (bounded) and then fails
 // naming the holder. A lock whose pid no longer runs (kill -9) is taken over.
+import { now } from '../core/clock.js';
 import { openSync, readFileSync, rmSync, writeSync, closeSync, mkdirSync, renameSync, linkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CairnError, ioError } from '../core/errors.js';
@@ -79,7 +80,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
   }
   const envT = Number(process.env.CAIRN_LOCK_TIMEOUT);
   const timeoutMs = opts.timeoutMs ?? (Number.isFinite(envT) && process.env.CAIRN_LOCK_TIMEOUT ? envT * 1000 : 30000);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = now() + timeoutMs;
   mkdirSync(dirname(path), { recursive: true });
   let delay = 20;
   for (;;) {
@@ -110,7 +111,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     // stale unless it stays empty for seconds (its writer died in between)
     // (an mtime in the future is not trusted: such a lock is stale too). A corrupt lock
     // (garbage, not a pid) is taken over like a dead holder's.
-    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    const age = now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
     const unwritten = holder !== undefined && holder.empty && age > -5000 && age < 5000;
     if (holder && !unwritten && (holder.corrupt || !pidAlive(holder.pid))) {
       // stale: the holder died without releasing (kill -9). Move it aside atomically (two
@@ -134,7 +135,7 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
       }
       continue;
     }
-    if (Date.now() >= deadline) {
+    if (now() >= deadline) {
       throw new CairnError(
         'CAIRN_LOCKED',
         `the repo is locked by another cairn process (${holder && holder.pid > 0 ? `pid ${holder.pid}` : 'its pid is not written yet'}${holder?.purpose ? `, ${holder.purpose}` : ''})`,

@@ -88,6 +88,9 @@ export function statAt(s: ManyStats, i: number): { ino: number; mtimeMs: number;
   return { ino: c.ino[j]!, mtimeMs: c.mtimeMs[j]!, size: c.size[j]!, mode: c.mode[j]!, kind };
 }
 
+/** How often a worker's half was used, and how often this thread had to redo it (tests read it). */
+export const statWorkerStats = { used: 0, redone: 0 };
+
 export function statMany(paths: string[]): ManyStats {
   const n = paths.length;
   if (n < PARALLEL_MIN) {
@@ -115,6 +118,9 @@ export function statMany(paths: string[]): ManyStats {
     for (let waited = 0; Atomics.load(f, 0) === 0 && waited < 60_000; waited += 100) Atomics.wait(f, 0, 0, 100);
     void worker.terminate();
   }
-  if (Atomics.load(f, 0) === 0) statInto(paths, half, n, tail, half);
+  if (Atomics.load(f, 0) === 0) {
+    statWorkerStats.redone++;
+    statInto(paths, half, n, tail, half);
+  } else statWorkerStats.used++;
   return { head, tail, split: half };
 }

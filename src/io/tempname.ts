@@ -12,6 +12,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { now } from '../core/clock.js';
 import { pidAlive } from './lock.js';
 
 export const TEMP_TAG = '.cairn-tmp-';
@@ -42,7 +43,7 @@ let counter = 0;
 /** A fresh temp name for this process and thread: `.<label>.cairn-tmp-<pid>-<thread>-<n>`. */
 export function tempName(label: string): string {
   const l = label.startsWith('.') ? label.slice(1) : label;
-  return `.${l}${TEMP_TAG}${process.pid}-${threadId}-${Date.now().toString(36)}${(counter++).toString(36)}`;
+  return `.${l}${TEMP_TAG}${process.pid}-${threadId}-${now().toString(36)}${(counter++).toString(36)}`;
 }
 
 /** A temp path in `dir`, labelled for what it will become (`obj`, `fetch`, ...). */
@@ -79,7 +80,7 @@ export function isStaleTemp(path: string, opts: { minAgeMs?: number; own?: boole
   if (owner === undefined) return false;
   if (opts.minAgeMs !== undefined) {
     const st = statSync(path, { throwIfNoEntry: false });
-    return !!st && Date.now() - st.mtimeMs >= opts.minAgeMs;
+    return !!st && now() - st.mtimeMs >= opts.minAgeMs;
   }
   return owner !== process.pid && !pidAlive(owner);
 }

@@ -1,5 +1,6 @@
 // Comparing two flat maps (metrics or params) and checking --fail-on rules against the change.
 import { CairnError } from '../core/errors.js';
+import { sameValue } from '../core/flatten.js';
 import type { Flat, Scalar } from './flatten.js';
 
 export type ChangeKind = 'modified' | 'added' | 'removed' | 'unchanged';
@@ -28,7 +29,7 @@ export function diffFlat(a: Record<string, Flat>, b: Record<string, Flat>, opts:
     for (const key of keys) {
       const o = key in fa ? fa[key] : undefined;
       const n = key in fb ? fb[key] : undefined;
-      const change: ChangeKind = o === undefined ? 'added' : n === undefined ? 'removed' : o === n ? 'unchanged' : 'modified';
+      const change: ChangeKind = o === undefined ? 'added' : n === undefined ? 'removed' : sameValue(o, n) ? 'unchanged' : 'modified';
       if (change === 'unchanged' && !opts.all) continue;
       const row: DiffRow = { path, key, old: o, new: n, change };
       if (typeof o === 'number' && typeof n === 'number') {

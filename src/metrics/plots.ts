@@ -1,6 +1,7 @@
 // Plot data (JSON records, CSV, TSV), the template that fits it, and Vega-Lite specs
-// overlaying revisions. The HTML page around the specs is src/render/plots-page.ts.
-import { readFileSync } from 'node:fs';
+// overlaying revisions. The HTML page around the specs is src/render/plots-page.ts
+// (vega, vega-lite and vega-embed inlined: it works offline).
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -328,6 +329,10 @@ export function buildTrendSpec(points: TrendPoint[], labels: string[], metrics: 
 }
 
 function vendorScript(pkg: string, file: string): string {
+  // the package ships the three browser builds in vendor/ (scripts/vendor-vega.mjs), so the
+  // vega packages are devDependencies; a clone without a build reads them from node_modules
+  const shipped = new URL(`../../vendor/${file}`, import.meta.url);
+  if (existsSync(shipped)) return readFileSync(shipped, 'utf8');
   const require = createRequire(import.meta.url);
   // packages' "exports" hide package.json: walk up from the main entry to the package folder
   let dir = dirname(require.resolve(pkg));

@@ -1,5 +1,6 @@
 // The run record of one executed stage (see cache/runs.ts): what went in (dep ids, params),
 // what came out (out ids, metrics values), when, how long and with what status.
+import { now } from '../core/clock.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendRunRecord, flatParams, type RunRecord, type RunValue } from '../cache/runs.js';
@@ -52,7 +53,7 @@ export function recordRun(
       file: st.file,
       cmd: st.cmd,
       started: start.at.toISOString(),
-      duration_s: Math.round((Date.now() - start.at.getTime()) / 1000 * 1000) / 1000,
+      duration_s: Math.round((now() - start.at.getTime()) / 1000 * 1000) / 1000,
       status,
       exit_code: status === 'ran' ? 0 : (result.exitCode ?? null),
       commit: o.commit,

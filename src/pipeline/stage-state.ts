@@ -3,6 +3,7 @@
 import { posix } from 'node:path';
 import { hashTarget, type Workspace } from '../cache/workspace.js';
 import { CairnError } from '../core/errors.js';
+import { flatten, sameValue, type FlatMap } from '../core/flatten.js';
 import type { LockEntry, LockStage } from '../repo/lockfile.js';
 import { lookup, ownFileReader, readParamsFile, type Stage } from './load.js';
 
@@ -20,15 +21,6 @@ export function workspaceReader(root: string): (repoRel: string) => string | und
   return ownFileReader(root);
 }
 
-function flatten(o: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
-  for (const [k, v] of Object.entries(o)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
-    else out[key] = v;
-  }
-  return out;
-}
-
 /** Tracked param values: lock-relative file → dotted key → value. Throws when a key is missing. */
 export function paramValues(stage: Stage, readFile: (repoRel: string) => string | undefined): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
@@ -40,7 +32,7 @@ export function paramValues(stage: Stage, readFile: (repoRel: string) => string 
         data: { stage: stage.name, file: p.file },
       });
     }
-    const vals: Record<string, unknown> = {};
+    const vals: FlatMap = {};
     if (p.keys === null) Object.assign(vals, flatten(data));
     else {
       for (const k of p.keys) {
@@ -52,8 +44,7 @@ export function paramValues(stage: Stage, readFile: (repoRel: string) => string 
           });
         }
         // a group key (a mapping) is tracked leaf by leaf, so changes name the exact key
-        if (r.value && typeof r.value === 'object' && !Array.isArray(r.value)) flatten(r.value as Record<string, unknown>, k, vals);
-        else vals[k] = r.value;
+        flatten(r.value, k, vals);
       }
     }
     out[lockPath(stage, p.file)] = vals;
@@ -87,7 +78,7 @@ export interface StageChanges {
   outs: PathChange[];
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = sameValue;
 
 export function compareStage(stage: Stage, lock: LockStage | undefined, cur: { deps: (LockEntry | undefined)[]; params: Record<string, Record<string, unknown>>; outs: (LockEntry | undefined)[] }): StageChanges {
   const ch: StageChanges = { changed: false, new: !lock, cmd: false, alwaysChanged: stage.alwaysChanged, deps: [], params: [], outs: [] };

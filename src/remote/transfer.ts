@@ -5,7 +5,7 @@
 //  - whatever comes down lands in .cairn/tmp/, is rehashed, and enters the cache by rename
 //    only if it hashes to its id (else CAIRN_INTEGRITY, exit 5), manifests are parsed as
 //    untrusted input (unsafe relpaths rejected) before they are admitted.
-import { CairnError } from '../core/errors.js';
+import { CairnError, hashMismatchError } from '../core/errors.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
 import type { Incoming } from '../cache/odb.js';
@@ -253,15 +253,12 @@ async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, 
   const want = isDirId(id) ? id.slice(0, -4) : id;
   if (digest.id !== want || (expectedSize !== undefined && digest.size !== expectedSize)) {
     inc.discard();
-    const truncated = expectedSize !== undefined && digest.size < expectedSize;
-    throw new CairnError(
-      'CAIRN_INTEGRITY',
-      `object ${key} (${path}) from remote ${remote.url} is ${truncated ? `truncated (${digest.size} of ${expectedSize} bytes)` : `corrupt: it hashes to ${digest.id}`}; rejected, not added to the cache`,
-      {
-        hint: 'the copy on the remote is damaged: on a machine that has good data run `cairn push --verify-remote` (it replaces bad remote copies), then fetch again',
-        data: { id, key, path, actual: digest.id, size: digest.size, expectedSize },
-      },
-    );
+    throw hashMismatchError(`object ${key} (${path}) from remote ${remote.url}`, id, digest, {
+      expectedSize,
+      consequence: 'rejected, not added to the cache',
+      hint: 'the copy on the remote is damaged: on a machine that has good data run `cairn push --verify-remote` (it replaces bad remote copies), then fetch again',
+      data: { key, path },
+    });
   }
   return inc;
 }

@@ -2,7 +2,7 @@
 // cache, the stat cache and the workspace helpers; nothing here prints.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CairnError } from '../core/errors.js';
+import { CairnError, notARepoError } from '../core/errors.js';
 import { assertHashAlgorithm, DEFAULT_ALGORITHM, hasherFactory, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
 import { Containment } from '../io/contained.js';
 import { acquireLock, type LockHandle } from '../io/lock.js';
@@ -90,9 +90,7 @@ export class Repo {
   static async open(cwd: string): Promise<Repo> {
     const root = findRepoRoot(cwd);
     if (!root) {
-      throw new CairnError('CAIRN_NOT_A_REPO', `not a cairn repository (no ${DOT_DIR}/ in ${resolve(cwd)} or any parent)`, {
-        hint: 'run `cairn init` at the root of your git repository',
-      });
+      throw notARepoError(resolve(cwd));
     }
     return Repo.at(root);
   }

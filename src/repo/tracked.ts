@@ -13,6 +13,8 @@ export interface Tracked {
   out: PointerOut;
   /** repo-relative POSIX path of the data */
   path: string;
+  /** a pointer file's out, or a stage out recorded in a cairn.lock (then pointerFile is `<lock>:<stage>`) */
+  from: 'pointer' | 'lock';
 }
 
 export function trackedFromPointer(pointerFile: string, pointer: Pointer): Tracked[] {
@@ -22,6 +24,7 @@ export function trackedFromPointer(pointerFile: string, pointer: Pointer): Track
     pointer,
     out,
     path: dir === '.' ? out.path : posix.join(dir, out.path),
+    from: 'pointer' as const,
   }));
 }
 

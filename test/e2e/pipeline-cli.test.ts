@@ -71,6 +71,14 @@ describe('cairn repro (CLI)', () => {
     expect(r.stderr).toMatch(/stage 's' failed: command .* exited with code 3/);
     expect(log(dir)).toHaveLength(2);
     expect(existsSync(join(dir, 'cairn.lock'))).toBe(false);
+    // the outcome is data in the result: --json carries it as a CairnError, exit 1 from the table
+    const j = cairn(dir, ['repro', '--json']);
+    expect(j.code).toBe(1);
+    const res = JSON.parse(j.stdout) as { ok: boolean; error: { code: string; hint: string } };
+    expect(res.ok).toBe(false);
+    expect(res.error.code).toBe('CAIRN_STAGE_FAILED');
+    expect(res.error.hint).toContain('--keep-going');
+    expect(j.stderr).toContain("error: stage 's' failed");
   });
 
   it('--keep-going runs the independent branch and still exits non-zero', () => {
@@ -200,12 +208,15 @@ describe('cairn repro interrupted', () => {
     });
     const child = cairnSpawn(dir, ['repro']);
     let stdout = '';
+    let stderr = '';
     child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
     for (let i = 0; i < 200 && !stdout.includes("Running stage 'slow'"); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.on('close', (c) => r(c)));
     expect(code).toBe(130);
+    expect(stderr).toContain('error: interrupted: running stages were stopped');
     const lock = readFileSync(join(dir, 'cairn.lock'), 'utf8');
     expect(lock).toContain('fast:');
     expect(lock).not.toContain('slow:');

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dag, dagToAscii, dagToDot, dagToMermaid } from '../../src/api/dag.js';
+import { dag } from '../../src/api/dag.js';
+import { dagToAscii, dagToDot, dagToMermaid } from '../../src/render/graph.js';
 import { status } from '../../src/api/status.js';
 
 const pipelineStatus = async (o: { cwd: string }) => (await status({ ...o, data: false, pipeline: true })).pipeline!;
@@ -58,6 +59,7 @@ describe('dag, pipelineStatus, workspaceRefs', () => {
     expect(st.stages[1]).toMatchObject({ id: 'fit', changed: true, cmd: true, deps: [], params: [] });
     const refs = workspaceRefs(await Repo.open(dir));
     expect(refs.map((r) => [r.path, r.source]).sort()).toEqual([['m.txt', 'cairn.lock:fit'], ['p.txt', 'cairn.lock:prep']]);
+    expect(refs.map((r) => r.from)).toEqual(['lock', 'lock']);
   });
 
   it('pipelines in sub-folders resolve paths relative to their file and lock beside it', async () => {

@@ -4,8 +4,8 @@ import { readdirSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } f
 import { join } from 'node:path';
 import { Repo } from '../../src/repo/repo.js';
 import { hashTarget, saveTarget } from '../../src/cache/workspace.js';
-import { processFiles } from '../../src/cache/hash-files.js';
-import { statMany, statAt } from '../../src/io/stat-many.js';
+import { processFiles, workerStats } from '../../src/cache/hash-files.js';
+import { statMany, statAt, statWorkerStats } from '../../src/io/stat-many.js';
 import { cleanup, gen, tempRepo } from '../helpers.js';
 
 afterEach(cleanup);
@@ -82,7 +82,10 @@ describe('stat cache', () => {
       paths.push(p);
     }
     const repo = await Repo.open(root);
+    const before = { ...workerStats };
     const par = processFiles(paths, { job: 'hash', factory: repo.factory, algo: repo.algo });
+    // the worker really took its half (not redone on this thread after a failure)
+    expect(workerStats).toEqual({ used: before.used + 1, redone: before.redone });
     process.env.CAIRN_THREADS = '1';
     try {
       const seq = processFiles(paths, { job: 'hash', factory: repo.factory, algo: repo.algo });
@@ -91,6 +94,7 @@ describe('stat cache', () => {
       delete process.env.CAIRN_THREADS;
     }
     const stored = processFiles(paths, { job: 'store', factory: repo.factory, algo: repo.algo, cache: repo.cache });
+    expect(workerStats.used).toBe(before.used + 2);
     expect(stored.map((d) => d.id)).toEqual(par.map((d) => d.id));
     for (const d of stored) expect(repo.cache.has(d.id)).toBe(true);
     // 4,000 distinct contents; no temp files left anywhere in the cache
@@ -98,7 +102,9 @@ describe('stat cache', () => {
     expect([...repo.cache.list()].length).toBe(4000);
 
     const many = [...paths, ...paths, ...paths, ...paths, ...paths, join(dir, 'missing')];
+    const statsBefore = { ...statWorkerStats };
     const st = statMany(many); // above the parallel threshold
+    expect(statWorkerStats).toEqual({ used: statsBefore.used + 1, redone: statsBefore.redone });
     expect(statAt(st, 0)!.size).toBe(statSync(paths[0]!).size);
     expect(statAt(st, many.length - 2)!.ino).toBe(statSync(paths[paths.length - 1]!).ino);
     expect(statAt(st, many.length - 1)).toBeUndefined();

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { checkRules, diffFlat, parseRule } from '../../src/metrics/diff.js';
 import { flatten, parseMetrics } from '../../src/metrics/flatten.js';
-import { csvTable, mdTable } from '../../src/metrics/render.js';
+import { csvTable, mdTable } from '../../src/render/table.js';
 import { parseSeries } from '../../src/metrics/plots.js';
 
 describe('flatten / parseMetrics', () => {
-  it('joins nested keys with dots and lists by index', () => {
-    expect(flatten({ a: { b: 1, c: [2, { d: 'x' }] }, e: null, f: true })).toEqual({ 'a.b': 1, 'a.c.0': 2, 'a.c.1.d': 'x', e: null, f: true });
+  it('joins nested keys with dots; a list is one value (DVC)', () => {
+    expect(flatten({ a: { b: 1, c: [2, { d: 'x' }] }, e: null, f: true })).toEqual({ 'a.b': 1, 'a.c': [2, { d: 'x' }], e: null, f: true });
   });
   it('names the file on malformed JSON/YAML and non-mapping content', () => {
     expect(() => parseMetrics('{"a":', 'm.json')).toThrow(/m\.json: not valid JSON/);
     expect(() => parseMetrics('a: [1,', 'm.yaml')).toThrow(/m\.yaml: not valid YAML/);
     expect(() => parseMetrics('42', 'm.yaml')).toThrow(/m\.yaml: a metrics file must hold a mapping/);
+    expect(() => parseMetrics('{"a":', 'm.json')).toThrow(expect.objectContaining({ code: 'CAIRN_BAD_METRICS', exitCode: 2 }));
   });
 });
 

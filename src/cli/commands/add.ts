@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { formatBytes, out, progress } from '../output.js';
 
@@ -15,9 +16,9 @@ export function register(program: Command): void {
         const r = await add({ cwd: process.cwd(), targets: targets as string[], gitAdd: !!o.gitAdd, onProgress: progress(o) });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        if (o.quiet) return 0;
+        if (o.quiet) return EXIT.OK;
         for (const t of r.targets) {
           const what = t.kind === 'dir' ? `${t.nfiles} files, ${formatBytes(t.size)}` : formatBytes(t.size);
           out.line(`${t.changed ? 'added' : 'unchanged'} ${t.path} (${what})`);
@@ -25,7 +26,7 @@ export function register(program: Command): void {
         }
         if (r.staged) out.line(`\nStaged in git: ${r.gitFiles.join(' ')}`);
         else if (r.gitFiles.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

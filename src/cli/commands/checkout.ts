@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out, progress } from '../output.js';
+import { failedExit } from '../outcome.js';
 
 export function register(program: Command): void {
   program
@@ -21,7 +23,7 @@ export function register(program: Command): void {
           onProgress: progress(o),
         });
         // skipped pipeline outputs (not in the cache) make the run incomplete: exit 1
-        const code = r.missing.length > 0 ? 1 : 0;
+        const code = failedExit(r.missing);
         if (o.json) {
           out.json(r);
           return code;

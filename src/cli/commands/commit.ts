@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out, progress } from '../output.js';
 
@@ -14,16 +15,16 @@ export function register(program: Command): void {
         const r = await commit({ cwd: process.cwd(), targets: targets as string[], onProgress: progress(o) });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        if (o.quiet) return 0;
+        if (o.quiet) return EXIT.OK;
         for (const t of r.targets) {
           if (t.status === 'deleted') out.err(`warning: ${t.path} is deleted from the workspace; nothing recorded (restore it with \`cairn checkout\`)`);
           else if (t.status === 'committed' || o.verbose) out.line(`${t.status} ${t.path}`);
         }
         if (r.gitFiles.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
         else out.line('Nothing to commit: every target already matches its pointer.');
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { MASK, isSecretKey, maskSecrets } from '../../core/secrets.js';
 import { out } from '../output.js';
-import { failedExit } from '../outcome.js';
 
 export function register(program: Command): void {
   program
@@ -29,17 +29,17 @@ export function register(program: Command): void {
         const r = raw.key && isSecretKey(raw.key) && raw.value !== undefined ? { ...raw, value: MASK } : raw;
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
         const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
         if (r.action === 'list') for (const [k, v] of Object.entries(maskSecrets(r.values ?? {}))) out.line(`${k}=${show(v)}`);
         else if (r.action === 'get') {
-          if (r.value === undefined) return failedExit([r.key]); // like git config: unset key → exit 1, no output
+          if (r.value === undefined) return EXIT.FAILED; // like git config: unset key → exit 1, no output
           out.line(show(r.value));
         } else if (r.routedToLocal && !o.quiet) {
           out.err(`note: ${r.key} holds a secret: written to .cairn/config.local.yaml (git-ignored), not the committed config.yaml`);
         }
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CairnError } from '../../core/errors.js';
+import { CairnError, EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -14,13 +14,14 @@ export function register(program: Command): void {
     .action(
       run(async (o, _cmd, [targets]) => {
         if ([o.mermaid, o.dot, o.json].filter(Boolean).length > 1) throw new CairnError('CAIRN_USAGE', 'choose one of --mermaid, --dot, --json');
-        const api = await import('../../api/dag.js');
-        const d = await api.dag({ cwd: process.cwd(), targets: targets as string[] });
+        const { dag } = await import('../../api/dag.js');
+        const d = await dag({ cwd: process.cwd(), targets: targets as string[] });
+        const { dagToAscii, dagToDot, dagToMermaid } = await import('../../render/graph.js');
         if (o.json) out.json(d);
-        else if (o.mermaid) out.line(api.dagToMermaid(d));
-        else if (o.dot) out.line(api.dagToDot(d));
-        else out.line(d.stages.length ? api.dagToAscii(d) : 'no stages (add one with `cairn stage add`)');
-        return 0;
+        else if (o.mermaid) out.line(dagToMermaid(d));
+        else if (o.dot) out.line(dagToDot(d));
+        else out.line(d.stages.length ? dagToAscii(d) : 'no stages (add one with `cairn stage add`)');
+        return EXIT.OK;
       }),
     );
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { CairnError } from '../../core/errors.js';
+import { EXIT, type CairnError, type ExitCode } from '../../core/errors.js';
 import type { TransferSummary } from '../../api/transfer.js';
 import { run } from '../main.js';
 import { formatBytes, out, progress, reportError } from '../output.js';
+import { errorExit } from '../outcome.js';
 
 function jobsArg(v: string): number {
   const n = Number(v);
@@ -51,17 +52,17 @@ export function summaryLine(r: TransferSummary, verb: 'push' | 'fetch'): string 
 }
 
 /** Summary (text or JSON), then the error if anything failed; returns the exit code. */
-export function renderTransfer(r: TransferSummary, verb: 'push' | 'fetch', err: CairnError | undefined, o: Record<string, unknown>): number {
+export function renderTransfer(r: TransferSummary, verb: 'push' | 'fetch', err: CairnError | undefined, o: Record<string, unknown>): ExitCode {
   if (o.json) {
     out.json(err ? { ...r, error: err.toJSON() } : r);
     if (err) {
       out.err(`error: ${err.message}`);
-      return err.exitCode;
+      return errorExit(err);
     }
-    return 0;
+    return EXIT.OK;
   }
   if (!o.quiet) out.line(summaryLine(r, verb));
-  return err ? reportError(err, {}) : 0;
+  return err ? reportError(err, {}) : EXIT.OK;
 }
 
 export function register(program: Command): void {

@@ -12,7 +12,7 @@ export function register(program: Command): void {
       run(async (o) => {
         const { fsck } = await import('../../api/fsck.js');
         const r = await fsck({ cwd: process.cwd(), onProgress: progress(o) });
-        const code = r.ok ? 0 : EXIT.INTEGRITY;
+        const code = r.ok ? EXIT.OK : EXIT.INTEGRITY;
         if (o.json) {
           out.json(r);
           return code;

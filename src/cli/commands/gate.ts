@@ -19,8 +19,8 @@ export function register(program: Command): void {
         const r = await gate({ cwd: process.cwd(), config: o.config as string, candidate: o.candidate as string | undefined, baseline: o.baseline as string | undefined, out: o.out as string | undefined });
         const code = verdictExit(r.verdict, r.report.on_inconclusive);
         if (o.json) out.json(r.report);
-        else if (o.md) out.line((await import('../../render/gate-md.js')).gateMarkdown(r.report));
-        else out.line((await import('../../render/gate-text.js')).gateText(r.report));
+        else if (o.md) out.line((await import('../../mlops/gate/markdown.js')).gateMarkdown(r.report));
+        else out.line((await import('../../mlops/gate/text.js')).gateText(r.report));
         if (r.verdict === 'inconclusive' && r.report.on_inconclusive === 'warn') out.err(yellow('warning: the gate is inconclusive (on_inconclusive: warn)'));
         if (r.notify) out.err(r.notify.code === 0 ? `notified: ${r.notify.command}` : `warning: notify exited ${r.notify.code}: ${r.notify.command}`);
         return code;

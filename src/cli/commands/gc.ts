@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { formatBytes, out } from '../output.js';
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
             if (o.verbose || c.dry) for (const id of c.removed) out.line(`${c.dry ? 'would remove' : 'removed'} ${id}`);
             out.line(`${c.dry ? 'Would remove' : 'Removed'} ${c.removed.length} objects from remote '${c.remote}', kept ${c.kept}.`);
           }
-          return 0;
+          return EXIT.OK;
         }
         const r = await gc({
           cwd: process.cwd(),
@@ -38,13 +39,13 @@ export function register(program: Command): void {
         });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        if (o.quiet) return 0;
+        if (o.quiet) return EXIT.OK;
         if (o.verbose || r.dry) for (const x of r.removed) out.line(`${r.dry ? 'would remove' : 'removed'} ${x.id} (${formatBytes(x.size)})`);
         const verb = r.dry ? 'Would remove' : 'Removed';
         out.line(`${verb} ${r.removed.length} objects (${formatBytes(r.removedBytes)}), kept ${r.kept}${r.runsRemoved.length ? `; ${r.runsRemoved.length} run-cache entries` : ''}.`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

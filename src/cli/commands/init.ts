@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -18,7 +19,7 @@ export function register(program: Command): void {
           out.line(r.created ? `Initialized cairn repository in ${r.root}/.cairn` : `cairn repository already initialized in ${r.root}`);
           if (r.gitAdd.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitAdd.join(' ')}`);
         }
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

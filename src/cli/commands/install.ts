@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { EXIT, type ExitCode } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out, reportError } from '../output.js';
-import { EXIT } from '../../core/errors.js';
 
 type InstallApi = typeof import('../../api/install.js');
 
@@ -10,7 +10,7 @@ type InstallApi = typeof import('../../api/install.js');
  * the git push (non-zero) on exactly what makes `cairn push` fail: any failed or missing
  * object, through the same transferError rule.
  */
-async function renderHook(api: InstallApi, hook: string): Promise<number> {
+async function renderHook(api: InstallApi, hook: string): Promise<ExitCode> {
   let r;
   try {
     r = await api.runHook({ cwd: process.cwd(), hook });
@@ -55,13 +55,13 @@ export function register(program: Command): void {
         const r = await api.install({ cwd: process.cwd(), uninstall: !!o.uninstall });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        if (o.quiet) return 0;
+        if (o.quiet) return EXIT.OK;
         for (const h of r.hooks) out.line(`${h.action.padEnd(9)} hook ${h.name}`);
         out.line(`${r.gitattributes.padEnd(9)} .gitattributes (cairn.lock, *.cairn merge=cairn)`);
         out.line(`${r.mergeDriver.padEnd(9)} merge driver 'cairn' in .git/config`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

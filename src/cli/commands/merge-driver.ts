@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { run } from '../main.js';
 import { out } from '../output.js';
+import { failedExit } from '../outcome.js';
 
 export function register(program: Command): void {
   program
@@ -20,7 +21,7 @@ export function register(program: Command): void {
           out.err(`cairn: conflict in ${r.path}: both sides changed ${r.conflicts.join(', ')}`);
           out.err('cairn: resolve by hand (or rerun `cairn repro` on the merged pipeline), then `git add` the file');
         }
-        return r.merged ? 0 : 1;
+        return failedExit(r.conflicts);
       }),
     );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 import { verdictExit } from '../outcome.js';
@@ -23,15 +24,16 @@ export function register(program: Command): void {
         const r = await metricsShow({ cwd: process.cwd(), revs: o.rev as string[] | undefined, allBranches: !!o.allBranches, allTags: !!o.allTags, targets: targets as string[] });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        const { textTable, mdTable, csvTable, showCells } = await import('../../metrics/render.js');
+        const { textTable, mdTable, csvTable } = await import('../../render/table.js');
+        const { showCells } = await import('../../render/values.js');
         const p = Number(o.precision);
         const cells = showCells(r.revisions, p);
         const header = ['Revision', 'Path', 'Metric', 'Value'];
         out.line(o.md ? mdTable(header, cells) : o.csv ? csvTable(header, cells) : textTable(header, cells));
         for (const e of r.errors) out.err(`warning: ${e.message}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
   m.command('diff')
@@ -54,7 +56,8 @@ export function register(program: Command): void {
           out.json(r);
           return code;
         }
-        const { textTable, mdTable, csvTable, diffCells, DIFF_HEADER } = await import('../../metrics/render.js');
+        const { textTable, mdTable, csvTable } = await import('../../render/table.js');
+        const { diffCells, DIFF_HEADER } = await import('../../render/values.js');
         const cells = diffCells(r.rows, Number(o.precision));
         if (o.md) {
           out.line(`### Metrics: \`${r.a.rev}\` → \`${r.b.rev}\`\n`);

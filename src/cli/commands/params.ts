@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -17,13 +18,14 @@ export function register(program: Command): void {
         const r = await paramsShow({ cwd: process.cwd(), revs: o.rev as string[] | undefined });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        const { textTable, mdTable, showCells } = await import('../../metrics/render.js');
+        const { textTable, mdTable } = await import('../../render/table.js');
+        const { showCells } = await import('../../render/values.js');
         const cells = showCells(r.revisions, 10);
         out.line((o.md ? mdTable : textTable)(['Revision', 'Path', 'Param', 'Value'], cells));
         for (const e of r.errors) out.err(`warning: ${e.message}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
   m.command('diff')
@@ -40,14 +42,15 @@ export function register(program: Command): void {
         const r = await paramsDiff({ cwd: process.cwd(), a: a as string, b: b as string, all: !!o.all });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        const { textTable, mdTable, csvTable, diffCells, DIFF_HEADER } = await import('../../metrics/render.js');
+        const { textTable, mdTable, csvTable } = await import('../../render/table.js');
+        const { diffCells, DIFF_HEADER } = await import('../../render/values.js');
         const header = DIFF_HEADER.map((h) => (h === 'Metric' ? 'Param' : h));
         const cells = diffCells(r.rows, 10);
         out.line(o.md ? mdTable(header, cells) : o.csv ? csvTable(header, cells) : cells.length ? textTable(header, cells) : 'No param changed.');
         for (const e of r.errors) out.err(`warning: ${e.message}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out, progress } from '../output.js';
 import { addTransferFlags, summaryLine, transferOpts } from './fetch.js';
@@ -16,7 +17,7 @@ export function register(program: Command): void {
       const r = await pull({ ...transferOpts(o, targets), force: !!o.force, onProgress: progress(o) });
       if (o.json) {
         out.json(r);
-        return 0;
+        return EXIT.OK;
       }
       if (!o.quiet) {
         out.line(summaryLine(r.fetch, 'fetch'));
@@ -24,7 +25,7 @@ export function register(program: Command): void {
         for (const t of changed) out.line(`updated ${t.path}`);
         out.line(`${changed.length} target${changed.length === 1 ? '' : 's'} updated, ${r.checkout.targets.length - changed.length} unchanged`);
       }
-      return 0;
+      return EXIT.OK;
     }),
   );
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -22,7 +23,7 @@ export function register(program: Command): void {
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(`added remote ${r.name} → ${r.url}${r.default ? ' (default)' : ''}${r.created ? ' (folder created)' : ''}`);
         if (r.exists === false && !o.json) out.err(`warning: the folder ${r.url} does not exist: push and fetch refuse until it does (mount it, or add the remote with --create)`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -36,13 +37,13 @@ export function register(program: Command): void {
         const r = await remoteList({ cwd: process.cwd() });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
         for (const x of r.remotes) {
           const extra = Object.entries(x.settings).map(([k, v]) => `${k}=${String(v)}`);
           out.line(`${x.name}\t${x.url}${x.default ? '\t(default)' : ''}${extra.length ? '\t' + extra.join(' ') : ''}`);
         }
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -57,7 +58,7 @@ export function register(program: Command): void {
         const r = await remoteRemove({ cwd: process.cwd(), name: name as string });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(`removed remote ${r.removed}${r.wasDefault ? ' (it was the default; none is set now)' : ''}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -73,7 +74,7 @@ export function register(program: Command): void {
         const r = await remoteRename({ cwd: process.cwd(), name: name as string, newName: newName as string });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(`renamed remote ${name as string} → ${r.name}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -90,7 +91,7 @@ export function register(program: Command): void {
         const r = await remoteDefault({ cwd: process.cwd(), name: name as string | undefined, unset: !!o.unset, local: !!o.local });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(r.default ?? '(no default remote)');
-        return 0;
+        return EXIT.OK;
       }),
     );
 
@@ -112,7 +113,7 @@ export function register(program: Command): void {
           const routed = r.wrote === 'local' && !o.local ? ' in .cairn/config.local.yaml (git-ignored: it holds a secret)' : '';
           out.line(o.unset ? `unset ${r.name}.${key as string}` : `set ${r.name}.${key as string}${routed}`);
         }
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

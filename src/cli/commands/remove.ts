@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -14,12 +15,12 @@ export function register(program: Command): void {
         const r = await remove({ cwd: process.cwd(), targets: targets as string[] });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        if (o.quiet) return 0;
+        if (o.quiet) return EXIT.OK;
         for (const t of r.targets) out.line(`stopped tracking ${t.path} (data kept${t.copied ? `, ${t.copied} linked files made private copies` : ''})`);
         if (r.gitFiles.length) out.line(`\nTo record this in git, run:\n\n\tgit add -A ${r.gitFiles.join(' ')}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

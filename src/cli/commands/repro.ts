@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CairnError } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
+import { reportCarried } from '../outcome.js';
 
 export function register(program: Command): void {
   program
@@ -66,15 +67,7 @@ export function register(program: Command): void {
             out.line(`\n${c.ran ?? 0} ran, ${c.restored ?? 0} restored from run-cache, ${c.skipped ?? 0} unchanged${c.frozen ? `, ${c.frozen} frozen` : ''}${c.failed ? `, ${c.failed} failed` : ''}${c.blocked || c['not-run'] ? `, ${(c.blocked ?? 0) + (c['not-run'] ?? 0)} not run` : ''}`);
             if (r.ok && (c.ran || c.restored)) out.line(`To track the changes with git, run:\n\n\tgit add cairn.lock`);
           }
-          if (r.interrupted) {
-            out.err('interrupted: running stages were stopped; their lock entries are unchanged');
-            return 130;
-          }
-          if (!r.ok) {
-            out.err(`hint: fix the failing stage and rerun \`cairn repro\`${r.failed.length && !o.keepGoing ? ' (or add --keep-going to run independent stages)' : ''}`);
-            return 1;
-          }
-          return 0;
+          return reportCarried(r.error);
         } finally {
           process.off('SIGINT', onSig);
           process.off('SIGTERM', onSig);

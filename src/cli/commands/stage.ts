@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -40,7 +41,7 @@ export function register(program: Command): void {
         });
         if (o.json) out.json(r);
         else if (!o.quiet) out.line(`${r.replaced ? 'Replaced' : 'Added'} stage '${r.name}' in ${r.file}\n\nTo run it: cairn repro ${r.name}`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { run } from '../main.js';
 import { out } from '../output.js';
+import { changedExit } from '../outcome.js';
 import type { CloudStatusResult, PipelineStatusResult } from '../../api/status.js';
 
 const LABEL = {
@@ -32,7 +33,7 @@ export function register(program: Command): void {
           jobs: o.jobs as number | undefined,
           verifyRemote: !!o.verifyRemote,
         });
-        const code = o.exitCode && !r.clean ? 1 : 0;
+        const code = changedExit(!r.clean, !!o.exitCode);
         if (o.json) {
           out.json(r);
           return code;

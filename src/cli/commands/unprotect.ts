@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 
@@ -14,11 +15,11 @@ export function register(program: Command): void {
         const r = await unprotect({ cwd: process.cwd(), targets: targets as string[] });
         if (o.json) {
           out.json(r);
-          return 0;
+          return EXIT.OK;
         }
-        if (o.quiet) return 0;
+        if (o.quiet) return EXIT.OK;
         for (const t of r.targets) out.line(`unprotected ${t.path} (${t.copied} files copied)`);
-        return 0;
+        return EXIT.OK;
       }),
     );
 }

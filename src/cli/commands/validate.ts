@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CairnError } from '../../core/errors.js';
+import { CairnError, EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out } from '../output.js';
 import { verdictExit } from '../outcome.js';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
           const r = await inferSchema({ cwd: process.cwd(), data: data as string, rev: o.rev as string | undefined, format });
           if (o.json) out.json(r);
           else process.stdout.write(r.schema);
-          return 0;
+          return EXIT.OK;
         }
         if (!o.schema) throw new CairnError('CAIRN_USAGE', 'cairn validate needs --schema FILE', { hint: 'write one with `cairn validate DATA --infer > schema.yaml`, then edit it' });
         const { validate } = await import('../../api/validate.js');

@@ -1,6 +1,6 @@
 // `cairn gate` text report for people. Pure.
-import type { GateReport } from '../mlops/gate/report.js';
-import { baselineText, detectableLines, GATE_HEADER, ruleCells } from './gate-format.js';
+import type { GateReport } from './report.js';
+import { baselineText, detectableLines, GATE_HEADER, ruleCells } from './format.js';
 
 function table(header: string[], rows: string[][]): string {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

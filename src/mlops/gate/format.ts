@@ -1,5 +1,5 @@
-// Shared cells of the gate report renderers (gate-text.ts, gate-md.ts). Pure.
-import type { GateReport, GateRule } from '../mlops/gate/report.js';
+// Shared cells of the gate report renderers (text.ts, markdown.ts). Pure.
+import type { GateReport, GateRule } from './report.js';
 
 export const GATE_HEADER = ['metric', 'rule', 'candidate', 'baseline', 'delta', 'CI', 'p', 'p adj.', 'test', 'verdict'];
 

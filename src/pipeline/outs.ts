@@ -1,11 +1,10 @@
 // Pipeline outputs that live in the cache: the outs of every cairn.lock, less those
 // declared `cache: false` in cairn.yaml (their bytes are in git). push, fetch, status
 // --cloud, checkout and gc treat these like pointer-tracked data.
-import type { History } from '../git/revision.js';
-import { loadPipelines } from '../pipeline/load.js';
-import { workspaceRefs, type ObjectRef, type UncachedOuts } from '../repo/revisions.js';
+import { loadPipelines } from './load.js';
+import { workspaceRefs, type ObjectRef } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
-import { commitView, pipelinesAt } from './history.js';
+import { listTracked, type Tracked } from '../repo/tracked.js';
 
 /**
  * Repo-relative paths of outputs declared `cache: false`. A pipeline file that does not
@@ -22,24 +21,23 @@ export function uncachedOuts(repo: Repo): Set<string> {
   return out;
 }
 
-/** `cache: false` outs at any revision (the workspace, or a commit through `history`), for the reference walk. */
-export function uncachedOutsAt(repo: Repo, history: History | undefined): UncachedOuts {
-  return async (src) => {
-    if (!src.oid || !history) return uncachedOuts(repo);
-    const out = new Set<string>();
-    try {
-      for (const p of await pipelinesAt(commitView(history, src.rev, src.oid))) for (const st of p.stages) for (const o of st.outs) if (!o.cache) out.add(o.path);
-    } catch {
-      /* as above: a pipeline that does not parse hides nothing */
-    }
-    return out;
-  };
-}
-
 /** Lock outs whose bytes belong in the cache. */
 export function cachedLockRefs(repo: Repo): ObjectRef[] {
   const refs = workspaceRefs(repo, { locks: true });
   if (refs.length === 0) return refs;
   const uncached = uncachedOuts(repo);
   return refs.filter((r) => !uncached.has(r.path));
+}
+
+/** Stage outputs from every cairn.lock as tracked targets (`pointerFile` names lock:stage). */
+export function lockTracked(repo: Repo): Tracked[] {
+  return cachedLockRefs(repo).map((r) => {
+    const out = { path: r.path, hash: r.hash, id: r.id, size: r.size ?? 0, ...(r.nfiles !== undefined ? { nfiles: r.nfiles } : {}) };
+    return { pointerFile: r.source, pointer: { outs: [out] }, out, path: r.path, from: 'lock' as const };
+  });
+}
+
+/** What checkout (and pull) restore: pointer files, then pipeline outputs recorded in cairn.lock. */
+export function checkoutCandidates(repo: Repo): Tracked[] {
+  return [...listTracked(repo), ...lockTracked(repo)];
 }

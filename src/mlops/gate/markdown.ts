@@ -1,6 +1,6 @@
 // `cairn gate --md`: the report as GitHub-flavoured Markdown, for a pull request. Pure.
-import type { GateReport } from '../mlops/gate/report.js';
-import { baselineText, detectableLines, GATE_HEADER, ruleCells } from './gate-format.js';
+import type { GateReport } from './report.js';
+import { baselineText, detectableLines, GATE_HEADER, ruleCells } from './format.js';
 
 const ICON: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', inconclusive: '⚠️ inconclusive', skipped: '➖ skipped' };
 

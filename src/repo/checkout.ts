@@ -1,0 +1,180 @@
+// Make the workspace match tracked targets. Three phases, so a failure leaves the workspace
+// untouched:
+//   1. plan every target (reads only),
+//   2. refuse if a write would destroy content that exists only in the workspace,
+//      and verify every object the plans need (exit 5 on a corrupt one),
+//   3. apply.
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
+import { CairnError } from '../core/errors.js';
+import type { ObjectId } from '../core/ids.js';
+import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
+import type { Repo } from './repo.js';
+import { resolveTarget, selectTracked, type Tracked } from './tracked.js';
+
+export interface CheckoutTrackedOptions {
+  /** where relative targets start (default: the repo root) */
+  cwd?: string;
+  /** targets as typed (relative to cwd); all of `tracked` when empty */
+  targets?: string[];
+  /** overwrite or delete workspace content that is not in the cache */
+  force?: boolean;
+  /** rewrite every file from the cache even when it matches (re-apply cache.type) */
+  relink?: boolean;
+  /** skip targets whose objects are missing from the cache (listed in `missing`) instead of failing */
+  allowMissing?: boolean;
+  onProgress?: Workspace['onProgress'];
+}
+
+export interface CheckoutTargetResult {
+  /** repo-relative POSIX path of the data */
+  path: string;
+  pointerFile: string;
+  id: ObjectId;
+  /** unchanged: already matched; updated: files written or removed */
+  status: 'unchanged' | 'updated';
+  written: number;
+  removed: number;
+  /** files not in the manifest whose content is not in the cache: left in place */
+  kept: string[];
+}
+
+export interface CheckoutResult {
+  targets: CheckoutTargetResult[];
+  written: number;
+  removed: number;
+  /** targets skipped because their objects are not in the cache (only with allowMissing) */
+  missing: { path: string; id: ObjectId; pointerFile: string }[];
+}
+
+/**
+ * Check out `tracked` (every target the caller knows of: pointer files and, from the
+ * pipeline layer, lock outputs), narrowed to `opts.targets`. For callers that hold the repo lock.
+ */
+export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTrackedOptions): CheckoutResult {
+  const ws = repo.workspace(opts.onProgress);
+  const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd ?? repo.root, t));
+  const selected = checkoutTargets(repo, tracked, rels);
+
+  // 1. plan
+  const plans: { t: Tracked; plan: CheckoutPlan }[] = [];
+  const missing: CheckoutResult['missing'] = [];
+  for (const t of selected) {
+    if (t.out.hash !== repo.algo) {
+      throw new CairnError('CAIRN_CONFIG', `${t.pointerFile} records hash ${t.out.hash} but this repo uses ${repo.algo}`, {
+        hint: `re-add the data with \`cairn add ${t.path}\`, or set \`cairn config core.hash ${t.out.hash}\``,
+        data: { file: t.pointerFile },
+      });
+    }
+    try {
+      const plan = planCheckout(ws, { path: t.path, id: t.out.id, size: t.out.nfiles === undefined ? t.out.size : undefined }, { relink: opts.relink });
+      // a needed file object missing from the cache counts as the target missing
+      const absent = plan.write.find((w) => !repo.cache.has(w.id));
+      if (absent) {
+        throw new CairnError('CAIRN_MISSING_FROM_CACHE', `object ${absent.id} (${absent.rel ? `${t.path}/${absent.rel}` : t.path}) is not in the cache`, {
+          hint: 'run `cairn fetch` (or `cairn pull`) to download it from the remote',
+          data: { id: absent.id, path: t.path, file: t.pointerFile },
+        });
+      }
+      // a pointer does not record a single file's exec bit: keep the workspace file's
+      if (plan.kind === 'file' && plan.write[0]) {
+        const st = statSync(join(repo.root, t.path), { throwIfNoEntry: false });
+        if (st?.isFile() && (st.mode & 0o111) !== 0) plan.write[0].isexec = true;
+      }
+      // a kept (uncached) file under a folder that a manifest file must replace would be
+      // deleted with the folder: that is a conflict too
+      if (plan.kind === 'dir' && plan.kept.length) {
+        const writes = new Set(plan.write.map((w) => w.rel));
+        for (const k of plan.kept) {
+          const segs = k.split('/');
+          for (let i = 1; i < segs.length; i++) {
+            if (writes.has(segs.slice(0, i).join('/'))) {
+              plan.conflicts.push(k);
+              break;
+            }
+          }
+        }
+      }
+      plans.push({ t, plan });
+    } catch (e) {
+      if (e instanceof CairnError && e.code === 'CAIRN_MISSING_FROM_CACHE') {
+        // a pipeline output missing from the cache is skipped: `cairn repro` can rebuild it
+        if (opts.allowMissing || isLockOut(t)) {
+          missing.push({ path: t.path, id: t.out.id, pointerFile: t.pointerFile });
+          continue;
+        }
+        throw new CairnError('CAIRN_MISSING_FROM_CACHE', `cannot check out '${t.path}' (${t.pointerFile}): ${e.message}`, {
+          hint: e.hint,
+          data: { ...e.data, file: t.pointerFile, path: t.path },
+        });
+      }
+      throw e;
+    }
+  }
+
+  // 2. refuse to destroy un-cached workspace content; verify every object before writing
+  if (!opts.force) {
+    const files = plans.flatMap(({ plan }) => plan.conflicts.map((c) => (c ? `${plan.path}/${c}` : plan.path)));
+    if (files.length > 0) {
+      const shown = files.slice(0, 20).join('\n  ');
+      throw new CairnError(
+        'CAIRN_CHECKOUT_CONFLICT',
+        `checkout would overwrite changes that are not in the cache:\n  ${shown}${files.length > 20 ? `\n  ... and ${files.length - 20} more` : ''}`,
+        {
+          hint: `record them first with \`cairn commit\` (or \`cairn add\`), or discard them with \`cairn checkout --force${rels.length ? ' ' + rels.join(' ') : ''}\``,
+          data: { files },
+        },
+      );
+    }
+  }
+  for (const { plan } of plans) verifyPlanObjects(ws, plan);
+
+  // 3. apply
+  const results: CheckoutTargetResult[] = [];
+  let written = 0;
+  let removed = 0;
+  for (const { t, plan } of plans) {
+    if (opts.force && plan.kept.length) {
+      // --force: files outside the manifest go too, cached or not
+      plan.remove.push(...plan.kept);
+      plan.kept = [];
+    }
+    if (plan.clean && plan.remove.length === 0) {
+      results.push({ path: t.path, pointerFile: t.pointerFile, id: t.out.id, status: 'unchanged', written: 0, removed: 0, kept: plan.kept });
+      continue;
+    }
+    const r = applyCheckout(ws, plan);
+    // temp files of an earlier checkout that was killed (kill -9, power cut) go now
+    const at = join(repo.root, plan.path);
+    if (plan.kind === 'dir') sweepStaleTempsUnder(at);
+    else sweepStaleTemps(dirname(at));
+    written += r.written;
+    removed += r.removed;
+    results.push({
+      path: t.path,
+      pointerFile: t.pointerFile,
+      id: t.out.id,
+      status: r.written || r.removed ? 'updated' : 'unchanged',
+      written: r.written,
+      removed: r.removed,
+      kept: plan.kept,
+    });
+  }
+  return { targets: results, written, removed, missing };
+}
+
+/**
+ * What a checkout of `rels` (repo-relative; all when empty) would write, from `tracked`.
+ * Every target passes the containment check here, naming the file that named it, before
+ * anything is fetched or written: `pull` calls this first.
+ */
+export function checkoutTargets(repo: Repo, tracked: Tracked[], rels: string[]): Tracked[] {
+  const selected = selectTracked(tracked, rels);
+  for (const t of selected) repo.guard.checkTarget(t.path, { source: t.pointerFile, action: 'check out' });
+  return selected;
+}
+
+function isLockOut(t: Tracked): boolean {
+  return t.from === 'lock';
+}
