@@ -67,7 +67,16 @@ describe.skipIf(!MLFLOW)(`model export --mlflow${why}`, () => {
     expect(ex).toMatchObject({ name: 'clf', mlflow_version: '1', aliases: ['production'], artifacts: ['model/model.bin'] });
 
     const get = async (path: string) => {
-      const res = await fetch(`${url}/api/2.0/mlflow/${path}`);
+      // the server may close a kept-alive connection between requests: retry a reset GET
+      let res: Response | undefined;
+      for (let attempt = 0; !res; attempt++) {
+        try {
+          res = await fetch(`${url}/api/2.0/mlflow/${path}`);
+        } catch (e) {
+          if (attempt >= 3) throw e;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
       expect(res.status, path).toBe(200);
       return (await res.json()) as Record<string, any>;
     };

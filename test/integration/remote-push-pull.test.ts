@@ -1,6 +1,6 @@
 // push / fetch / pull / status --cloud against both remote kinds, through the api.
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { add } from '../../src/api/add.js';
 import { status } from '../../src/api/status.js';
@@ -211,8 +211,10 @@ for (const kind of kinds) {
       const dir = await repoWithData(kind);
       await push({ cwd: dir });
       const repo = await Repo.open(dir);
+      // a name no other test or checkout can have made beside the temp repo
+      const escape = `cairn-escape-${basename(dir)}`;
       const fileId = await hashBytes(repo.algo, 'alpha');
-      const bytes = serializeManifest([{ relpath: '../../x', hash: fileId, size: 5, isexec: false }]);
+      const bytes = serializeManifest([{ relpath: `../../${escape}`, hash: fileId, size: 5, isexec: false }]);
       const dirId = (await hashBytes(repo.algo, bytes)) + '.dir';
       await kind.overwrite(dir, objectKey(repo.algo, dirId), bytes);
       writeFileSync(join(dir, 'data.cairn'), `outs:\n  - path: data\n    hash: ${repo.algo}\n    id: ${dirId}\n    size: 5\n    nfiles: 1\n`);
@@ -220,9 +222,9 @@ for (const kind of kinds) {
       const err = await pull({ cwd: dir }).catch((e) => e);
       expect(err).toBeInstanceOf(CairnError);
       expect(err.exitCode).toBe(5);
-      expect(err.message).toContain('../../x');
+      expect(err.message).toContain(`../../${escape}`);
       expect(repo.cache.has(dirId)).toBe(false);
-      expect(existsSync(join(dir, '..', 'x'))).toBe(false);
+      expect(existsSync(join(dir, '..', escape))).toBe(false);
     });
 
     it("an upload failing midway leaves its directory's manifest unpushed; the rerun sends only what is missing", async () => {
