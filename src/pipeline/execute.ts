@@ -5,7 +5,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import { applyCheckout, hashTarget, planCheckout, saveTarget, verifyPlanObjects, type Workspace } from '../cache/workspace.js';
+import { applyCheckout, verifyPlanObjects } from '../cache/materialize.js';
+import { hashTarget, saveTarget } from '../cache/build.js';
+import { planCheckout } from '../cache/checkout-plan.js';
+import type { Workspace } from '../cache/workspace.js';
 import { findRunEntry, runKey, writeRunEntry, type RunEntry } from '../cache/run-cache.js';
 import { CairnError } from '../core/errors.js';
 import { ignoreInGit } from '../repo/gitignore.js';

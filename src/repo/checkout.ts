@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
-import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
+import { applyCheckout, verifyPlanObjects } from '../cache/materialize.js';
+import { planCheckout, type CheckoutPlan } from '../cache/checkout-plan.js';
+import type { Workspace } from '../cache/workspace.js';
 import type { Repo } from './repo.js';
 import { resolveTarget, selectTracked, type Tracked } from './tracked.js';
 

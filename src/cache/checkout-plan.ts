@@ -1,0 +1,94 @@
+// The checkout plan: what making the workspace match a target would write, remove, keep,
+// and which workspace content it would destroy (conflicts).
+import { repoPathProblem } from '../core/paths.js';
+import { isDirId, type ObjectId } from '../core/ids.js';
+import type { Manifest } from '../core/manifest.js';
+import { badPath } from '../io/contained.js';
+import type { Workspace } from './workspace.js';
+import { abs, bstat } from './ws-stat.js';
+import { hashTarget, loadManifest } from './build.js';
+
+export interface CheckoutTarget {
+  path: string;
+  id: ObjectId;
+  size?: number;
+}
+
+export interface CheckoutPlan {
+  path: string;
+  kind: 'file' | 'dir';
+  id: ObjectId;
+  /** relpaths ('' for a single file) to write from the cache */
+  write: { rel: string; id: ObjectId; size: number; isexec: boolean }[];
+  /** relpaths to delete: not in the manifest and their content is in the cache */
+  remove: string[];
+  /** relpaths whose workspace content exists nowhere else (would be lost) */
+  conflicts: string[];
+  /** files not in the manifest whose content is not in the cache: kept, not deleted */
+  kept: string[];
+  manifest?: Manifest;
+  /** true when nothing needs doing */
+  clean: boolean;
+}
+
+/**
+ * Plan making the workspace match `target`. Pure with respect to the workspace: reads,
+ * never writes (except stat-cache snapshots). Needs the manifest in the cache for dirs.
+ */
+export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { relink?: boolean } = {}): CheckoutPlan {
+  ws.guard.checkTarget(target.path, { action: 'check out' });
+  const p = abs(ws, target.path);
+  const kind = isDirId(target.id) ? 'dir' : 'file';
+  const plan: CheckoutPlan = { path: target.path, kind, id: target.id, write: [], remove: [], conflicts: [], kept: [], clean: true };
+  const st = bstat(p);
+  if (kind === 'file') {
+    if (st?.isDirectory()) {
+      plan.conflicts.push('');
+    } else if (st) {
+      const cur = hashTarget(ws, target.path);
+      if (cur.id === target.id && !opts.relink) return plan;
+      if (cur.id !== target.id && !ws.cache.has(cur.id)) plan.conflicts.push('');
+    }
+    plan.write.push({ rel: '', id: target.id, size: target.size ?? -1, isexec: false });
+    plan.clean = false;
+    return plan;
+  }
+  const manifest = loadManifest(ws, target.id, target.path);
+  // every path the manifest would write obeys the containment rule, checked before any write
+  for (const e of manifest) {
+    const why = repoPathProblem(`${target.path}/${e.relpath}`);
+    if (why) throw badPath(`${target.path}/${e.relpath}`, `${why} (listed in the manifest ${target.id})`, { action: 'check out' });
+  }
+  plan.manifest = manifest;
+  if (st && !st.isDirectory()) {
+    const cur = hashTarget(ws, target.path);
+    if (!ws.cache.has(cur.id)) plan.conflicts.push('');
+    else plan.remove.push('');
+    for (const e of manifest) plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
+    plan.clean = false;
+    return plan;
+  }
+  if (!st) {
+    for (const e of manifest) plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
+    plan.clean = manifest.length === 0;
+    return plan;
+  }
+  const cur = hashTarget(ws, target.path);
+  if (cur.id === target.id && !opts.relink) return plan;
+  const have = new Map(cur.manifest!.map((e) => [e.relpath, e]));
+  for (const e of manifest) {
+    const c = have.get(e.relpath);
+    if (c && c.hash === e.hash && c.isexec === e.isexec && !opts.relink) continue;
+    if (c && c.hash !== e.hash && !ws.cache.has(c.hash)) plan.conflicts.push(e.relpath);
+    plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
+  }
+  const want = new Set(manifest.map((e) => e.relpath));
+  for (const c of cur.manifest!) {
+    if (want.has(c.relpath)) continue;
+    if (ws.cache.has(c.hash)) plan.remove.push(c.relpath);
+    else plan.kept.push(c.relpath);
+  }
+  plan.clean = plan.write.length === 0 && plan.remove.length === 0;
+  return plan;
+}
+
