@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import { diffManifests, digestManifest, parseManifest, sortManifest, type Manifest, type ManifestDiff } from '../core/manifest.js';
-import { rowMatches, type StatRow } from './state.js';
+import { rowMatches, type Snapshot, type StatRow } from './state.js';
 import { hashFiles, processFiles, type StoredDigest } from './hash-files.js';
 import { statAt, statMany } from '../io/stat-many.js';
 import type { Workspace } from './workspace.js';
@@ -34,11 +34,22 @@ export interface TargetHash {
   addedBytes?: number;
 }
 
+/** A stat-cache snapshot to write, with the clock reading its racy rule is judged by. */
+export interface SnapshotWrite {
+  snap: Snapshot;
+  now: number;
+}
+
 /**
  * Hash a target through the stat cache: files whose (inode, mtime_ns, size) match the
  * snapshot are not read. Throws CAIRN_NOT_FOUND when the target does not exist.
  */
-export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean } = {}): TargetHash {
+export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean; record?: SnapshotWrite[] } = {}): TargetHash {
+  // with `record`, the snapshots learned are handed back instead of written (planCheckout)
+  const save = (snap: Snapshot, now = clockNow()): void => {
+    if (opts.record) opts.record.push({ snap, now });
+    else ws.state.save(snap, now);
+  };
   // With store, files the stat cache does not know are hashed while they are written into
   // the cache (one read instead of two); see saveTarget.
   const hashOrStore = (paths: string[], onProgress?: (done: number) => void): StoredDigest[] =>
@@ -56,7 +67,7 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
     }
     const [d] = hashOrStore([p]);
     const after = bstat(p) ?? st;
-    ws.state.save({ path: rel, algo: ws.algo, id: d!.id, rows: new Map([['', statRow(after, d!.id)]]) });
+    save({ path: rel, algo: ws.algo, id: d!.id, rows: new Map([['', statRow(after, d!.id)]]) });
     return {
       path: rel,
       kind: 'file',
@@ -104,7 +115,7 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
     }
     if (same) {
       // stamps were missing or racy last time: record trusted ones now, once
-      if (!reuse) ws.state.save({ path: rel, algo: ws.algo, id: snap.id, rows: snap.rows, stamps: walkStamps(p, walked, now), skipped }, now);
+      if (!reuse) save({ path: rel, algo: ws.algo, id: snap.id, rows: snap.rows, stamps: walkStamps(p, walked, now), skipped }, now);
       let manifest: Manifest | undefined;
       return {
         path: rel,
@@ -171,7 +182,7 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean }
     return { path: rel, kind: 'dir', id: snap.id, size, nfiles: entries.length, manifest: entries, hashed: 0, skipped };
   }
   const md = digestManifest(entries, ws.factory);
-  ws.state.save({ path: rel, algo: ws.algo, id: md.id, rows, stamps: walkStamps(p, walked, now), skipped }, now);
+  save({ path: rel, algo: ws.algo, id: md.id, rows, stamps: walkStamps(p, walked, now), skipped }, now);
   return {
     path: rel,
     kind: 'dir',

@@ -6,7 +6,7 @@ import type { Manifest } from '../core/manifest.js';
 import { badPath } from '../io/contained.js';
 import type { Workspace } from './workspace.js';
 import { abs, bstat } from './ws-stat.js';
-import { hashTarget, loadManifest } from './build.js';
+import { hashTarget, loadManifest, type SnapshotWrite } from './build.js';
 
 export interface CheckoutTarget {
   path: string;
@@ -29,23 +29,25 @@ export interface CheckoutPlan {
   manifest?: Manifest;
   /** true when nothing needs doing */
   clean: boolean;
+  /** stat-cache snapshots learned while hashing the workspace: the caller records them (recordSnapshots) */
+  snapshots: SnapshotWrite[];
 }
 
 /**
- * Plan making the workspace match `target`. Pure with respect to the workspace: reads,
- * never writes (except stat-cache snapshots). Needs the manifest in the cache for dirs.
+ * Plan making the workspace match `target`. Pure: reads the workspace and the cache,
+ * never writes; the stat-cache snapshots it learned come back in `plan.snapshots`. Needs the manifest in the cache for dirs.
  */
 export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { relink?: boolean } = {}): CheckoutPlan {
   ws.guard.checkTarget(target.path, { action: 'check out' });
   const p = abs(ws, target.path);
   const kind = isDirId(target.id) ? 'dir' : 'file';
-  const plan: CheckoutPlan = { path: target.path, kind, id: target.id, write: [], remove: [], conflicts: [], kept: [], clean: true };
+  const plan: CheckoutPlan = { path: target.path, kind, id: target.id, write: [], remove: [], conflicts: [], kept: [], clean: true, snapshots: [] };
   const st = bstat(p);
   if (kind === 'file') {
     if (st?.isDirectory()) {
       plan.conflicts.push('');
     } else if (st) {
-      const cur = hashTarget(ws, target.path);
+      const cur = hashTarget(ws, target.path, { record: plan.snapshots });
       if (cur.id === target.id && !opts.relink) return plan;
       if (cur.id !== target.id && !ws.cache.has(cur.id)) plan.conflicts.push('');
     }
@@ -61,7 +63,7 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { reli
   }
   plan.manifest = manifest;
   if (st && !st.isDirectory()) {
-    const cur = hashTarget(ws, target.path);
+    const cur = hashTarget(ws, target.path, { record: plan.snapshots });
     if (!ws.cache.has(cur.id)) plan.conflicts.push('');
     else plan.remove.push('');
     for (const e of manifest) plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
@@ -73,7 +75,7 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { reli
     plan.clean = manifest.length === 0;
     return plan;
   }
-  const cur = hashTarget(ws, target.path);
+  const cur = hashTarget(ws, target.path, { record: plan.snapshots });
   if (cur.id === target.id && !opts.relink) return plan;
   const have = new Map(cur.manifest!.map((e) => [e.relpath, e]));
   for (const e of manifest) {

@@ -8,7 +8,7 @@ import type { ObjectId } from '../core/ids.js';
 import type { Snapshot, StatRow } from './state.js';
 import { tempBeside } from '../io/tempname.js';
 import type { Workspace } from './workspace.js';
-import type { TargetHash } from './build.js';
+import type { SnapshotWrite, TargetHash } from './build.js';
 import type { CheckoutPlan } from './checkout-plan.js';
 import { abs, bstat, statRow } from './ws-stat.js';
 
@@ -86,6 +86,12 @@ export function materialize(ws: Workspace, id: ObjectId, dst: string, isexec: bo
     return materialize(ws, id, dst, isexec);
   }
   throw ioError(lastErr, `cannot materialise (tried ${ws.linkTypes.join(', ')})`, dst);
+}
+
+/** Write the stat-cache snapshots a plan learned (planCheckout itself writes nothing). */
+export function recordSnapshots(ws: Workspace, plan: { snapshots: SnapshotWrite[] }): void {
+  for (const s of plan.snapshots) ws.state.save(s.snap, s.now);
+  plan.snapshots = [];
 }
 
 /** Every object a plan will write, verified before the workspace is touched. */

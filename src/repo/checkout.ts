@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
-import { applyCheckout, verifyPlanObjects } from '../cache/materialize.js';
+import { applyCheckout, recordSnapshots, verifyPlanObjects } from '../cache/materialize.js';
 import { planCheckout, type CheckoutPlan } from '../cache/checkout-plan.js';
 import type { Workspace } from '../cache/workspace.js';
 import type { Repo } from './repo.js';
@@ -71,6 +71,8 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
     }
     try {
       const plan = planCheckout(ws, { path: t.path, id: t.out.id, size: t.out.nfiles === undefined ? t.out.size : undefined }, { relink: opts.relink });
+      // the plan is pure: the stat-cache snapshots it learned are written here
+      recordSnapshots(ws, plan);
       // a needed file object missing from the cache counts as the target missing
       const absent = plan.write.find((w) => !repo.cache.has(w.id));
       if (absent) {
