@@ -36,8 +36,20 @@ export interface CheckoutPlan {
 /**
  * Plan making the workspace match `target`. Pure: reads the workspace and the cache,
  * never writes; the stat-cache snapshots it learned come back in `plan.snapshots`. Needs the manifest in the cache for dirs.
+ * The checkout rules (exec bit, kept files under a replaced folder, --force) are options.
  */
-export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { relink?: boolean } = {}): CheckoutPlan {
+export interface CheckoutPlanOptions {
+  /** rewrite every file from the cache even when it matches (re-apply cache.type) */
+  relink?: boolean;
+  /** the target's record (a pointer) does not hold a single file's exec bit: keep the workspace file's */
+  keepExec?: boolean;
+  /** a kept (uncached) file under a folder that a manifest file must replace would be deleted with it: a conflict */
+  keptConflicts?: boolean;
+  /** --force: files outside the manifest go too, cached or not (conflicts are still listed) */
+  force?: boolean;
+}
+
+export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: CheckoutPlanOptions = {}): CheckoutPlan {
   ws.guard.checkTarget(target.path, { action: 'check out' });
   const p = abs(ws, target.path);
   const kind = isDirId(target.id) ? 'dir' : 'file';
@@ -51,7 +63,7 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { reli
       if (cur.id === target.id && !opts.relink) return plan;
       if (cur.id !== target.id && !ws.cache.has(cur.id)) plan.conflicts.push('');
     }
-    plan.write.push({ rel: '', id: target.id, size: target.size ?? -1, isexec: false });
+    plan.write.push({ rel: '', id: target.id, size: target.size ?? -1, isexec: !!opts.keepExec && !!st?.isFile() && (st.mode & 0o111) !== 0 });
     plan.clean = false;
     return plan;
   }
@@ -91,6 +103,23 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: { reli
     else plan.kept.push(c.relpath);
   }
   plan.clean = plan.write.length === 0 && plan.remove.length === 0;
+  if (opts.keptConflicts && plan.kept.length) {
+    const writes = new Set(plan.write.map((w) => w.rel));
+    for (const k of plan.kept) {
+      const segs = k.split('/');
+      for (let i = 1; i < segs.length; i++) {
+        if (writes.has(segs.slice(0, i).join('/'))) {
+          plan.conflicts.push(k);
+          break;
+        }
+      }
+    }
+  }
+  if (opts.force && plan.kept.length) {
+    plan.remove.push(...plan.kept);
+    plan.kept = [];
+    plan.clean = false;
+  }
   return plan;
 }
 

@@ -28,4 +28,4 @@ export interface Workspace {
 export { IGNORE_FILE, walkDir, type Walk } from './walk.js';
 export { hashTarget, saveTarget, loadManifest, diffTarget, type TargetHash, type SaveResult, type SnapshotWrite } from './build.js';
 export { LINK_TYPES, DEFAULT_LINK_TYPES, materialize, recordSnapshots, verifyPlanObjects, applyCheckout, type LinkType } from './materialize.js';
-export { planCheckout, type CheckoutPlan, type CheckoutTarget } from './checkout-plan.js';
+export { planCheckout, type CheckoutPlan, type CheckoutTarget, type CheckoutPlanOptions } from './checkout-plan.js';

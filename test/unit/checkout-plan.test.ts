@@ -130,6 +130,42 @@ describe('planCheckout', () => {
     expect(plan.conflicts).toEqual([]);
   });
 
+  it('with force, a modified uncached file is still listed as a conflict and extra files all go', () => {
+    const ws = workspace({ 'a.txt': 'alpha', 'd/a': 'A' });
+    const id = add(ws, 'a.txt');
+    const dirId = add(ws, 'd');
+    writeFileSync(join(ws.root, 'a.txt'), 'changed, not cached');
+    writeFileSync(join(ws.root, 'd/uncached'), 'only here');
+    const plan = planCheckout(ws, { path: 'a.txt', id }, { force: true });
+    expect(plan.conflicts).toEqual(['']); // the caller skips the refusal under --force
+    expect(plan.write.map((w) => w.id)).toEqual([id]);
+    const dplan = planCheckout(ws, { path: 'd', id: dirId }, { force: true });
+    expect(dplan.kept).toEqual([]);
+    expect(dplan.remove).toEqual(['uncached']);
+    expect(dplan.clean).toBe(false);
+  });
+
+  it('keepExec keeps the exec bit of a single workspace file (a pointer does not record it)', () => {
+    const ws = workspace({ 'run.sh': { content: '#!/bin/sh\n', mode: 0o755 } });
+    const id = add(ws, 'run.sh');
+    writeFileSync(join(ws.root, 'run.sh'), 'changed');
+    add(ws, 'run.sh');
+    expect(planCheckout(ws, { path: 'run.sh', id }).write[0]!.isexec).toBe(false);
+    expect(planCheckout(ws, { path: 'run.sh', id }, { keepExec: true }).write[0]!.isexec).toBe(true);
+  });
+
+  it('keptConflicts: an uncached file under a folder a manifest file replaces is a conflict', () => {
+    const ws = workspace({ 'd/x': 'X' });
+    const id = add(ws, 'd');
+    rmSync(join(ws.root, 'd/x'));
+    gen(ws.root, { 'd/x/inner': 'only here' });
+    const plan = planCheckout(ws, { path: 'd', id }, { keptConflicts: true });
+    expect(plan.write.map((w) => w.rel)).toEqual(['x']);
+    expect(plan.kept).toEqual(['x/inner']);
+    expect(plan.conflicts).toEqual(['x/inner']);
+    expect(planCheckout(ws, { path: 'd', id }).conflicts).toEqual([]);
+  });
+
   it('writes nothing itself: the snapshots it learned are returned, and recorded by the caller', () => {
     const ws = workspace({ 'd/a': 'A', 'd/b': 'B' });
     const id = add(ws, 'd');
