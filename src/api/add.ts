@@ -1,7 +1,8 @@
 // cairn add: hash targets into the cache, write pointer files, ignore the data in git.
 import { posix, join } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { hashTarget, saveTarget, type Workspace } from '../cache/workspace.js';
+import { hashTarget, saveTarget } from '../cache/build.js';
+import type { Workspace } from '../cache/workspace.js';
 import { gitAdd, listIndexFiles } from '../git/worktree.js';
 import { checkIgnorable, ignoreInGit } from '../repo/gitignore.js';
 import { writePointer, type Pointer } from '../repo/pointer.js';

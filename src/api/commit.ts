@@ -1,7 +1,8 @@
 // cairn commit: record the current content of tracked targets into the cache and their
 // pointer files (after editing tracked data in place, or after a stage wrote an out).
 import { join, posix } from 'node:path';
-import { hashTarget, saveTarget, type Workspace } from '../cache/workspace.js';
+import { hashTarget, saveTarget } from '../cache/build.js';
+import type { Workspace } from '../cache/workspace.js';
 import { writePointer, type Pointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';

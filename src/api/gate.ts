@@ -10,7 +10,7 @@ import { CairnError, ioError } from '../core/errors.js';
 import { DEFAULT_ALGORITHM, hasherFactory, hashFileSync, type HasherFactory } from '../core/hash.js';
 import type { VerdictResult } from '../core/verdict.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { hashTarget } from '../cache/workspace.js';
+import { hashTarget } from '../cache/build.js';
 import { alignPredictions, buildSides } from '../mlops/gate/align.js';
 import { productionPredictions, registryUnavailable, substitute, type BaselinePredictions, type ResolveProduction, type RunCommand } from '../mlops/gate/baseline.js';
 import { GATE_FILE, parseGateConfig, type GateConfig } from '../mlops/gate/config.js';

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { isDirId } from '../core/ids.js';
-import { loadManifest } from '../cache/workspace.js';
+import { loadManifest } from '../cache/build.js';
 import { exportToMlflow, type MlflowExportResult } from '../mlops/registry/mlflow.js';
 import { aliasesOf, loadFor, resolveEntry, trusted } from '../mlops/registry/registry.js';
 import { ensureObjects, recordItems } from '../mlops/registry/transfer.js';

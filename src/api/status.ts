@@ -4,7 +4,7 @@
 // stat cache means an unchanged target is never read); never takes the repo lock.
 import { CairnError } from '../core/errors.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
-import { diffTarget, hashTarget, loadManifest } from '../cache/workspace.js';
+import { diffTarget, hashTarget, loadManifest } from '../cache/build.js';
 import { stageState, workspaceReader, type StageChanges } from '../pipeline/stage-state.js';
 import { compareWithRemote, type CloudComparison } from '../remote/cloud-compare.js';
 import { Repo } from '../repo/repo.js';

@@ -5,7 +5,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import { applyCheckout, hashTarget, planCheckout, saveTarget, verifyPlanObjects, type Workspace } from '../cache/workspace.js';
+import { applyCheckout, recordSnapshots, verifyPlanObjects } from '../cache/materialize.js';
+import { hashTarget, saveTarget } from '../cache/build.js';
+import { planCheckout } from '../cache/checkout-plan.js';
+import type { Workspace } from '../cache/workspace.js';
 import { findRunEntry, runKey, writeRunEntry, type RunEntry } from '../cache/run-cache.js';
 import { CairnError } from '../core/errors.js';
 import { ignoreInGit } from '../repo/gitignore.js';
@@ -134,10 +137,13 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
       for (const out of entry.outs) {
         const rel = stageDir === '.' ? out.path : posix.join(stageDir, out.path);
         const plan = planCheckout(ws, { path: rel, id: out.id, size: out.size });
+        recordSnapshots(ws, plan);
         verifyPlanObjects(ws, plan);
         ws.guard.checkTarget(rel, { action: 'restore' });
         if (plan.conflicts.length) rmSync(join(ws.root, rel), { recursive: true, force: true });
-        applyCheckout(ws, plan.conflicts.length ? planCheckout(ws, { path: rel, id: out.id, size: out.size }) : plan);
+        const final = plan.conflicts.length ? planCheckout(ws, { path: rel, id: out.id, size: out.size }) : plan;
+        recordSnapshots(ws, final);
+        applyCheckout(ws, final);
       }
     } catch {
       return false;

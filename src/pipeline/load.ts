@@ -2,7 +2,7 @@
 // validate, resolve paths to repo-relative POSIX. Errors name file, line and key.
 import { findRepoFiles } from '../repo/walk.js';
 import { join, posix } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { joinRepoPath, repoPathProblem } from '../core/paths.js';
 import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, readOwnText, type OwnFileKind } from '../io/own-file.js';
@@ -10,101 +10,16 @@ import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, readOwnText, ty
 export const PIPELINE_FILE = 'cairn.yaml';
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
-export interface PlotProps { x?: string; y?: string | string[]; title?: string; template?: 'linear' | 'scatter' | 'confusion' | 'bar'; x_label?: string; y_label?: string }
-export interface StageOut { path: string /* repo-relative POSIX */; kind: 'out' | 'metric' | 'plot'; cache: boolean; persist: boolean; desc?: string; plot?: PlotProps }
-export interface StageParam { file: string /* repo-relative */; keys: string[] | null /* null = whole file */ }
-export interface Stage { name: string; file: string /* repo-rel cairn.yaml */; dir: string /* repo-rel folder of it ('.' at root) */; wdir: string /* repo-rel */; cmd: string[]; deps: string[] /* repo-rel */; params: StageParam[]; outs: StageOut[]; frozen: boolean; alwaysChanged: boolean; desc?: string }
-export interface Pipeline { file: string; dir: string; stages: Stage[] }
+import type { PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
+export type { PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
 
 const TOP_KEYS = ['stages', 'vars', 'params', 'metrics', 'plots'];
 const STAGE_KEYS = ['cmd', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta'];
 const OUT_KEYS = ['cache', 'persist', 'desc', 'x', 'y', 'title', 'template', 'x_label', 'y_label', 'remote', 'push'];
 const TEMPLATES = ['linear', 'scatter', 'confusion', 'bar'];
 
-type Ctx = Record<string, unknown>;
-
-class Src {
-  constructor(
-    readonly file: string,
-    readonly lc: LineCounter,
-    readonly doc?: Document,
-  ) {}
-  line(node: Node | null | undefined): number | undefined {
-    const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    return r ? this.lc.linePos(r[0]).line : undefined;
-  }
-  fail(node: Node | null | undefined, key: string, msg: string, hint?: string): CairnError {
-    const l = this.line(node);
-    return new CairnError('CAIRN_BAD_PIPELINE', `${this.file}${l ? `:${l}` : ''}: ${key ? `${key}: ` : ''}${msg}`, {
-      hint: hint ?? `fix ${this.file}${l ? ` at line ${l}` : ''} (see docs/pipelines.md for the cairn.yaml reference)`,
-      data: { file: this.file, line: l, key },
-    });
-  }
-}
-
-/** Value at a dotted / indexed path (`a.b`, `a[0].c`) or undefined. */
-export function lookup(ctx: unknown, expr: string): { found: boolean; value: unknown } {
-  const parts: (string | number)[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(expr))) parts.push(m[2] !== undefined ? Number(m[2]) : m[1]!.trim());
-  let cur: unknown = ctx;
-  for (const p of parts) {
-    if (cur === null || typeof cur !== 'object') return { found: false, value: undefined };
-    if (Array.isArray(cur)) {
-      const i = typeof p === 'number' ? p : /^\d+$/.test(p) ? Number(p) : NaN;
-      if (!(i >= 0 && i < cur.length)) return { found: false, value: undefined };
-      cur = cur[i];
-    } else {
-      if (!Object.prototype.hasOwnProperty.call(cur, String(p))) return { found: false, value: undefined };
-      cur = (cur as Record<string, unknown>)[String(p)];
-    }
-  }
-  return { found: true, value: cur };
-}
-
-const EXPR = /\$\{\s*([^}]+?)\s*\}/g;
-
-function interpolate(s: string, ctx: Ctx, src: Src, node: Node, key: string): unknown {
-  const whole = /^\$\{\s*([^}]+?)\s*\}$/.exec(s);
-  const get = (expr: string): unknown => {
-    const r = lookup(ctx, expr);
-    if (!r.found) {
-      throw src.fail(node, key, `\${${expr}} is not defined`, `define '${expr}' in params.yaml or under \`vars:\` in ${src.file}`);
-    }
-    return r.value;
-  };
-  if (whole) return get(whole[1]!);
-  return s.replace(EXPR, (_m, expr: string) => {
-    const v = get(expr);
-    if (v !== null && typeof v === 'object') throw src.fail(node, key, `\${${expr}} is a ${Array.isArray(v) ? 'list' : 'mapping'} and cannot be inserted into a string`);
-    return String(v);
-  });
-}
-
-/** Node → JS value with every string templated. */
-function resolveNode(node: Node | null | undefined, ctx: Ctx, src: Src, key: string): unknown {
-  if (node === null || node === undefined) return null;
-  if (isScalar(node)) {
-    const v = node.value;
-    return typeof v === 'string' && v.includes('${') ? interpolate(v, ctx, src, node, key) : v;
-  }
-  if (isSeq(node)) return node.items.map((it, i) => resolveNode(it as Node, ctx, src, `${key}[${i}]`));
-  if (isMap(node)) {
-    const o: Record<string, unknown> = {};
-    for (const p of node.items) {
-      const k = String(resolveNode(p.key as Node, ctx, src, key));
-      o[k] = resolveNode(p.value as Node, ctx, src, key ? `${key}.${k}` : k);
-    }
-    return o;
-  }
-  if (isAlias(node) && src.doc) {
-    // bounded: parseOwnYaml already expanded the whole document under the alias limit
-    const target = node.resolve(src.doc);
-    if (target) return resolveNode(target as Node, ctx, src, key);
-  }
-  return (node as { toJSON(): unknown }).toJSON();
-}
+import { lookup, resolveNode, Src, type Ctx } from './template.js';
+export { lookup } from './template.js';
 
 function parseText(text: string, file: string, kind: OwnFileKind): { doc: Document; src: Src } {
   const y = parseOwnYaml(text, file, kind);

@@ -1,7 +1,8 @@
 // A stage's current state (dep and out ids through the stat cache, tracked param values)
 // and how it differs from its cairn.lock entry.
 import { posix } from 'node:path';
-import { hashTarget, type Workspace } from '../cache/workspace.js';
+import { hashTarget } from '../cache/build.js';
+import type { Workspace } from '../cache/workspace.js';
 import { CairnError } from '../core/errors.js';
 import { flatten, sameValue, type FlatMap } from '../core/flatten.js';
 import type { LockEntry, LockStage } from '../repo/lockfile.js';

@@ -4,12 +4,13 @@
 //   2. refuse if a write would destroy content that exists only in the workspace,
 //      and verify every object the plans need (exit 5 on a corrupt one),
 //   3. apply.
-import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
-import { applyCheckout, planCheckout, verifyPlanObjects, type CheckoutPlan, type Workspace } from '../cache/workspace.js';
+import { applyCheckout, recordSnapshots, verifyPlanObjects } from '../cache/materialize.js';
+import { planCheckout, type CheckoutPlan } from '../cache/checkout-plan.js';
+import type { Workspace } from '../cache/workspace.js';
 import type { Repo } from './repo.js';
 import { resolveTarget, selectTracked, type Tracked } from './tracked.js';
 
@@ -68,7 +69,14 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
       });
     }
     try {
-      const plan = planCheckout(ws, { path: t.path, id: t.out.id, size: t.out.nfiles === undefined ? t.out.size : undefined }, { relink: opts.relink });
+      const plan = planCheckout(ws, { path: t.path, id: t.out.id, size: t.out.nfiles === undefined ? t.out.size : undefined }, {
+        relink: opts.relink,
+        keepExec: true,
+        keptConflicts: true,
+        force: opts.force,
+      });
+      // the plan is pure: the stat-cache snapshots it learned are written here
+      recordSnapshots(ws, plan);
       // a needed file object missing from the cache counts as the target missing
       const absent = plan.write.find((w) => !repo.cache.has(w.id));
       if (absent) {
@@ -76,25 +84,6 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
           hint: 'run `cairn fetch` (or `cairn pull`) to download it from the remote',
           data: { id: absent.id, path: t.path, file: t.pointerFile },
         });
-      }
-      // a pointer does not record a single file's exec bit: keep the workspace file's
-      if (plan.kind === 'file' && plan.write[0]) {
-        const st = statSync(join(repo.root, t.path), { throwIfNoEntry: false });
-        if (st?.isFile() && (st.mode & 0o111) !== 0) plan.write[0].isexec = true;
-      }
-      // a kept (uncached) file under a folder that a manifest file must replace would be
-      // deleted with the folder: that is a conflict too
-      if (plan.kind === 'dir' && plan.kept.length) {
-        const writes = new Set(plan.write.map((w) => w.rel));
-        for (const k of plan.kept) {
-          const segs = k.split('/');
-          for (let i = 1; i < segs.length; i++) {
-            if (writes.has(segs.slice(0, i).join('/'))) {
-              plan.conflicts.push(k);
-              break;
-            }
-          }
-        }
       }
       plans.push({ t, plan });
     } catch (e) {
@@ -135,11 +124,6 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
   let written = 0;
   let removed = 0;
   for (const { t, plan } of plans) {
-    if (opts.force && plan.kept.length) {
-      // --force: files outside the manifest go too, cached or not
-      plan.remove.push(...plan.kept);
-      plan.kept = [];
-    }
     if (plan.clean && plan.remove.length === 0) {
       results.push({ path: t.path, pointerFile: t.pointerFile, id: t.out.id, status: 'unchanged', written: 0, removed: 0, kept: plan.kept });
       continue;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Repo } from '../../src/repo/repo.js';
-import { hashTarget, saveTarget } from '../../src/cache/workspace.js';
+import { hashTarget, saveTarget } from '../../src/cache/build.js';
 import { processFiles, workerStats } from '../../src/cache/hash-files.js';
 import { statMany, statAt, statWorkerStats } from '../../src/io/stat-many.js';
 import { cleanup, gen, tempRepo } from '../helpers.js';

@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { readRunLog } from '../../cache/runs.js';
-import { loadManifest, materialize } from '../../cache/workspace.js';
+import { loadManifest } from '../../cache/build.js';
+import { materialize } from '../../cache/materialize.js';
 import { CairnError } from '../../core/errors.js';
 import { Containment } from '../../io/contained.js';
 import { isDirId } from '../../core/ids.js';
