@@ -1,42 +1,13 @@
 // Corruption that keeps size and mtime does not spread (issue 8.5): bytes are hashed on
 // their way out of the cache (checkout, --relink, push). A corrupt object is quarantined and
 // the command exits 5 naming the object and the file.
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, expectOk, expectRefused, hostileRepo, readPointerFields, type HostileRepo } from './harness.js';
+import { cleanup, expectOk, expectRefused, hostileRepo } from './harness.js';
+import { addFile, cacheObject, objectRel, quarantined, rot } from './corruption.js';
 
 afterEach(cleanup);
-
-const objectRel = (id: string) => join('xxh64x2', id.slice(0, 2), id.slice(2));
-const cacheObject = (h: HostileRepo, id: string) => join(h.root, '.cairn', 'cache', objectRel(id));
-
-/** Flip one bit of a file, keeping its size, mode and mtime (what bit rot or a careless tool does). */
-function rot(file: string): void {
-  const st = statSync(file);
-  chmodSync(file, 0o644);
-  const b = readFileSync(file);
-  b[0] = b[0]! ^ 1;
-  writeFileSync(file, b);
-  chmodSync(file, st.mode & 0o777);
-  utimesSync(file, st.atimeMs / 1000, st.mtimeMs / 1000);
-  expect(Math.abs(statSync(file).mtimeMs - st.mtimeMs)).toBeLessThan(1);
-  expect(statSync(file).size).toBe(st.size);
-}
-
-function quarantined(h: HostileRepo): string[] {
-  try {
-    return readdirSync(join(h.root, '.cairn', 'cache', 'quarantine'));
-  } catch {
-    return [];
-  }
-}
-
-function addFile(h: HostileRepo, rel: string, content: string): string {
-  h.write({ [rel]: content });
-  expectOk(h.cairn(['add', rel]));
-  return readPointerFields(join(h.root, `${rel}.cairn`)).id;
-}
 
 describe('a corrupt cache object never leaves the cache', () => {
   it('checkout --relink does not copy corrupt bytes over a good workspace file: exit 5, object quarantined', () => {

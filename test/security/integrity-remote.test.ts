@@ -1,43 +1,14 @@
 // A bad copy on a remote (size and mtime kept) is found and replaced (issue 8.5): push
 // --verify-remote, status --cloud --verify-remote, or fetch rejecting it (recorded, so the
 // next push replaces it). Folder remote, and the real S3 server.
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, expectOk, expectRefused, hostileRepo, readPointerFields, type HostileRepo } from './harness.js';
+import { cleanup, expectOk, expectRefused, hostileRepo, readPointerFields } from './harness.js';
+import { addFile, objectRel, rot } from './corruption.js';
 import { bucketName, makeBucket, noS3, s3, s3Env } from '../s3-helpers.js';
 
 afterEach(cleanup);
-
-const objectRel = (id: string) => join('xxh64x2', id.slice(0, 2), id.slice(2));
-const cacheObject = (h: HostileRepo, id: string) => join(h.root, '.cairn', 'cache', objectRel(id));
-
-/** Flip one bit of a file, keeping its size, mode and mtime (what bit rot or a careless tool does). */
-function rot(file: string): void {
-  const st = statSync(file);
-  chmodSync(file, 0o644);
-  const b = readFileSync(file);
-  b[0] = b[0]! ^ 1;
-  writeFileSync(file, b);
-  chmodSync(file, st.mode & 0o777);
-  utimesSync(file, st.atimeMs / 1000, st.mtimeMs / 1000);
-  expect(Math.abs(statSync(file).mtimeMs - st.mtimeMs)).toBeLessThan(1);
-  expect(statSync(file).size).toBe(st.size);
-}
-
-function quarantined(h: HostileRepo): string[] {
-  try {
-    return readdirSync(join(h.root, '.cairn', 'cache', 'quarantine'));
-  } catch {
-    return [];
-  }
-}
-
-function addFile(h: HostileRepo, rel: string, content: string): string {
-  h.write({ [rel]: content });
-  expectOk(h.cairn(['add', rel]));
-  return readPointerFields(join(h.root, `${rel}.cairn`)).id;
-}
 
 describe('a corrupt copy on the remote is found and replaced', () => {
   it('push --verify-remote replaces it; status --cloud --verify-remote does not call it in sync', () => {
