@@ -8,10 +8,10 @@ import { isDirId } from '../core/ids.js';
 import { parseManifest } from '../core/manifest.js';
 import { repoRelative } from '../core/paths.js';
 import type { Verdict } from '../core/verdict.js';
-import { formatOf, readTable, tableFiles, type TableFile, type TableFormat } from '../io/tables/index.js';
+import { batchLength, formatOf, readTable, tableFiles, type TableFile, type TableFormat } from '../io/tables/index.js';
 import { Inferrer } from '../mlops/validate/infer.js';
 import { MAX_SCHEMA_BYTES, parseSchema } from '../mlops/validate/schema.js';
-import { Validator, type CheckResult, type Failure, type TableFileInfo } from '../mlops/validate/validator.js';
+import { numericColumns, Validator, type CheckResult, type Failure, type TableFileInfo } from '../mlops/validate/validator.js';
 import { parsePointer, POINTER_SUFFIX, readPointer, type PointerOut } from '../repo/pointer.js';
 import { findRepoRoot, Repo } from '../repo/repo.js';
 import { commitView, openHistory, readDataAt, refsAt } from './history.js';
@@ -164,7 +164,7 @@ export async function validate(o: ValidateOptions): Promise<ValidateResult> {
   const schema = parseSchema(readSchemaFile(o.cwd, o.schema), o.schema);
   const v = new Validator(schema, { maxExamples: o.maxExamples });
   const d = await resolveData(o);
-  for await (const b of readTable(d.files, { format: o.format })) v.push(b);
+  for await (const b of readTable(d.files, { format: o.format, numeric: numericColumns(schema) })) v.push(b);
   const r = v.finish();
   return { verdict: r.verdict, data: d.name, schema: relative(o.cwd, resolve(o.cwd, o.schema)) || o.schema, ...(o.rev ? { rev: o.rev } : {}), source: d.source, rows: r.rows, columns: r.columns, files: r.files, failures: r.failures, checks: r.checks, summary: r.summary };
 }
@@ -176,7 +176,7 @@ export async function inferSchema(o: InferOptions): Promise<InferResult> {
   let rows = 0;
   for await (const b of readTable(d.files, { format: o.format })) {
     inf.push(b);
-    rows += b.rows.length;
+    rows += batchLength(b);
   }
   return { data: d.name, rows, schema: inf.finish() };
 }

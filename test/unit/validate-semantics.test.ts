@@ -3,11 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { CairnError } from '../../src/core/errors.js';
 import { readTable, type TableFile } from '../../src/io/tables/index.js';
 import { parseSchema } from '../../src/mlops/validate/schema.js';
-import { validateBatches, type ValidationReport } from '../../src/mlops/validate/validator.js';
+import { numericColumns, validateBatches, type ValidationReport } from '../../src/mlops/validate/validator.js';
 
 const file = (name: string, text: string): TableFile[] => [{ name, bytes: Buffer.from(text) }];
+// Every check runs twice: with CSV columns read as text, and with the int/float columns read
+// as numbers (the fast path `cairn validate` takes); the reports must be the same.
 async function check(yaml: string, files: TableFile[], o: { maxExamples?: number; batchSize?: number } = {}): Promise<ValidationReport> {
-  return validateBatches(readTable(files, { batchSize: o.batchSize ?? 3 }), parseSchema(yaml, 's.yaml'), o);
+  const schema = parseSchema(yaml, 's.yaml');
+  const asText = await validateBatches(readTable(files, { batchSize: o.batchSize ?? 3 }), schema, o);
+  const asNumbers = await validateBatches(readTable(files, { batchSize: o.batchSize ?? 3, numeric: numericColumns(schema) }), schema, o);
+  expect(asNumbers).toEqual(asText);
+  return asText;
 }
 const csv = (text: string) => file('t.csv', text);
 const find = (r: ValidationReport, column: string | null, c: string) => r.failures.find((f) => f.column === column && f.check === c);
@@ -21,6 +27,21 @@ function schemaError(yaml: string): CairnError {
 }
 
 describe('fixed points', () => {
+  it('numeric columns read as numbers judge exactly as text: every number form, nulls, bounds, in, unique, regex, length', async () => {
+    const cells = ['5', '05', '5.0', '-0', '0', '1e3', ' 7', '', 'NA', '"6"', '12345678901234567', '3.25', '-3.25', '999', 'x', '6'];
+    const body = cells.map((c, i) => `${c},${c},${i}`).join('\n');
+    const r = await check(
+      'null_values: ["", NA]\ncolumns:\n  i: {type: int, min: 0, max: 100, in: [5, 6, 7, 0, 999], unique: true, regex: "^[0-9]+$", length: {max: 3}}\n  f: {type: float, min: -1, exclusive_max: true, max: 999, unique: true}\n  k: {type: int}\n',
+      csv(`i,f,k\n${body}\n`),
+      { batchSize: 4 },
+    );
+    expect(r.failures.length).toBeGreaterThan(3);
+    expect(find(r, 'i', 'type')!.examples).toEqual(['5.0', '1e3', '3.25', '-3.25', 'x']);
+    // a null value that looks like a number keeps the column on the text path
+    const n = await check('null_values: ["-999"]\ncolumns:\n  a: {type: int, min: 0, nullable: true}\n', csv('a\n-999\n-1\n'));
+    expect(n.failures.map((f) => [f.check, f.rows])).toEqual([['min', [2]]]);
+  });
+
   it('nullable defaults to false; empty string is null by default; a null is judged only by nullable', async () => {
     const r = await check('columns:\n  a: {type: int, min: 5, in: [5, 6], regex: "^5$"}\n', csv('a,k\n5,1\n,2\n7,3\n'));
     expect(find(r, 'a', 'nullable')!.rows).toEqual([2]);

@@ -45,7 +45,7 @@ function startsWithObject(f: TableFile): boolean {
 
 /** Rows in a batch, without making row arrays of a columnar batch. */
 export function batchLength(b: RowBatch): number {
-  return b.cols ? (b.cols[0]?.length ?? 0) : b.rows.length;
+  return b.length ?? (b.cols ? (b.cols[0]?.length ?? 0) : b.rows.length);
 }
 
 /** The format a file name implies, or undefined. */
@@ -105,7 +105,7 @@ export async function* readTable(input: string | TableFile[], opts: ReadTableOpt
     if (!format) {
       throw new CairnError('CAIRN_USAGE', `cannot tell the table format of ${f.name} from its name`, { hint: `pass --format (${TABLE_FORMATS.join(', ')})`, data: { file: f.name } });
     }
-    const o = { batchSize, maxRecordBytes, firstRow };
+    const o = { batchSize, maxRecordBytes, firstRow, numeric: opts.numeric };
     const it =
       format === 'csv' ? readDelimited(f, ',', o)
       : format === 'tsv' ? readDelimited(f, '\t', o)

@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CairnError } from '../../core/errors.js';
+import { columnBatch } from './batch.js';
 import { badData } from './text.js';
 import type { Cell, RowBatch, TableFile } from './types.js';
 
@@ -45,28 +46,6 @@ async function fileBuffer(f: TableFile): Promise<{ buf: AsyncBuffer; close: () =
       },
     },
     close: () => fh.close(),
-  };
-}
-
-/** A batch whose rows are made from its columns only if someone asks for them. */
-function columnBatch(file: string, columns: string[], cols: ArrayLike<Cell>[], firstRow: number, n: number): RowBatch {
-  let rows: Cell[][] | undefined;
-  return {
-    file,
-    columns,
-    cols,
-    firstRow,
-    get rows(): Cell[][] {
-      if (!rows) {
-        rows = new Array(n);
-        for (let r = 0; r < n; r++) {
-          const row: Cell[] = new Array(cols.length);
-          for (let j = 0; j < cols.length; j++) row[j] = cols[j]![r];
-          rows[r] = row;
-        }
-      }
-      return rows;
-    },
   };
 }
 

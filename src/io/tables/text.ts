@@ -1,11 +1,11 @@
-// Text formats, streamed in flat memory: CSV/TSV through csv-parse, JSON Lines line by line,
+// Text formats, streamed in flat memory: CSV/TSV through the scanner in delimited.ts, JSON Lines line by line,
 // JSON arrays element by element (a small scanner finds each top-level element, JSON.parse
 // reads it), so no format ever holds more than one batch and one record.
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { parse as csvParse } from 'csv-parse';
 import { CairnError } from '../../core/errors.js';
+import { readDelimitedColumns } from './delimited.js';
 import type { Cell, RowBatch, TableFile } from './types.js';
 
 export interface TextReadOptions {
@@ -13,6 +13,8 @@ export interface TextReadOptions {
   maxRecordBytes: number;
   /** 1-based row number of this file's first row over the table */
   firstRow: number;
+  /** CSV/TSV columns to read as numbers (ReadTableOptions.numeric) */
+  numeric?: ReadonlySet<string>;
 }
 
 export function badData(file: string, what: string, at: { row?: number; line?: number; byte?: number } = {}): CairnError {
@@ -38,48 +40,9 @@ async function* chunks(f: TableFile): AsyncIterable<Buffer> {
   }
 }
 
-/** CSV or TSV: the first record is the header; every later record is a row. */
-export async function* readDelimited(f: TableFile, delimiter: string, o: TextReadOptions): AsyncIterable<RowBatch> {
-  const parser = csvParse({ delimiter, bom: true, max_record_size: o.maxRecordBytes, skip_empty_lines: true, record_delimiter: ['\n', '\r\n', '\r'] });
-  const src = Readable.from(chunks(f));
-  src.on('error', (e) => parser.destroy(e));
-  src.pipe(parser);
-  let columns: string[] | undefined;
-  let rows: Cell[][] = [];
-  let n = 0;
-  let firstRow = o.firstRow;
-  try {
-    for await (const rec of parser as AsyncIterable<string[]>) {
-      if (!columns) {
-        columns = rec.map((c) => c.trim());
-        const seen = new Set<string>();
-        for (const c of columns) {
-          if (seen.has(c)) throw badData(f.name, `the header names column '${c}' twice`, { line: 1 });
-          seen.add(c);
-        }
-        continue;
-      }
-      rows.push(rec);
-      n++;
-      if (rows.length >= o.batchSize) {
-        yield { file: f.name, columns, rows, firstRow };
-        firstRow += rows.length;
-        rows = [];
-      }
-    }
-  } catch (e) {
-    if (e instanceof CairnError) throw e;
-    const err = e as Error & { code?: string; lines?: number; bytes?: number; records?: number };
-    if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-      const msg = err.code === 'CSV_MAX_RECORD_SIZE' ? `a record is longer than ${o.maxRecordBytes} bytes` : err.message.replace(/ on line \d+$/, '').replace(/ at line \d+$/, '');
-      const row = typeof err.records === 'number' ? err.records : n + 1;
-      throw badData(f.name, msg, { row: row + o.firstRow - 1, line: err.lines, byte: err.bytes });
-    }
-    throw e;
-  } finally {
-    src.destroy();
-  }
-  if (rows.length || !columns) yield { file: f.name, columns: columns ?? [], rows, firstRow };
+/** CSV or TSV: the first record is the header; every later record is a row (read by columns). */
+export function readDelimited(f: TableFile, delimiter: string, o: TextReadOptions): AsyncIterable<RowBatch> {
+  return readDelimitedColumns(f.name, chunks(f), { delimiter, ...o }, (what, at) => badData(f.name, what, at));
 }
 
 /** Turns parsed JSON objects into rows aligned with a growing list of column names. */

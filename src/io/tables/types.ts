@@ -33,6 +33,27 @@ export interface RowBatch {
   cols?: readonly ArrayLike<Cell>[];
   /** 1-based row number of rows[0] over the whole table (a CSV header is not a row) */
   firstRow: number;
+  /** rows in the batch, when the reader knows it without making rows */
+  length?: number;
+  /**
+   * CSV/TSV columns asked for as numbers (ReadTableOptions.numeric): numeric[j] set means
+   * column j was read as numbers where it held plain decimals; cols[j] still gives its text.
+   */
+  numeric?: (NumericColumn | undefined)[];
+  /** with numeric: cols as read, whose numeric columns are empty (cols rebuilds their text) */
+  textCols?: readonly ArrayLike<Cell>[];
+}
+
+/**
+ * A CSV column read as numbers: values[i] is the number a plain decimal cell holds (optional
+ * minus, digits without a leading zero, optional fraction, at most 15 digits: exactly what
+ * Number() gives), and frac[i] its count of fraction digits, so the text is values[i].toFixed(frac[i]).
+ * Any other cell (empty, quoted, exponent, too long, not a number) has frac[i] = 255 and its text in text[i].
+ */
+export interface NumericColumn {
+  values: Float64Array;
+  frac: Uint8Array;
+  text: (string | undefined)[];
 }
 
 export interface ReadTableOptions {
@@ -42,6 +63,8 @@ export interface ReadTableOptions {
   batchSize?: number;
   /** longest record (CSV line, JSON Lines line, JSON array element) accepted, in bytes; default 16 MiB */
   maxRecordBytes?: number;
+  /** CSV/TSV columns to read as numbers where they hold plain decimals (RowBatch.numeric) */
+  numeric?: ReadonlySet<string>;
 }
 
 export const DEFAULT_BATCH = 8192;

@@ -5,7 +5,8 @@
 // failure into a fraction test but still lists every failing row.
 import { CairnError } from '../../core/errors.js';
 import type { Verdict } from '../../core/verdict.js';
-import { batchLength, type RowBatch } from '../../io/tables/index.js';
+import { AS_TEXT, cellText } from '../../io/tables/batch.js';
+import { batchLength, type NumericColumn, type RowBatch } from '../../io/tables/index.js';
 import { coercer, dateCoercer, FAIL, type Coerce, type Typed } from './coerce.js';
 import { VALUE_CHECKS, type CheckName, type ColumnSpec, type Schema, type Severity } from './schema.js';
 
@@ -221,13 +222,18 @@ export class Validator {
     const n = count;
     for (let k = 0; k < this.cols.length; k++) {
       const j = this.lastIndex[k]!;
-      this.judgeColumn(this.cols[k]!, j >= 0 ? (b.cols ? b.cols[j]! : columnOf(b.rows, j)) : undefined, n, b.firstRow);
+      const nc = j >= 0 ? b.numeric?.[j] : undefined;
+      if (nc) this.judgeNumeric(this.cols[k]!, nc, n, b.firstRow);
+      else {
+        const cols = b.textCols ?? b.cols;
+        this.judgeColumn(this.cols[k]!, j >= 0 ? (cols ? cols[j]! : columnOf(b.rows, j)) : undefined, n, b.firstRow);
+      }
     }
     for (let u = 0; u < this.schema.unique.length; u++) this.judgeSet(u, b);
   }
 
-  private judgeColumn(s: ColumnState, col: ArrayLike<unknown> | undefined, n: number, first: number): void {
-    if (col) s.present = true;
+  private judgeColumn(s: ColumnState, col: ArrayLike<unknown> | undefined, n: number, first: number, present = false): void {
+    if (col || present) s.present = true;
     const spec = s.spec;
     const { coerce, min, max, inSet, seen } = s;
     const exMin = spec.exclusiveMin;
@@ -275,6 +281,55 @@ export class Validator {
     }
   }
 
+  /**
+   * A column read as numbers (numericColumns): a plain decimal cell is never null (null values
+   * that look like numbers keep a column off that path) and already has its value; other
+   * cells take judgeColumn's path one at a time.
+   */
+  private judgeNumeric(s: ColumnState, nc: NumericColumn, n: number, first: number): void {
+    s.present = true;
+    const spec = s.spec;
+    const { min, max, inSet, seen } = s;
+    const exMin = spec.exclusiveMin;
+    const exMax = spec.exclusiveMax;
+    const textChecks = spec.regex !== undefined || spec.length !== undefined;
+    const intOnly = spec.type === 'int';
+    const a = s.acc;
+    const values = nc.values;
+    const frac = nc.frac;
+    let one: unknown[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const k = frac[i]!;
+      if (k === AS_TEXT) {
+        (one ??= [undefined])[0] = nc.text[i];
+        this.judgeColumn(s, one, 1, first + i, true);
+        continue;
+      }
+      s.nonNull++;
+      if (intOnly && k !== 0) {
+        a.type!.add(first + i, cellText(nc, i));
+        continue;
+      }
+      const x = values[i]!;
+      if (min !== undefined && (exMin ? !(x > min) : !(x >= min))) a.min!.add(first + i, cellText(nc, i));
+      if (max !== undefined && (exMax ? !(x < max) : !(x <= max))) a.max!.add(first + i, cellText(nc, i));
+      if (inSet && !inSet.has(x)) a.in!.add(first + i, cellText(nc, i));
+      if (textChecks) this.textChecks(s, cellText(nc, i), first + i);
+      if (seen) {
+        if (seen.has(x)) a.unique!.add(first + i, cellText(nc, i));
+        else seen.add(x);
+      }
+    }
+  }
+
+  private textChecks(s: ColumnState, str: string, row: number): void {
+    const spec = s.spec;
+    const re = spec.regex;
+    const len = spec.length;
+    if (re && !(spec.regexFast && str.length <= (spec.regexFastMax ?? 0) ? spec.regexFast : re).test(str)) s.acc.regex!.add(row, str);
+    if (len && (str.length < (len.min ?? 0) || str.length > (len.max ?? Number.POSITIVE_INFINITY))) s.acc.length!.add(row, str);
+  }
+
   private judgeSet(u: number, b: RowBatch): void {
     const names = this.schema.unique[u]!;
     const idx = names.map((nm) => b.columns.indexOf(nm));
@@ -282,17 +337,19 @@ export class Validator {
     const seen = this.setSeen[u]!;
     const acc = this.setAcc[u]!;
     const key: unknown[] = new Array(names.length);
-    outer: for (let i = 0; i < b.rows.length; i++) {
-      const r = b.rows[i]!;
+    const cols = b.cols;
+    const n = batchLength(b);
+    const cell = (i: number, j: number): unknown => (j < 0 ? undefined : cols ? cols[j]![i] : b.rows[i]![j]);
+    outer: for (let i = 0; i < n; i++) {
       for (let k = 0; k < names.length; k++) {
-        const v = idx[k]! >= 0 ? r[idx[k]!] : undefined;
+        const v = cell(i, idx[k]!);
         const s = states[k]!;
         if (this.isNull(s, v)) continue outer;
         const t = s.coerce(v);
         key[k] = t === FAIL ? `\u0000${String(v)}` : typeof t === 'bigint' ? `${t}n` : t;
       }
       const k = JSON.stringify(key);
-      if (seen.has(k)) acc.add(b.firstRow + i, Object.fromEntries(names.map((nm, q) => [nm, jsonSafe(idx[q]! >= 0 ? r[idx[q]!] : null)])));
+      if (seen.has(k)) acc.add(b.firstRow + i, Object.fromEntries(names.map((nm, q) => [nm, jsonSafe(idx[q]! >= 0 ? cell(i, idx[q]!) : null)])));
       else seen.add(k);
     }
   }
@@ -377,6 +434,16 @@ export class Validator {
       summary: { checks: checks.length, passed: checks.filter((c) => c.status === 'pass').length, failed: failures.length, errors, warnings: failures.length - errors, skipped },
     };
   }
+}
+
+const PLAIN_DECIMAL = /^-?\d/;
+
+/**
+ * The int and float columns a CSV reader may hand over as numbers (ReadTableOptions.numeric):
+ * those with no null value that starts like a number (a null value "-999" must stay text).
+ */
+export function numericColumns(schema: Schema): Set<string> {
+  return new Set(schema.columns.filter((c) => (c.type === 'int' || c.type === 'float') && !c.nullValues.some((v) => PLAIN_DECIMAL.test(v.trim()))).map((c) => c.name));
 }
 
 /** Validate a whole table (batches from io/tables' readTable) against a schema. */
