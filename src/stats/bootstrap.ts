@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { multinomialDraw, xoshiro128FromState, xoshiro128Stream, type Rng } from './prng.js';
+import { multinomialDraw, streamState, xoshiro128Stream, type Rng } from './prng.js';
 
 /** A statistic of the weighted sample: w[i] is how many times example i was drawn. */
 export type WeightedStatistic = (w: Uint32Array, total: number) => number;
@@ -137,10 +137,11 @@ export function bootstrapStatistics(n: number, statistics: readonly Statistic[],
 // Drawing n uniform indices from [0, n), grouped: the examples fall into groups of 1024
 // (the last one smaller); how many of the n draws land in each group is Multinomial(n, group
 // sizes / n), drawn by conditional binomials, and the draws inside a group take 10 random bits
-// each, three from one 32-bit number (the partial last group rejects values past its end).
-// Exactly the distribution of n independent uniform draws, at a third of the generator calls
-// and with the reads of a group inside 8 KiB, which is what the gate's bootstrap spends its
-// time on.
+// each, three from one 32-bit number (in the partial last group, or when n < 1024, a draw is
+// ⌊u·size/2³²⌋ of one 32-bit u: bias below size/2³²).
+// The distribution of n independent uniform draws (exactly, but for that bias), at a third of
+// the generator calls and with the reads of a group inside 8 KiB: the random reads of the
+// whole vector were what the gate's bootstrap spent its time on.
 const GROUP_BITS = 10;
 const GROUP = 1 << GROUP_BITS;
 const GROUP_MASK = GROUP - 1;
@@ -176,17 +177,23 @@ function groupSum(v: Float64Array, base: number, draws: number, size: number, rn
     }
     return t;
   }
-  while (c > 0) {
-    const r = rng.nextU32();
-    for (let s = 0; s < 3 && c > 0; s++) {
-      const o = (r >>> (s * GROUP_BITS)) & GROUP_MASK;
-      if (o < size) {
-        t += v[base + o]!;
-        c--;
-      }
-    }
-  }
+  const scale = size / 4294967296;
+  for (; c > 0; c--) t += v[base + Math.floor(rng.nextU32() * scale)]!;
   return t;
+}
+
+/**
+ * Stream b's group counts for n draws into g.counts; returns the generator state after them.
+ * With one group there is nothing to draw (and no generator object to make).
+ */
+function groupDraws(seed: number, b: number, n: number, g: Groups): [number, number, number, number] {
+  if (g.counts.length === 1) {
+    g.counts[0] = n;
+    return streamState(seed, b);
+  }
+  const rng = xoshiro128Stream(seed, b);
+  multinomialDraw(rng, n, g.sizes, g.counts);
+  return rng.state();
 }
 
 /**
@@ -194,9 +201,8 @@ function groupSum(v: Float64Array, base: number, draws: number, size: number, rn
  * a call per random number costs as much as the rest). Draws exactly what drawGrouped with
  * groupSum would.
  */
-function groupedSum(rng: Rng, v: Float64Array, g: Groups): number {
-  multinomialDraw(rng, v.length, g.sizes, g.counts);
-  let [s0, s1, s2, s3] = rng.state();
+function groupedSum(seed: number, b: number, v: Float64Array, g: Groups): number {
+  let [s0, s1, s2, s3] = groupDraws(seed, b, v.length, g);
   let total = 0;
   const K = g.counts.length;
   const fullGroups = g.sizes[K - 1] === GROUP ? K : K - 1;
@@ -225,9 +231,23 @@ function groupedSum(rng: Rng, v: Float64Array, g: Groups): number {
     }
     total += t;
   }
-  if (fullGroups < K && g.counts[K - 1]! > 0) {
-    const r = xoshiro128FromState([s0, s1, s2, s3]);
-    total += groupSum(v, (K - 1) * GROUP, g.counts[K - 1]!, g.sizes[K - 1]!, r);
+  if (fullGroups < K) {
+    // the partial last group (all of it when n < 1024): one 32-bit number per draw, as groupSum
+    const base = (K - 1) * GROUP;
+    const scale = g.sizes[K - 1]! / 4294967296;
+    let t = 0;
+    for (let c = g.counts[K - 1]!; c > 0; c--) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const x = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= x;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      t += v[base + Math.floor(r * scale)]!;
+    }
+    total += t;
   }
   return total;
 }
@@ -239,22 +259,50 @@ function rotl(x: number, k: number): number {
 /** The same draws as groupSum, as counts into w. */
 function groupCounts(w: Uint32Array, base: number, draws: number, size: number, rng: Rng): void {
   let c = draws;
-  while (c > 0) {
-    const r = rng.nextU32();
-    for (let s = 0; s < 3 && c > 0; s++) {
-      const o = (r >>> (s * GROUP_BITS)) & GROUP_MASK;
-      if (o < size) {
-        w[base + o]!++;
+  if (size === GROUP) {
+    for (; c > 0; c -= 3) {
+      const r = rng.nextU32();
+      w[base + (r & GROUP_MASK)]!++;
+      if (c > 1) w[base + ((r >>> GROUP_BITS) & GROUP_MASK)]!++;
+      if (c > 2) w[base + ((r >>> (2 * GROUP_BITS)) & GROUP_MASK)]!++;
+    }
+    return;
+  }
+  const scale = size / 4294967296;
+  for (; c > 0; c--) w[base + Math.floor(rng.nextU32() * scale)]!++;
+}
+
+/** Resample b's weights: how often each of the n examples is drawn (stream b of the seed); the draws of drawGrouped + groupCounts, with the generator inlined. */
+export function resampleCounts(w: Uint32Array, seed: number, b: number, g: Groups = groupsOf(w.length)): void {
+  w.fill(0);
+  let [s0, s1, s2, s3] = groupDraws(seed, b, w.length, g);
+  for (let j = 0; j < g.counts.length; j++) {
+    let c = g.counts[j]!;
+    if (c === 0) continue;
+    const base = j * GROUP;
+    const size = g.sizes[j]!;
+    const full = size === GROUP;
+    const scale = size / 4294967296;
+    while (c > 0) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const x = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= x;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (!full) {
+        w[base + Math.floor(r * scale)]!++;
         c--;
+      } else {
+        w[base + (r & GROUP_MASK)]!++;
+        if (c > 1) w[base + ((r >>> GROUP_BITS) & GROUP_MASK)]!++;
+        if (c > 2) w[base + ((r >>> (2 * GROUP_BITS)) & GROUP_MASK)]!++;
+        c -= 3;
       }
     }
   }
-}
-
-/** Resample b's weights: how often each of the n examples is drawn (stream b of the seed). */
-export function resampleCounts(w: Uint32Array, seed: number, b: number, g: Groups = groupsOf(w.length)): void {
-  w.fill(0);
-  drawGrouped(xoshiro128Stream(seed, b), w.length, g, (base, draws, size, rng) => groupCounts(w, base, draws, size, rng));
 }
 
 /** Resampled means of each vector for resamples [from, to), into out[j·B + b]. */
@@ -265,10 +313,10 @@ export function resampleMeansRange(vecs: readonly Float64Array[], n: number, B: 
   const one = vecs.length === 1;
   for (let b = from; b < to; b++) {
     sums.fill(0);
-    const rng = xoshiro128Stream(seed, b);
     if (one) {
-      sums[0] = groupedSum(rng, v0, g);
+      sums[0] = groupedSum(seed, b, v0, g);
     } else {
+      const rng = xoshiro128Stream(seed, b);
       // several vectors: the same group draws for each (a generator per vector, all from the same state)
       multinomialDraw(rng, n, g.sizes, g.counts);
       const state = rng.nextU32();
@@ -282,6 +330,9 @@ export function resampleMeansRange(vecs: readonly Float64Array[], n: number, B: 
     for (let j = 0; j < vecs.length; j++) out[j * B + b] = sums[j]! / n;
   }
 }
+
+/** How often the worker thread did its half, and how often this thread had to redo it (tests read it). */
+export const bootstrapThreadStats = { used: 0, redone: 0 };
 
 /** Draws below which one thread does it all (a worker costs ~30 ms to start). */
 const PARALLEL_MIN_DRAWS = 20_000_000;
@@ -320,7 +371,11 @@ function resampleMeans(vecs: readonly Float64Array[], n: number, B: number, seed
     void worker.terminate();
   }
   // a worker that could not start or failed is replaced by this thread: the same streams, the same numbers
-  if (!done) resampleMeansRange(vecs, n, B, seed, half, B, out);
+  if (done) bootstrapThreadStats.used++;
+  else {
+    bootstrapThreadStats.redone++;
+    resampleMeansRange(vecs, n, B, seed, half, B, out);
+  }
   return out;
 }
 

@@ -42,11 +42,16 @@ export function xoshiro128(seed: number): Rng {
  * over threads draws the same numbers.
  */
 export function xoshiro128Stream(seed: number, stream: number): Rng {
+  return xoshiro128FromState(streamState(seed, stream));
+}
+
+/** The initial state of xoshiro128Stream(seed, stream), for loops that inline the generator. */
+export function streamState(seed: number, stream: number): [number, number, number, number] {
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
   const folded = ((seed >>> 0) ^ Math.floor(seed / 2 ** 32)) >>> 0;
   const sm = splitmix32((folded ^ Math.imul((stream + 1) >>> 0, 0x85ebca6b)) >>> 0);
   const sm2 = splitmix32((sm() ^ folded ^ Math.imul(stream >>> 0, 0xc2b2ae35)) >>> 0);
-  return xoshiro128FromState([sm2(), sm2(), sm2(), sm2()]);
+  return [sm2(), sm2(), sm2(), sm2()];
 }
 
 /** The generator from an explicit 128-bit state (for the reference test vectors). */

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { binomialDraw, xoshiro128, xoshiro128FromState } from '../../src/stats/prng.js';
 import { binomialCdf } from '../../src/stats/distributions.js';
-import { bootstrapStatistics, pairedBootstrap, quantileSorted, resampleMeansRange, summarizeBootstrap, weightedMean } from '../../src/stats/bootstrap.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers.js';
+import { bootstrapStatistics, bootstrapThreadStats, pairedBootstrap, quantileSorted, resampleMeansRange, summarizeBootstrap, weightedMean } from '../../src/stats/bootstrap.js';
 
 describe('xoshiro128**', () => {
   it('matches the reference implementation from state {1, 2, 3, 4}', () => {
@@ -116,6 +119,17 @@ describe('paired bootstrap', () => {
         expect(Math.abs(below / N - binomialCdf(k, n, p))).toBeLessThan(1.95 / Math.sqrt(N));
       }
     }
+  });
+
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'stats', 'bootstrap-worker.js')))('a large bootstrap splits over the worker thread and gives the same replicates as one thread', () => {
+    const r = xoshiro128(5);
+    const v = Float64Array.from({ length: 20_000 }, () => r.uniform());
+    const before = { ...bootstrapThreadStats };
+    const [two] = bootstrapStatistics(v.length, [{ kind: 'mean', values: v }], { resamples: 1000, seed: 3 });
+    expect(bootstrapThreadStats).toEqual({ used: before.used + 1, redone: before.redone });
+    const one = new Float64Array(1000);
+    resampleMeansRange([v], v.length, 1000, 3, 0, 1000, one);
+    expect(Array.from(two!)).toEqual(Array.from(one));
   });
 
   it('resampled means are the same with and without the worker thread (each resample has its own stream)', () => {
