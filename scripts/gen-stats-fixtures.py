@@ -14,6 +14,7 @@ import sys
 
 import numpy as np
 import scipy
+import scipy.special
 import sklearn
 import statsmodels
 from scipy import stats
@@ -164,6 +165,21 @@ dist = {
     't_quantile': [[p, df, stats.t.ppf(p, df)] for p, df in [(0.975, 1), (0.975, 9), (0.995, 29), (0.025, 200), (0.6, 3)]],
     'binomial_cdf': [[k, n, stats.binom.cdf(k, n, 0.5)] for k, n in [(0, 5), (3, 12), (12, 24), (5, 30), (100, 1000)]],
     'chi2_sf': [[x, df, stats.chi2.sf(x, df)] for x, df in [(0.5, 1), (3.84, 1), (10.0, 1), (60.0, 1), (5.0, 3), (20.0, 7)]],
+    # cairn's own special functions (src/stats/special.ts): far tails down to ~1e-300, large df
+    'tails_normal_cdf': [[x, stats.norm.cdf(x)] for x in [-37.5, -35.0, -30.0, -20.0, -12.0, -1e-3, 1e-5, 9.0]],
+    'tails_normal_quantile': [[p, stats.norm.ppf(p)] for p in [1e-300, 1e-200, 1e-50, 1e-20, 1e-5, 0.02, 0.0243, 0.4999, 0.5, 1 - 1e-12]],
+    't_cdf_wide': [[x, df, stats.t.cdf(x, df)] for x, df in [(-1e10, 1), (-1e50, 3), (-40.0, 10), (-200.0, 50), (-1e-3, 3), (3.0, 0.5), (-2.0, 2.5),
+                                                           (-10.0, 1000), (-5.0, 1e6), (1.96, 1e6), (-30.0, 1e5), (0.1, 1e5), (-8.0, 1e4)]],
+    't_cdf_huge_df': [[x, df, stats.t.cdf(x, df)] for x, df in [(-3.0, 1e7), (-10.0, 1e7), (-3.0, 1e8), (-6.0, 1e8), (-0.5, 1e8)]],
+    't_quantile_wide': [[p, df, stats.t.ppf(p, df)] for p, df in [(1e-300, 1), (1e-100, 30), (1e-20, 3), (1e-8, 1.5), (0.975, 2), (1e-12, 2), (0.3, 0.7),
+                                                                (0.999, 4), (0.5001, 7), (0.975, 1e6), (1e-10, 1e6), (1e-200, 12)]],
+    'binomial_cdf_wide': [[k, n, p, stats.binom.cdf(k, n, p)] for k, n, p in [(0, 1000, 0.5), (10, 1000, 0.5), (450, 1000, 0.5), (550, 1000, 0.5), (3, 100, 0.01),
+                                                                             (30000, 100000, 0.3), (499000, 1000000, 0.5), (2, 24, 0.5), (0, 1, 0.5), (7, 40, 0.9)]],
+    'chi2_sf_wide': [[x, df, stats.chi2.sf(x, df)] for x, df in [(1380.0, 1), (1e-10, 1), (1e-3, 4), (1.1e5, 1e5), (0.9e5, 1e5), (2000.0, 100), (30.0, 30),
+                                                               (700.0, 2), (1e-5, 0.5), (1300.0, 3)]],
+    'gammaln': [[z, scipy.special.gammaln(z)] for z in [1e-8, 0.1, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 7.5, 9.99, 10.0, 10.01, 25.0, 170.5, 1e4, 1e7, 1e15]],
+    'gammainc': [[a, x, scipy.special.gammainc(a, x), scipy.special.gammaincc(a, x)] for a, x in [(0.5, 1e-10), (0.5, 0.1), (1.0, 1.0), (2.5, 3.0), (10.0, 5.0), (10.0, 30.0),
+                                                                                             (100.0, 100.0), (1e5, 1e5 + 300), (1e5, 1e5 - 300), (3.0, 1e-5), (50.0, 1000.0), (0.1, 20.0)]],
 }
 write('distributions', [dist])
 

@@ -93,7 +93,7 @@ export async function refsAt(view: RevView): Promise<ObjectRef[]> {
 /**
  * Bytes of a data file at a revision: committed bytes when git holds it, else through the
  * id its lock or pointer names at that revision, from the cache or the default remote.
- * Throws an Error naming the file and revision when neither works.
+ * Throws CAIRN_NOT_FOUND naming the file and revision when neither works.
  */
 export async function readDataAt(repo: Repo, view: RevView, path: string): Promise<Buffer> {
   const direct = await view.readFile(path);
@@ -104,10 +104,13 @@ export async function readDataAt(repo: Repo, view: RevView, path: string): Promi
     if (ref && ref.hash === repo.algo) {
       if (!repo.cache.has(ref.id)) await fetchOne(repo, ref).catch(() => undefined);
       if (repo.cache.has(ref.id)) return repo.cache.get(ref.id, `${path}@${view.rev}`);
-      throw new Error(`${path} at ${view.rev}: object ${ref.id} (from ${ref.source}) is not in the cache or on the remote`);
+      throw new CairnError('CAIRN_NOT_FOUND', `${path} at ${view.rev}: object ${ref.id} (from ${ref.source}) is not in the cache or on the remote`, {
+        hint: `push it from a clone that has it (cairn push), or check the default remote (cairn remote list)`,
+        data: { path, rev: view.rev, id: ref.id },
+      });
     }
   }
-  throw new Error(`${path} at ${view.rev}: no such file`);
+  throw new CairnError('CAIRN_NOT_FOUND', `${path} at ${view.rev}: no such file`, { data: { path, rev: view.rev } });
 }
 
 async function fetchOne(repo: Repo, ref: ObjectRef): Promise<void> {

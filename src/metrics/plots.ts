@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import type { PlotProps } from '../pipeline/model.js';
+import type { PlotProps } from '../core/plot-props.js';
 import { renderPlotsPage, type PageChart, type VegaScripts } from '../render/plots-page.js';
 
 export type Row = Record<string, unknown>;

@@ -1,16 +1,20 @@
-// cairn.yaml: parse, template (${...} from params.yaml and vars), expand foreach/matrix,
-// validate, resolve paths to repo-relative POSIX. Errors name file, line and key.
-import { findRepoFiles } from '../repo/walk.js';
-import { join, posix } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+// cairn.yaml: parse, template (${...} from params.yaml and vars; pipeline/template.ts), expand
+// foreach/matrix (pipeline/expand.ts), validate, resolve paths to repo-relative POSIX. Errors
+// name file, line and key. Finding the cairn.yaml files is pipeline/discover.ts.
+import { posix } from 'node:path';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { joinRepoPath, repoPathProblem } from '../core/paths.js';
-import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, readOwnText, type OwnFileKind } from '../io/own-file.js';
+import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, type OwnFileKind } from '../io/own-file.js';
+import { findPipelineFiles, ownFileReader } from './discover.js';
+import { expandStage } from './expand.js';
+export { findPipelineFiles, ownFileReader } from './discover.js';
 
-export const PIPELINE_FILE = 'cairn.yaml';
+export { PIPELINE_FILE } from './discover.js';
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
-import type { PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
+import type { PlotProps } from '../core/plot-props.js';
+import type { Pipeline, Stage, StageOut, StageParam } from './model.js';
 export type { PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
 
 const TOP_KEYS = ['stages', 'vars', 'params', 'metrics', 'plots'];
@@ -64,10 +68,6 @@ function mapGet(m: YAMLMap, key: string, src?: Src): Node | undefined {
   return n && isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
 }
 
-function pairFor(m: YAMLMap, key: string): Pair | undefined {
-  return m.items.find((p) => isScalar(p.key) && String((p.key as { value: unknown }).value) === key) as Pair | undefined;
-}
-
 function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) => string | undefined): Ctx {
   const ctx: Ctx = {};
   const defaults = readParamsFile(readFile, dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`);
@@ -94,44 +94,6 @@ function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) =>
     } else throw src.fail(n, `vars[${i}]`, 'must be a file name or an inline mapping');
   });
   return ctx;
-}
-
-function itemName(v: unknown, i: number): string {
-  return v === null || typeof v === 'object' ? String(i) : String(v);
-}
-
-/** Expand one `stages:` entry into (name, body node, ctx) triples. */
-function expand(name: string, body: Node, ctx: Ctx, src: Src): { name: string; body: Node; ctx: Ctx }[] {
-  if (!isMap(body)) throw src.fail(body, `stages.${name}`, 'a stage must be a mapping (cmd, deps, outs, ...)');
-  const fe = pairFor(body, 'foreach');
-  const mx = pairFor(body, 'matrix');
-  if (!fe && !mx) return [{ name, body, ctx }];
-  const doPair = pairFor(body, 'do');
-  if (fe) {
-    for (const p of body.items) {
-      const k = String((p.key as { value: unknown }).value);
-      if (k !== 'foreach' && k !== 'do') throw src.fail(p.key as Node, `stages.${name}.${k}`, 'unknown key beside `foreach:` (put the stage keys under `do:`)');
-    }
-    if (!doPair || !isMap(doPair.value)) throw src.fail(fe.key as Node, `stages.${name}`, '`foreach:` needs a `do:` mapping holding the stage');
-    const items = resolveNode(fe.value as Node, ctx, src, `stages.${name}.foreach`);
-    const out: { name: string; body: Node; ctx: Ctx }[] = [];
-    if (Array.isArray(items)) items.forEach((v, i) => out.push({ name: `${name}@${itemName(v, i)}`, body: doPair.value as Node, ctx: { ...ctx, item: v } }));
-    else if (items && typeof items === 'object') for (const [k, v] of Object.entries(items)) out.push({ name: `${name}@${k}`, body: doPair.value as Node, ctx: { ...ctx, item: v, key: k } });
-    else throw src.fail(fe.value as Node, `stages.${name}.foreach`, 'must be a list, a mapping, or ${var} naming one');
-    return out;
-  }
-  const m = resolveNode(mx!.value as Node, ctx, src, `stages.${name}.matrix`);
-  if (!m || typeof m !== 'object' || Array.isArray(m)) throw src.fail(mx!.value as Node, `stages.${name}.matrix`, 'must be a mapping of name -> list of values');
-  let combos: { item: Record<string, unknown>; parts: string[] }[] = [{ item: {}, parts: [] }];
-  for (const [k, vals] of Object.entries(m as Record<string, unknown>)) {
-    if (!Array.isArray(vals)) throw src.fail(mx!.value as Node, `stages.${name}.matrix.${k}`, 'must be a list of values');
-    const next: typeof combos = [];
-    for (const c of combos) vals.forEach((v, i) => next.push({ item: { ...c.item, [k]: v }, parts: [...c.parts, itemName(v, i)] }));
-    combos = next;
-  }
-  const stageBody = body.clone() as YAMLMap;
-  stageBody.delete('matrix');
-  return combos.map((c) => ({ name: `${name}@${c.parts.join('-')}`, body: stageBody, ctx: { ...ctx, item: c.item } }));
 }
 
 function asBool(v: unknown, src: Src, node: Node | undefined, key: string): boolean {
@@ -274,7 +236,7 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   for (const p of stagesNode.items) {
     const name = String((p.key as { value: unknown }).value);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) throw src.fail(p.key as Node, `stages.${name}`, `invalid stage name '${name}' (letters, digits, '_', '-', '.')`);
-    for (const e of expand(name, p.value as Node, ctx, src)) {
+    for (const e of expandStage(name, p.value as Node, ctx, src)) {
       if (names.has(e.name)) throw src.fail(p.key as Node, `stages.${name}`, `stage '${e.name}' is defined twice`);
       names.add(e.name);
       stages.push(buildStage(e.name, e.body as YAMLMap, e.ctx, src, file, dir));
@@ -283,19 +245,10 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   return { file, dir, stages };
 }
 
-/**
- * Read a workspace file cairn itself interprets (cairn.yaml, params, vars) by repo-relative
- * path, through io/own-file.ts: no symlinks followed, size-capped; undefined when absent.
- */
-export function ownFileReader(root: string): (repoRel: string) => string | undefined {
-  return (r) => readOwnText(join(root, r), r.endsWith(PIPELINE_FILE) ? PIPELINE_KIND : PARAMS_KIND, { display: r, root });
-}
-
-/** Every cairn.yaml under the workspace root (skipping .git, .cairn, node_modules, tracked dirs), parsed. */
+/** Every cairn.yaml under the workspace root (pipeline/discover.ts finds them), parsed. */
 export function loadPipelines(root: string): Pipeline[] {
-  const files = findRepoFiles(root, (n) => n === PIPELINE_FILE);
   const readFile = ownFileReader(root);
-  return files.flatMap((f) => {
+  return findPipelineFiles(root).flatMap((f) => {
     const text = readFile(f);
     return text === undefined ? [] : [parsePipeline({ text, file: f, readFile })];
   });

@@ -1,9 +1,12 @@
 // Seeded paired bootstrap: each resample draws n example indices with replacement (the same
-// indices for candidate and baseline, which is what makes it paired) as a vector of counts,
-// and every statistic is evaluated on those weights, so several metrics share one set of
-// resamples. CIs are percentile intervals (numpy's linear interpolation, as
+// indices for candidate and baseline, which is what makes it paired; resample b from its own
+// generator stream, so threads can split the resamples), as a vector of counts, and every
+// statistic is evaluated on those weights. bootstrapStatistics is the fast form the gate uses. CIs are percentile intervals (numpy's linear interpolation, as
 // scipy.stats.bootstrap(method='percentile')).
-import { xoshiro128 } from './prng.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { multinomialDraw, streamState, xoshiro128Stream, type Rng } from './prng.js';
 
 /** A statistic of the weighted sample: w[i] is how many times example i was drawn. */
 export type WeightedStatistic = (w: Uint32Array, total: number) => number;
@@ -16,13 +19,12 @@ export interface BootstrapOptions {
 /** Replicates[s][b] = statistic s on resample b. */
 export function pairedBootstrap(n: number, statistics: readonly WeightedStatistic[], opts: BootstrapOptions): Float64Array[] {
   if (!Number.isInteger(opts.resamples) || opts.resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${opts.resamples}`);
-  const rng = xoshiro128(opts.seed);
   const out = statistics.map(() => new Float64Array(opts.resamples));
   if (n === 0) return out.map((r) => r.fill(Number.NaN));
   const w = new Uint32Array(n);
+  const groups = groupsOf(n);
   for (let b = 0; b < opts.resamples; b++) {
-    w.fill(0);
-    rng.fillCounts(w, n);
+    resampleCounts(w, opts.seed, b, groups);
     for (let s = 0; s < statistics.length; s++) out[s]![b] = statistics[s]!(w, n);
   }
   return out;
@@ -38,17 +40,12 @@ export type Statistic =
   | { kind: 'hist'; codes: Uint32Array; bins: number; value: (hist: Float64Array) => number }
   | { kind: 'weights'; value: WeightedStatistic };
 
-/** A histogram-valued part of the fused loop: per-example codes in [0, bins). */
+/** A histogram statistic: per-example codes in [0, bins) and the statistics of their resampled counts. */
 interface Component {
   codes: ArrayLike<number>;
   bins: number;
-  /** consumers of this component's histogram */
   uses: { i: number; value: (h: Float64Array) => number }[];
 }
-
-/** Largest combined histogram per resample (the product of the components' bins). */
-const MAX_COMBINED_BINS = 4096;
-const CHUNK = 4096;
 
 /** values that are all small integers (e.g. accuracy differences -1, 0, 1) become a histogram. */
 function smallIntegers(v: Float64Array): { min: number; bins: number } | undefined {
@@ -64,20 +61,26 @@ function smallIntegers(v: Float64Array): { min: number; bins: number } | undefin
   return { min, bins: max - min + 1 };
 }
 
+/** The stream of histogram component j (resample b of the index draws uses stream b). */
+const HIST_STREAM = 0x80000000;
+
 /**
- * The same resampling as pairedBootstrap (one index stream per seed: resample b is draws
- * b·n .. b·n + n - 1 of the generator), fused for speed. Statistics that only need counts of
- * per-example codes (confusion matrices, small-integer per-example values such as accuracy
- * differences) share one combined histogram per resample; means of real-valued vectors are
- * summed while the indices are drawn; the weight vector is built only when a statistic needs it.
- * The random index stream is consumed in chunks that stay in the L1 cache.
+ * The paired bootstrap, each statistic by the cheapest exact route:
+ * - a statistic of the counts of per-example codes (confusion matrices; small-integer
+ *   per-example values such as accuracy differences) needs only those counts, and the counts of
+ *   a resample of n examples are Multinomial(n, code frequencies / n): drawn by conditional
+ *   binomials, O(codes) per resample instead of O(n);
+ * - a mean of real per-example values sums n drawn examples per resample (resample b from its
+ *   own stream, xoshiro128Stream(seed, b)), on two threads when the work is large;
+ * - a general statistic gets the weight vector of the same draws.
+ * Candidate and baseline always share a statistic's resamples (that is what makes it paired);
+ * different statistics need not, since each CI is marginal. Deterministic for a seed.
  */
 export function bootstrapStatistics(n: number, statistics: readonly Statistic[], opts: BootstrapOptions): Float64Array[] {
   if (!Number.isInteger(opts.resamples) || opts.resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${opts.resamples}`);
   const B = opts.resamples;
   const out = statistics.map(() => new Float64Array(B));
   if (n === 0) return out.map((r) => r.fill(Number.NaN));
-  const rng = xoshiro128(opts.seed);
 
   const floats: { i: number; v: Float64Array }[] = [];
   const comps: Component[] = [];
@@ -100,82 +103,288 @@ export function bootstrapStatistics(n: number, statistics: readonly Statistic[],
     } else general.push({ i, value: s.value });
   });
 
-  // pack components into as few combined histograms as fit MAX_COMBINED_BINS
-  const packs: { parts: { comp: Component; stride: number; hist: Float64Array }[]; bins: number; codes: Uint16Array; counts: Uint32Array }[] = [];
-  for (const comp of comps) {
-    let p = comp.bins <= MAX_COMBINED_BINS ? packs.find((x) => x.bins * comp.bins <= MAX_COMBINED_BINS) : undefined;
-    if (!p) packs.push((p = { parts: [], bins: 1, codes: new Uint16Array(0), counts: new Uint32Array(0) }));
-    p.parts.push({ comp, stride: p.bins, hist: new Float64Array(comp.bins) });
-    p.bins *= comp.bins;
-  }
-  const big = packs.filter((p) => p.bins > 65536);
-  if (big.length) throw new RangeError(`a histogram of ${big[0]!.bins} bins is too large for the fused bootstrap; use kind 'weights'`);
-  for (const p of packs) {
-    p.codes = new Uint16Array(n);
-    for (const { comp, stride } of p.parts) for (let e = 0; e < n; e++) p.codes[e] = p.codes[e]! + comp.codes[e]! * stride;
-    p.counts = new Uint32Array(p.bins);
-  }
+  comps.forEach((comp, j) => {
+    const freq = new Float64Array(comp.bins);
+    for (let e = 0; e < n; e++) freq[comp.codes[e]!]!++;
+    const nz: number[] = [];
+    for (let c = 0; c < comp.bins; c++) if (freq[c]! > 0) nz.push(c);
+    const fz = Float64Array.from(nz, (c) => freq[c]!);
+    const cz = new Float64Array(nz.length);
+    const h = new Float64Array(comp.bins);
+    const rng = xoshiro128Stream(opts.seed, HIST_STREAM + j);
+    for (let b = 0; b < B; b++) {
+      multinomialDraw(rng, n, fz, cz);
+      for (let t = 0; t < nz.length; t++) h[nz[t]!] = cz[t]!;
+      for (const u of comp.uses) out[u.i]![b] = u.value(h);
+    }
+  });
 
-  const F = floats.length;
-  const vec = floats.map((f) => f.v);
-  const sums = new Float64Array(F);
-  const w = general.length ? new Uint32Array(n) : undefined;
-  const chunk = new Uint32Array(CHUNK);
-  const c0 = packs[0]?.codes;
-  const h0 = packs[0]?.counts;
-  const v0 = vec[0];
-  const v1 = vec[1];
-  const simple = packs.length <= 1 && F <= 2 && !w;
-  for (let b = 0; b < B; b++) {
-    for (const p of packs) p.counts.fill(0);
-    sums.fill(0);
-    if (w) w.fill(0);
-    let s0 = 0;
-    let s1 = 0;
-    for (let done = 0; done < n; done += CHUNK) {
-      const len = Math.min(CHUNK, n - done);
-      const idx = len === CHUNK ? chunk : chunk.subarray(0, len);
-      rng.fillIndices(idx, n);
-      if (simple) {
-        // the common case, written out: one histogram and up to two real-valued means
-        if (c0 && v1) for (let k = 0; k < len; k++) { const e = idx[k]!; h0![c0[e]!]!++; s0 += v0![e]!; s1 += v1[e]!; }
-        else if (c0 && v0) for (let k = 0; k < len; k++) { const e = idx[k]!; h0![c0[e]!]!++; s0 += v0[e]!; }
-        else if (c0) for (let k = 0; k < len; k++) h0![c0[idx[k]!]!]!++;
-        else if (v1) for (let k = 0; k < len; k++) { const e = idx[k]!; s0 += v0![e]!; s1 += v1[e]!; }
-        else if (v0) for (let k = 0; k < len; k++) s0 += v0[idx[k]!]!;
-      } else {
-        for (let k = 0; k < len; k++) {
-          const e = idx[k]!;
-          for (const p of packs) p.counts[p.codes[e]!]!++;
-          for (let j = 0; j < F; j++) sums[j] = sums[j]! + vec[j]![e]!;
-          if (w) w[e]!++;
-        }
-      }
+  if (floats.length) {
+    const means = resampleMeans(floats.map((f) => f.v), n, B, opts.seed);
+    floats.forEach((f, j) => out[f.i]!.set(means.subarray(j * B, (j + 1) * B)));
+  }
+  if (general.length) {
+    const w = new Uint32Array(n);
+    const groups = groupsOf(n);
+    for (let b = 0; b < B; b++) {
+      resampleCounts(w, opts.seed, b, groups);
+      for (const g of general) out[g.i]![b] = g.value(w, n);
     }
-    if (simple) {
-      sums[0] = s0;
-      sums[1] = s1;
-    }
-    for (let j = 0; j < F; j++) out[floats[j]!.i]![b] = sums[j]! / n;
-    for (const p of packs) {
-      for (const part of p.parts) {
-        const h = part.hist;
-        h.fill(0);
-        const { stride } = part;
-        const bins = part.comp.bins;
-        for (let c = 0; c < p.bins; c++) {
-          const x = p.counts[c]!;
-          if (x) {
-            const j = Math.floor(c / stride) % bins;
-            h[j] = h[j]! + x;
-          }
-        }
-        for (const u of part.comp.uses) out[u.i]![b] = u.value(h);
-      }
-    }
-    for (const g of general) out[g.i]![b] = g.value(w!, n);
   }
   return out;
+}
+
+// Drawing n uniform indices from [0, n), grouped: the examples fall into groups of 1024
+// (the last one smaller); how many of the n draws land in each group is Multinomial(n, group
+// sizes / n), drawn by conditional binomials, and the draws inside a group take 10 random bits
+// each, three from one 32-bit number (in the partial last group, or when n < 1024, a draw is
+// ⌊u·size/2³²⌋ of one 32-bit u: bias below size/2³²).
+// The distribution of n independent uniform draws (exactly, but for that bias), at a third of
+// the generator calls and with the reads of a group inside 8 KiB: the random reads of the
+// whole vector were what the gate's bootstrap spent its time on.
+const GROUP_BITS = 10;
+const GROUP = 1 << GROUP_BITS;
+const GROUP_MASK = GROUP - 1;
+
+interface Groups { sizes: Float64Array; counts: Float64Array }
+
+function groupsOf(n: number): Groups {
+  const k = Math.ceil(n / GROUP);
+  const sizes = new Float64Array(k).fill(GROUP);
+  if (k) sizes[k - 1] = n - (k - 1) * GROUP;
+  return { sizes, counts: new Float64Array(k) };
+}
+
+/** Visit n uniform draws from [0, n) (one bootstrap resample), as group counts then offsets. */
+function drawGrouped(rng: Rng, n: number, g: Groups, visit: (base: number, draws: number, size: number, rng: Rng) => void): void {
+  multinomialDraw(rng, n, g.sizes, g.counts);
+  for (let j = 0; j < g.counts.length; j++) if (g.counts[j]! > 0) visit(j * GROUP, g.counts[j]!, g.sizes[j]!, rng);
+}
+
+/** Sum of v over `draws` uniform picks in [base, base + size), size <= GROUP. */
+function groupSum(v: Float64Array, base: number, draws: number, size: number, rng: Rng): number {
+  let t = 0;
+  let c = draws;
+  if (size === GROUP) {
+    for (; c >= 3; c -= 3) {
+      const r = rng.nextU32();
+      t += v[base + (r & GROUP_MASK)]! + v[base + ((r >>> GROUP_BITS) & GROUP_MASK)]! + v[base + ((r >>> (2 * GROUP_BITS)) & GROUP_MASK)]!;
+    }
+    if (c > 0) {
+      const r = rng.nextU32();
+      t += v[base + (r & GROUP_MASK)]!;
+      if (c > 1) t += v[base + ((r >>> GROUP_BITS) & GROUP_MASK)]!;
+    }
+    return t;
+  }
+  const scale = size / 4294967296;
+  for (; c > 0; c--) t += v[base + Math.floor(rng.nextU32() * scale)]!;
+  return t;
+}
+
+/**
+ * Stream b's group counts for n draws into g.counts; returns the generator state after them.
+ * With one group there is nothing to draw (and no generator object to make).
+ */
+function groupDraws(seed: number, b: number, n: number, g: Groups): [number, number, number, number] {
+  if (g.counts.length === 1) {
+    g.counts[0] = n;
+    return streamState(seed, b);
+  }
+  const rng = xoshiro128Stream(seed, b);
+  multinomialDraw(rng, n, g.sizes, g.counts);
+  return rng.state();
+}
+
+/**
+ * groupSum over every group of one resample, with the generator inlined (the gate's hot loop:
+ * a call per random number costs as much as the rest). Draws exactly what drawGrouped with
+ * groupSum would.
+ */
+function groupedSum(seed: number, b: number, v: Float64Array, g: Groups): number {
+  let [s0, s1, s2, s3] = groupDraws(seed, b, v.length, g);
+  let total = 0;
+  const K = g.counts.length;
+  const fullGroups = g.sizes[K - 1] === GROUP ? K : K - 1;
+  for (let j = 0; j < fullGroups; j++) {
+    let c = g.counts[j]!;
+    if (c === 0) continue;
+    const base = j * GROUP;
+    let t = 0;
+    while (c > 0) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const x = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= x;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (c >= 3) {
+        t += v[base + (r & GROUP_MASK)]! + v[base + ((r >>> GROUP_BITS) & GROUP_MASK)]! + v[base + ((r >>> (2 * GROUP_BITS)) & GROUP_MASK)]!;
+        c -= 3;
+      } else {
+        t += v[base + (r & GROUP_MASK)]!;
+        if (c > 1) t += v[base + ((r >>> GROUP_BITS) & GROUP_MASK)]!;
+        c = 0;
+      }
+    }
+    total += t;
+  }
+  if (fullGroups < K) {
+    // the partial last group (all of it when n < 1024): one 32-bit number per draw, as groupSum
+    const base = (K - 1) * GROUP;
+    const scale = g.sizes[K - 1]! / 4294967296;
+    let t = 0;
+    for (let c = g.counts[K - 1]!; c > 0; c--) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const x = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= x;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      t += v[base + Math.floor(r * scale)]!;
+    }
+    total += t;
+  }
+  return total;
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** The same draws as groupSum, as counts into w. */
+function groupCounts(w: Uint32Array, base: number, draws: number, size: number, rng: Rng): void {
+  let c = draws;
+  if (size === GROUP) {
+    for (; c > 0; c -= 3) {
+      const r = rng.nextU32();
+      w[base + (r & GROUP_MASK)]!++;
+      if (c > 1) w[base + ((r >>> GROUP_BITS) & GROUP_MASK)]!++;
+      if (c > 2) w[base + ((r >>> (2 * GROUP_BITS)) & GROUP_MASK)]!++;
+    }
+    return;
+  }
+  const scale = size / 4294967296;
+  for (; c > 0; c--) w[base + Math.floor(rng.nextU32() * scale)]!++;
+}
+
+/** Resample b's weights: how often each of the n examples is drawn (stream b of the seed); the draws of drawGrouped + groupCounts, with the generator inlined. */
+export function resampleCounts(w: Uint32Array, seed: number, b: number, g: Groups = groupsOf(w.length)): void {
+  w.fill(0);
+  let [s0, s1, s2, s3] = groupDraws(seed, b, w.length, g);
+  for (let j = 0; j < g.counts.length; j++) {
+    let c = g.counts[j]!;
+    if (c === 0) continue;
+    const base = j * GROUP;
+    const size = g.sizes[j]!;
+    const full = size === GROUP;
+    const scale = size / 4294967296;
+    while (c > 0) {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const x = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= x;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (!full) {
+        w[base + Math.floor(r * scale)]!++;
+        c--;
+      } else {
+        w[base + (r & GROUP_MASK)]!++;
+        if (c > 1) w[base + ((r >>> GROUP_BITS) & GROUP_MASK)]!++;
+        if (c > 2) w[base + ((r >>> (2 * GROUP_BITS)) & GROUP_MASK)]!++;
+        c -= 3;
+      }
+    }
+  }
+}
+
+/** Resampled means of each vector for resamples [from, to), into out[j·B + b]. */
+export function resampleMeansRange(vecs: readonly Float64Array[], n: number, B: number, seed: number, from: number, to: number, out: Float64Array): void {
+  const g = groupsOf(n);
+  const sums = new Float64Array(vecs.length);
+  const v0 = vecs[0]!;
+  const one = vecs.length === 1;
+  for (let b = from; b < to; b++) {
+    sums.fill(0);
+    if (one) {
+      sums[0] = groupedSum(seed, b, v0, g);
+    } else {
+      const rng = xoshiro128Stream(seed, b);
+      // several vectors: the same group draws for each (a generator per vector, all from the same state)
+      multinomialDraw(rng, n, g.sizes, g.counts);
+      const state = rng.nextU32();
+      for (let j = 0; j < vecs.length; j++) {
+        const r = xoshiro128Stream(state, b);
+        let t = 0;
+        for (let k = 0; k < g.counts.length; k++) if (g.counts[k]! > 0) t += groupSum(vecs[j]!, k * GROUP, g.counts[k]!, g.sizes[k]!, r);
+        sums[j] = t;
+      }
+    }
+    for (let j = 0; j < vecs.length; j++) out[j * B + b] = sums[j]! / n;
+  }
+}
+
+/** How often the worker thread did its half, and how often this thread had to redo it (tests read it). */
+export const bootstrapThreadStats = { used: 0, redone: 0 };
+
+/** Draws below which one thread does it all (a worker costs ~30 ms to start). */
+const PARALLEL_MIN_DRAWS = 20_000_000;
+const START_TIMEOUT_MS = 10_000;
+
+/** Resampled means, [j·B + b] = mean of vector j in resample b: the second half of the resamples on a worker thread when it pays. */
+function resampleMeans(vecs: readonly Float64Array[], n: number, B: number, seed: number): Float64Array {
+  const draws = n * B * vecs.length;
+  const script = draws >= PARALLEL_MIN_DRAWS && B >= 2 && process.env.CAIRN_THREADS !== '1' ? workerScript() : undefined;
+  if (!script) {
+    const out = new Float64Array(vecs.length * B);
+    resampleMeansRange(vecs, n, B, seed, 0, B, out);
+    return out;
+  }
+  const shared = new SharedArrayBuffer(8 * vecs.length * B);
+  const out = new Float64Array(shared);
+  const half = B >> 1;
+  // flag[0]: 1 when the worker is done, flag[1]: 1 once it has started
+  const flagBuf = new SharedArrayBuffer(8);
+  const flag = new Int32Array(flagBuf);
+  let worker: Worker | undefined;
+  try {
+    worker = new Worker(script, { workerData: { vecs, n, B, seed, from: half, to: B, out: shared, flag: flagBuf } });
+    worker.unref();
+  } catch {
+    worker = undefined;
+  }
+  resampleMeansRange(vecs, n, B, seed, 0, half, out);
+  let done = false;
+  if (worker) {
+    for (let waited = 0; Atomics.load(flag, 1) === 0 && Atomics.load(flag, 0) === 0 && waited < START_TIMEOUT_MS; waited += 50) Atomics.wait(flag, 1, 0, 50);
+    if (Atomics.load(flag, 1) !== 0) {
+      for (let waited = 0; Atomics.load(flag, 0) === 0 && waited < 600_000; waited += 200) Atomics.wait(flag, 0, 0, 200);
+    }
+    done = Atomics.load(flag, 0) === 1;
+    void worker.terminate();
+  }
+  // a worker that could not start or failed is replaced by this thread: the same streams, the same numbers
+  if (done) bootstrapThreadStats.used++;
+  else {
+    bootstrapThreadStats.redone++;
+    resampleMeansRange(vecs, n, B, seed, half, B, out);
+  }
+  return out;
+}
+
+/** The compiled worker beside this module; from TypeScript sources (tests), the build's. */
+function workerScript(): URL | undefined {
+  const here = new URL('./bootstrap-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL('../../dist/stats/bootstrap-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : undefined;
 }
 
 /** Weighted mean of per-example values: the statistic of accuracy, Brier, log loss, MAE, ... */

@@ -2,7 +2,7 @@
 // row), as scipy.stats.chi2_contingency(correction=True): expected counts from the margins,
 // Yates' continuity correction when the table has one degree of freedom (2 × 2), a table with
 // no degrees of freedom (one category) gives statistic 0 and p 1.
-import gammainc from '@stdlib/math-base-special-gammainc';
+import { gammaQ } from './special.js';
 
 export interface Chi2Result {
   statistic: number;
@@ -15,7 +15,7 @@ export function chi2Sf(x: number, dof: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   if (x <= 0) return 1;
   if (x === Infinity) return 0;
-  return gammainc(x / 2, dof / 2, true, true);
+  return gammaQ(dof / 2, x / 2);
 }
 
 /** chi2_contingency([ref, cur]) for two count vectors over the same categories. */

@@ -4,7 +4,7 @@
 // small n·x², Pelz–Good's asymptotic series for large n, and twice the exact one-sided Smirnov
 // tail where that is within rounding of the two-sided tail. ks_2samp's asymptotic p-value is
 // kstwo.sf(d, round(n1·n2 / (n1 + n2))).
-import gammaln from '@stdlib/math-base-special-gammaln';
+import { lnGamma as gammaln } from './special.js';
 
 const E128 = 128;
 const EP128 = 2 ** 128;

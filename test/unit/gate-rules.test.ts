@@ -98,8 +98,8 @@ describe('verdicts', () => {
     const b = alignPredictions(c, parsePredictions(base, 'b.csv', 'csv'));
     return buildSides('classification', [c, b]) as [ReturnType<typeof buildSides>[0], ReturnType<typeof buildSides>[0]];
   };
-  const strong = predictionsCsv(800, { skill: 0.85, seed: 1 });
-  const weak = predictionsCsv(800, { skill: 0.8, seed: 2 });
+  const strong = predictionsCsv(2000, { skill: 0.85, seed: 1 });
+  const weak = predictionsCsv(2000, { skill: 0.8, seed: 2 });
   it('non-inferiority: a slightly worse model passes a negative margin that it clears', () => {
     const [c, b] = sides(weak, strong);
     const plain = evaluateRules(cfg('eval_set: e\nresamples: 1000\nmetrics:\n  brier: {beat: baseline}\n'), c, b);

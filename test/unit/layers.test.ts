@@ -67,4 +67,12 @@ describe('layers', () => {
     }
     expect(bad).toEqual([]);
   });
+
+  it('metrics/ does not reach sideways into pipeline/ (shared types live in core/)', () => {
+    const bad: string[] = [];
+    for (const f of all.filter((f) => layerOf(f) === 'metrics')) {
+      for (const dep of imports(f)) if (layerOf(dep) === 'pipeline') bad.push(`${relative(SRC, f)} -> ${relative(SRC, dep)}`);
+    }
+    expect(bad).toEqual([]);
+  });
 });

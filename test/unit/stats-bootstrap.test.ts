@@ -1,8 +1,12 @@
 // The seeded PRNG and the paired bootstrap: reference vectors, reproducibility from the seed,
 // and the coverage of its 95% CI in a simulation with a known true difference.
 import { describe, expect, it } from 'vitest';
-import { xoshiro128, xoshiro128FromState } from '../../src/stats/prng.js';
-import { bootstrapStatistics, pairedBootstrap, quantileSorted, summarizeBootstrap, weightedMean } from '../../src/stats/bootstrap.js';
+import { binomialDraw, xoshiro128, xoshiro128FromState } from '../../src/stats/prng.js';
+import { binomialCdf } from '../../src/stats/distributions.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers.js';
+import { bootstrapStatistics, bootstrapThreadStats, pairedBootstrap, quantileSorted, resampleMeansRange, summarizeBootstrap, weightedMean } from '../../src/stats/bootstrap.js';
 
 describe('xoshiro128**', () => {
   it('matches the reference implementation from state {1, 2, 3, 4}', () => {
@@ -64,16 +68,79 @@ describe('paired bootstrap', () => {
     x!.forEach((v, i) => expect(y![i]).toBeCloseTo(2 * v, 12));
   });
 
-  it('the fused form (means, code histograms, weights) gives the same replicates as the weighted form', () => {
+  it('the fused form: real-valued means and weight statistics draw the same resamples as pairedBootstrap', () => {
+    const { d } = synth(400, 5);
+    const r = xoshiro128(11);
+    const real = Float64Array.from(d, (v) => v + r.uniform() * 0.1);
+    const fused = bootstrapStatistics(real.length, [{ kind: 'mean', values: real }, { kind: 'weights', value: weightedMean(real) }], { resamples: 300, seed: 9 });
+    const [ref] = pairedBootstrap(real.length, [weightedMean(real)], { resamples: 300, seed: 9 });
+    for (const x of fused) x.forEach((v, i) => expect(v).toBeCloseTo(ref![i]!, 12));
+  });
+
+  it('histogram statistics (multinomial code counts) have the bootstrap distribution of index resampling', () => {
     const { d } = synth(400, 5);
     const codes = Uint32Array.from(d, (v) => v + 1);
-    const fused = bootstrapStatistics(d.length, [
-      { kind: 'mean', values: d },
+    const B = 4000;
+    const [hist, small] = bootstrapStatistics(d.length, [
       { kind: 'hist', codes, bins: 3, value: (h) => (h[2]! - h[0]!) / 400 },
-      { kind: 'weights', value: weightedMean(d) },
-    ], { resamples: 300, seed: 9 });
-    const [ref] = pairedBootstrap(d.length, [weightedMean(d)], { resamples: 300, seed: 9 });
-    for (const r of fused) r.forEach((v, i) => expect(v).toBeCloseTo(ref![i]!, 12));
+      { kind: 'mean', values: d }, // small integers: a histogram too
+    ], { resamples: B, seed: 9 });
+    const [ref] = pairedBootstrap(d.length, [weightedMean(d)], { resamples: B, seed: 10 });
+    const moments = (x: Float64Array) => {
+      const m = x.reduce((s, v) => s + v, 0) / x.length;
+      return [m, Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1))] as const;
+    };
+    const [mr, sr] = moments(ref!);
+    for (const x of [hist!, small!]) {
+      const [m, sd] = moments(x);
+      expect(Math.abs(m - mr)).toBeLessThan((4 * sr) / Math.sqrt(B)); // means agree within sampling error
+      expect(Math.abs(sd / sr - 1)).toBeLessThan(0.06); // and spreads (sd of an sd estimate ≈ 1/sqrt(2B) ≈ 1.1%)
+    }
+    // the same seed gives the same replicates; another seed others
+    const again = bootstrapStatistics(d.length, [{ kind: 'hist', codes, bins: 3, value: (h) => (h[2]! - h[0]!) / 400 }], { resamples: B, seed: 9 })[0]!;
+    expect(Array.from(again)).toEqual(Array.from(hist!));
+    const other = bootstrapStatistics(d.length, [{ kind: 'hist', codes, bins: 3, value: (h) => (h[2]! - h[0]!) / 400 }], { resamples: B, seed: 8 })[0]!;
+    expect(Array.from(other)).not.toEqual(Array.from(hist!));
+  });
+
+  it('binomial draws (inversion and BTRS) follow the binomial distribution', () => {
+    for (const [n, p] of [[100_000, 0.3], [24_710, 0.7], [1000, 0.005], [50, 0.1], [200, 0.5]] as const) {
+      const r = xoshiro128(3);
+      const N = 20_000;
+      const xs = Float64Array.from({ length: N }, () => binomialDraw(r, n, p)).sort();
+      let s = 0;
+      for (const x of xs) s += x;
+      expect(Math.abs(s / N - n * p)).toBeLessThan(5 * Math.sqrt((n * p * (1 - p)) / N));
+      // the empirical CDF against the exact one at its deciles (Kolmogorov 0.999 band ≈ 1.95/sqrt(N))
+      for (let q = 0.1; q < 0.95; q += 0.1) {
+        const k = xs[Math.floor(q * N)]!;
+        let below = 0;
+        while (below < N && xs[below]! <= k) below++;
+        expect(Math.abs(below / N - binomialCdf(k, n, p))).toBeLessThan(1.95 / Math.sqrt(N));
+      }
+    }
+  });
+
+  it.skipIf(!existsSync(join(ROOT, 'dist', 'stats', 'bootstrap-worker.js')))('a large bootstrap splits over the worker thread and gives the same replicates as one thread', () => {
+    const r = xoshiro128(5);
+    const v = Float64Array.from({ length: 20_000 }, () => r.uniform());
+    const before = { ...bootstrapThreadStats };
+    const [two] = bootstrapStatistics(v.length, [{ kind: 'mean', values: v }], { resamples: 1000, seed: 3 });
+    expect(bootstrapThreadStats).toEqual({ used: before.used + 1, redone: before.redone });
+    const one = new Float64Array(1000);
+    resampleMeansRange([v], v.length, 1000, 3, 0, 1000, one);
+    expect(Array.from(two!)).toEqual(Array.from(one));
+  });
+
+  it('resampled means are the same with and without the worker thread (each resample has its own stream)', () => {
+    const r = xoshiro128(2);
+    const v = Float64Array.from({ length: 1000 }, () => r.uniform());
+    const all = new Float64Array(50);
+    resampleMeansRange([v], v.length, 50, 4, 0, 50, all);
+    const split = new Float64Array(50);
+    resampleMeansRange([v], v.length, 50, 4, 25, 50, split);
+    resampleMeansRange([v], v.length, 50, 4, 0, 25, split);
+    expect(Array.from(split)).toEqual(Array.from(all));
   });
 
   it('percentile interpolation is numpy linear', () => {

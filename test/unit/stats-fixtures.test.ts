@@ -7,6 +7,12 @@ import { delong, rocAuc } from '../../src/stats/delong.js';
 import { pairedT, wilcoxon } from '../../src/stats/paired.js';
 import { benjaminiHochberg, holm } from '../../src/stats/multiple.js';
 import { binomialCdf, chiSquareSf, normalCdf, normalQuantile, tCdf, tQuantile } from '../../src/stats/distributions.js';
+import { gammaP, gammaQ, lnGamma } from '../../src/stats/special.js';
+
+/** |a - b| <= tol * |b| (+ abs), relative even in the far tails. */
+function rel(actual: number, expected: number, tol: number, abs = 0): void {
+  expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(tol * Math.abs(expected) + abs);
+}
 
 /** |a - b| <= tol * max(1, |b|), with null (NaN) matching only NaN. */
 function close(actual: number, expected: number | null, tol = 1e-9): void {
@@ -86,10 +92,30 @@ describe('distributions vs scipy.stats', () => {
   const [d] = fixture('distributions');
   it('normal, t, binomial, chi-square', () => {
     for (const [x, p] of d.normal_cdf) close(normalCdf(x), p, 1e-12);
-    for (const [p, x] of d.normal_quantile) close(normalQuantile(p), x, 1e-8); // @stdlib: ~2e-9 relative at p = 1e-10
+    for (const [p, x] of d.normal_quantile) close(normalQuantile(p), x, 1e-8);
     for (const [x, df, p] of d.t_cdf) close(tCdf(x, df), p, 1e-10);
     for (const [p, df, x] of d.t_quantile) close(tQuantile(p, df), x, 1e-8);
     for (const [k, n, p] of d.binomial_cdf) close(binomialCdf(k, n, 0.5), p, 1e-10);
     for (const [x, df, p] of d.chi2_sf) close(chiSquareSf(x, df), p, 1e-9);
+  });
+
+  // src/stats/special.ts replaced @stdlib: relative error, tails (to ~1e-300) and large df included
+  it('the same to 1e-10 relative (and 1e-12 where the functions are simple), tails down to 1e-300', () => {
+    for (const [x, p] of [...d.normal_cdf, ...d.tails_normal_cdf]) rel(normalCdf(x), p, 1e-12);
+    for (const [p, x] of [...d.normal_quantile, ...d.tails_normal_quantile]) rel(normalQuantile(p), x, 1e-12);
+    for (const [x, df, p] of [...d.t_cdf, ...d.t_cdf_wide]) rel(tCdf(x, df), p, 1e-10);
+    for (const [p, df, x] of [...d.t_quantile, ...d.t_quantile_wide]) rel(tQuantile(p, df), x, 1e-10);
+    for (const [k, n, p] of d.binomial_cdf) rel(binomialCdf(k, n, 0.5), p, 1e-12);
+    for (const [k, n, q, p] of d.binomial_cdf_wide) rel(binomialCdf(k, n, q), p, 1e-10);
+    for (const [x, df, p] of [...d.chi2_sf, ...d.chi2_sf_wide]) rel(chiSquareSf(x, df), p, 1e-12);
+    for (const [z, v] of d.gammaln) rel(lnGamma(z), v, 1e-13, 1e-15);
+    for (const [a, x, p, q] of d.gammainc) {
+      rel(gammaP(a, x), p, 1e-12);
+      rel(gammaQ(a, x), q, 1e-12);
+    }
+  });
+
+  it('Student t with df from 1e7 to 1e8: 1e-8 relative (the continued fraction converges slowly there)', () => {
+    for (const [x, df, p] of d.t_cdf_huge_df) rel(tCdf(x, df), p, 1e-8);
   });
 });

@@ -3,6 +3,7 @@
 // lineage as tags; a model version from that run with the lineage as tags; the aliases the
 // version holds in cairn. The HTTP client is passed in (tests use the real server).
 import { CairnError } from '../../core/errors.js';
+import { now } from '../../core/clock.js';
 import type { VersionRecord } from './record.js';
 
 export type FetchFn = typeof fetch;
@@ -79,7 +80,7 @@ export async function exportToMlflow(o: MlflowExportInput): Promise<MlflowExport
   const got = await call('GET', `experiments/get-by-name?experiment_name=${encodeURIComponent(expName)}`, undefined, ['RESOURCE_DOES_NOT_EXIST']);
   const expId = (got.experiment as { experiment_id?: string } | undefined)?.experiment_id ?? ((await call('POST', 'experiments/create', { name: expName })).experiment_id as string);
   const tags = lineageTags(rec);
-  const started = Date.parse(rec.registered_at) || Date.now();
+  const started = Date.parse(rec.registered_at) || now();
   const run = (await call('POST', 'runs/create', { experiment_id: expId, start_time: started, run_name: `${rec.name}@${rec.version}`, tags })).run as { info: { run_id: string; artifact_uri: string } };
   const runId = run.info.run_id;
   const params = Object.entries(rec.params).slice(0, 100).map(([key, value]) => ({ key: key.slice(0, 250), value: String(value).slice(0, 6000) }));
@@ -96,7 +97,7 @@ export async function exportToMlflow(o: MlflowExportInput): Promise<MlflowExport
     if (!res.ok) throw new CairnError('CAIRN_REMOTE', `MLflow artifact upload of ${rel}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
     artifacts.push(rel);
   }
-  await call('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
+  await call('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: now() });
   await call('POST', 'registered-models/create', { name: rec.name, description: `registered by cairn (git tags ${rec.name}@v*)` }, ['RESOURCE_ALREADY_EXISTS']);
   const source = `${run.info.artifact_uri}/model`;
   const mv = (await call('POST', 'model-versions/create', { name: rec.name, source, run_id: runId, tags, description: `${rec.name}@${rec.version} (${rec.path} ${rec.id}) from commit ${rec.commit}` })).model_version as { version: string };
