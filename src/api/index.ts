@@ -110,3 +110,5 @@ export { update } from './update.js';
 export type { UpdateOptions, UpdateResult } from './update.js';
 export { getUrl } from './get-url.js';
 export type { GetUrlOptions } from './get-url.js';
+export { exportPipeline } from './export.js';
+export type { ExportOptions, ExportResult, ExportTarget } from './export.js';
