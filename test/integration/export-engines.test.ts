@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dag } from '../../src/api/dag.js';
 import { exportPipeline } from '../../src/api/export.js';
+import { remoteAdd } from '../../src/api/remote.js';
 import { TASK_SCRIPT } from '../../src/ci/export/plan.js';
 import { cairn, cleanup, gen, git, tempRepo } from '../helpers.js';
 
@@ -39,7 +40,7 @@ const PIPELINE = `stages:
 
 async function repo(pipeline = PIPELINE): Promise<string> {
   const d = await tempRepo({ 'raw.csv': 'x\n', 'cairn.yaml': pipeline });
-  expect(cairn(d, ['remote', 'add', '-d', 'store', 's3://bucket/cache']).code).toBe(0);
+  await remoteAdd({ cwd: d, name: 'store', url: 's3://bucket/cache', default: true });
   git(d, 'add', '-A');
   git(d, 'commit', '-qm', 'p');
   git(d, 'remote', 'add', 'origin', 'https://git.example.com/team/project.git');
@@ -135,26 +136,25 @@ describe('cairn export', () => {
     expect(a.stderr).toContain("stage 'prepare' has an out 'prep.txt' with cache: false that stage 'train@a' needs");
     expect(existsSync(join(nocache, 'x.py'))).toBe(false);
     const persist = await repo(PIPELINE.replace('outs: [report.txt]', 'outs:\n      - report.txt:\n          persist: true'));
-    const p = cairn(persist, ['export', 'argo', '--out', 'x.yaml']);
-    expect(p.code).toBe(2);
-    expect(p.stderr).toContain("stage 'report' has a persist out 'report.txt'");
+    await expect(exportPipeline({ cwd: persist, target: 'argo', out: 'x.yaml' })).rejects.toMatchObject({
+      code: 'CAIRN_BAD_PIPELINE',
+      message: expect.stringContaining("stage 'report' has a persist out 'report.txt'"),
+      data: { stages: ['report'] },
+    });
     // a cache: false out nobody downstream needs is fine (a metric, say)
     const metric = await repo(PIPELINE.replace('outs: [report.txt]', 'metrics:\n      - report.txt:\n          cache: false'));
-    expect(cairn(metric, ['export', 'github-matrix', '--out', 'w.yml']).code).toBe(0);
+    expect((await exportPipeline({ cwd: metric, target: 'github-matrix', out: 'w.yml' })).tasks).toHaveLength(4);
     const d = await repo();
     git(d, 'remote', 'set-url', 'origin', 'https://bot:ghp_supersecrettoken@git.example.com/p.git');
     const c = cairn(d, ['export', 'airflow', '--out', 'x.py']);
     expect(c.code).toBe(2);
     expect(c.stderr).toContain('bot:***@git.example.com');
     expect(c.stderr).not.toContain('ghp_supersecrettoken');
-    const t = cairn(d, ['export', 'airflow', '--out', 'x.py', '--repo-url', 'https://git.example.com/{{ var }}.git']);
-    expect(t.code).toBe(2);
+    await expect(exportPipeline({ cwd: d, target: 'airflow', out: 'x.py', repoUrl: 'https://git.example.com/{{ var }}.git' })).rejects.toMatchObject({ code: 'CAIRN_USAGE' });
     const none = await tempRepo({ 'raw.csv': 'x\n', 'cairn.yaml': PIPELINE });
     git(none, 'add', '-A');
     git(none, 'commit', '-qm', 'p');
-    const n = cairn(none, ['export', 'airflow', '--out', 'x.py', '--repo-url', '/x']);
-    expect(n.code).toBe(2);
-    expect(n.stderr).toContain('no remote configured');
+    await expect(exportPipeline({ cwd: none, target: 'airflow', out: 'x.py', repoUrl: '/x' })).rejects.toMatchObject({ code: 'CAIRN_NO_REMOTE' });
     gen(none, {});
     expect(cairn(none, ['export', 'kubeflow', '--out', 'x.py']).code).toBe(2);
   });
