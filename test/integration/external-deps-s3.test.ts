@@ -130,6 +130,11 @@ describe.skipIf(!!noS3)(`external deps on S3${noS3 ? ` (skipped: ${noS3})` : ''}
     // a size cap holds
     await expect(getUrl({ cwd: dir, url: `s3://${data}/set/`, path: 'capped', maxSize: 2 })).rejects.toMatchObject({ code: 'CAIRN_FAILED' });
     expect(existsSync(join(dir, 'capped'))).toBe(false);
+    // a hostile listing: keys that climb out of the target folder (the server stores them as is)
+    for (const [k, body] of [['evil/ok.txt', 'ok'], ['evil/../../escaped.txt', 'x'], ['evil//abs.txt', 'y']] as const) await put(data, k, body);
+    await expect(getUrl({ cwd: dir, url: `s3://${data}/evil/`, path: 'evil' })).rejects.toMatchObject({ code: 'CAIRN_BAD_PATH', message: expect.stringContaining('outside the target folder') });
+    expect(existsSync(join(dir, 'evil'))).toBe(false);
+    expect(existsSync(join(dir, '..', 'escaped.txt'))).toBe(false);
   });
 });
 
