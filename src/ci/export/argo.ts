@@ -16,7 +16,7 @@ export function argoWorkflow(plan: ExportPlan, o: { name: string; image: string;
     kind: 'Workflow',
     metadata: {
       generateName: `${o.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'cairn'}-`,
-      annotations: { 'cairn.dev/commit': plan.commit, 'cairn.dev/exported-by': `cairn-ml ${o.version}` },
+      annotations: { 'cairn-ml/commit': plan.commit, 'cairn-ml/exported-by': `cairn-ml ${o.version}` },
     },
     spec: {
       entrypoint: 'pipeline',
