@@ -11,6 +11,7 @@ import { headCommit, isDirty } from '../git/cli.js';
 import { reach } from '../pipeline/graph.js';
 import type { ExternalStates } from '../pipeline/stage-state.js';
 import { listTracked } from '../repo/tracked.js';
+import { lockTracked } from '../pipeline/outs.js';
 import { overlaps } from '../core/paths.js';
 import { checkoutTracked } from '../repo/checkout.js';
 import type { Remote } from '../remote/remote.js';
@@ -146,7 +147,9 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
           });
         }
       };
-      await pullTrackedDeps(repo, [...scope].flatMap((id) => graph.byId.get(id)!.stage.deps), fetchObjects);
+      // frozen stages never run nor restore: their locked outs are fetched like tracked data
+      const frozenOuts = new Set([...scope].flatMap((id) => (graph.byId.get(id)!.stage.frozen ? graph.byId.get(id)!.stage.outs.map((o) => o.path) : [])));
+      await pullTrackedDeps(repo, [...scope].flatMap((id) => graph.byId.get(id)!.stage.deps), fetchObjects, frozenOuts);
       if (opts.singleItem && targets.length) restoreOnly = new Set([...scope].filter((id) => !targets.includes(id)));
     }
     const planTargets = restoreOnly ? [...scope] : targets;
@@ -210,9 +213,10 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
 
 const openRemotes = new Map<RepoT, Remote>();
 
-/** repro --pull: pointer-tracked deps missing from the workspace are fetched and checked out. */
-async function pullTrackedDeps(repo: RepoT, deps: string[], fetchObjects: (items: { path: string; id: string }[]) => Promise<void>): Promise<void> {
-  const tracked = listTracked(repo).filter((t) => deps.some((d) => overlaps(d, t.path)) && !repo.exists(t.path));
+/** repro --pull: pointer-tracked deps (and locked outs of frozen stages) missing from the workspace are fetched and checked out. */
+async function pullTrackedDeps(repo: RepoT, deps: string[], fetchObjects: (items: { path: string; id: string }[]) => Promise<void>, frozenOuts: Set<string>): Promise<void> {
+  const candidates = [...listTracked(repo), ...(frozenOuts.size ? lockTracked(repo).filter((t) => frozenOuts.has(t.path)) : [])];
+  const tracked = candidates.filter((t) => deps.some((d) => overlaps(d, t.path)) && !repo.exists(t.path));
   if (!tracked.length) return;
   await fetchObjects(tracked.map((t) => ({ path: t.path, id: t.out.id })));
   checkoutTracked(repo, tracked, { cwd: repo.root, targets: tracked.map((t) => t.path) });

@@ -104,5 +104,15 @@ describe.skipIf(!!noS3)(`repro --pull across fresh clones${noS3 ? ` (skipped: ${
     const changed = cairn(d, ['repro', '--allow-missing'], env);
     expect(changed.code).toBe(1);
     expect(changed.stderr).toContain("dep 'model-a.txt' of stage 'report' does not exist");
+
+    // a frozen upstream stage is neither run nor restored: --pull fetches its locked outs
+    expect(cairn(origin, ['push', '--run-cache'], env).code).toBe(0);
+    const w = freshClone(origin);
+    writeFileSync(join(w, 'cairn.yaml'), PIPELINE.replace('  prepare:\n', '  prepare:\n    frozen: true\n'));
+    const f = cairn(w, ['repro', '--single-item', 'train@a', '--pull'], env);
+    expect(f.code, f.stderr).toBe(0);
+    expect(f.stdout).toContain("Stage 'prepare' is frozen");
+    expect(readFileSync(join(w, 'prep.txt'), 'utf8')).toBe('x,y\n1,2\n3,4\n');
+    expect(readFileSync(join(w, 'model-a.txt'), 'utf8')).toBe('x,y\n1,2\n3,4\na\n');
   });
 });
