@@ -16,6 +16,8 @@ export interface DagStage {
   file: string;
   cmd: string[];
   deps: string[];
+  /** s3:// and https:// deps (not stage edges) */
+  external?: string[];
   outs: string[];
   frozen: boolean;
 }
@@ -37,7 +39,7 @@ export async function dag(opts: DagOptions): Promise<DagResult> {
   }
   const stages = graph.order.filter((id) => keep.has(id)).map((id) => {
     const s = graph.byId.get(id)!.stage;
-    return { id, name: s.name, file: s.file, cmd: s.cmd, deps: s.deps, outs: s.outs.map((o) => o.path), frozen: s.frozen };
+    return { id, name: s.name, file: s.file, cmd: s.cmd, deps: s.deps, ...(s.external?.length ? { external: s.external } : {}), outs: s.outs.map((o) => o.path), frozen: s.frozen };
   });
   const edges = stages.flatMap((s) => graph.up.get(s.id)!.filter((u) => keep.has(u)).map((u) => ({ from: u, to: s.id })));
   return { stages, edges };

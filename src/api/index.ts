@@ -104,3 +104,11 @@ export type { MonitorPerformanceOptions, MonitorPerformanceResult } from './moni
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
 export type { ErrorCode, ExitCode } from '../core/errors.js';
 export type { Verdict, VerdictResult } from '../core/verdict.js';
+export { importUrl } from './import-url.js';
+export type { ImportUrlOptions, ImportUrlResult } from './import-url.js';
+export { update } from './update.js';
+export type { UpdateOptions, UpdateResult } from './update.js';
+export { getUrl } from './get-url.js';
+export type { GetUrlOptions } from './get-url.js';
+export { exportPipeline } from './export.js';
+export type { ExportOptions, ExportResult, ExportTarget } from './export.js';

@@ -17,7 +17,9 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   const jobs = jobsFor(repo, name, opts.jobs);
   const t0 = performance.now();
   try {
-    const runs = opts.runCache ? localRuns(repo) : [];
+    // entries whose objects this cache lacks came from the remote (fetch/repro --pull of the
+    // run-cache brings entries, not every object they name): nothing of theirs to send
+    const runs = opts.runCache ? localRuns(repo).filter((e) => e.outs.every((o) => repo.cache.has(o.id))) : [];
     for (const r of runs) items.push(...r.outs);
     const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress, verifyRemote: opts.verifyRemote });
     const s = summarize(name, url, r, 0);

@@ -8,6 +8,15 @@ import { stageState, workspaceReader } from '../pipeline/stage-state.js';
 import { Repo } from '../repo/repo.js';
 import { repoRelative } from '../core/paths.js';
 import { headCommit, isDirty } from '../git/cli.js';
+import { reach } from '../pipeline/graph.js';
+import type { ExternalStates } from '../pipeline/stage-state.js';
+import { listTracked } from '../repo/tracked.js';
+import { lockTracked } from '../pipeline/outs.js';
+import { overlaps } from '../core/paths.js';
+import { checkoutTracked } from '../repo/checkout.js';
+import type { Remote } from '../remote/remote.js';
+import type { Repo as RepoT } from '../repo/repo.js';
+import { fetchRuns, jobsFor, remoteFor } from './transfer.js';
 
 export interface ReproOptions {
   cwd: string;
@@ -24,6 +33,19 @@ export interface ReproOptions {
   onOutput?: (id: string, text: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
   runner?: RunnerFn;
+  /**
+   * Fetch from the default remote (or `remote`) before deciding: run-cache entries, the
+   * objects of missing pointer-tracked deps, and the outs of stages restored from the
+   * run-cache. With --single-item, upstream stages are restored (never run) from what
+   * another worker pushed.
+   */
+  pull?: boolean;
+  /** remote name for `pull` */
+  remote?: string;
+  /** as DVC's: a dep or out missing from the workspace but in the lock is not a change */
+  allowMissing?: boolean;
+  /** HTTP client for https:// deps (tests) */
+  fetch?: typeof fetch;
 }
 
 export type ReproStatus = StageStatus | 'would-run' | 'may-run';
@@ -81,7 +103,9 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
   }
   const body = async (): Promise<ReproResult> => {
     const ws = repo.workspace();
-    const { pipelines, graph } = loadGraph(repo);
+    // with --pull the deps arrive later, with --allow-missing they may stay absent: the executor
+    // names a dep that is still missing when its stage has to run
+    const { pipelines, graph } = loadGraph(repo, { checkDeps: !opts.pull && !opts.allowMissing });
     if (!pipelines.length) {
       throw new CairnError('CAIRN_NOT_FOUND', `no cairn.yaml in ${repo.root}`, { hint: 'add a stage with `cairn stage add -n NAME -d DEP -o OUT CMD`' });
     }
@@ -94,17 +118,56 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
       : [];
     const readFile = workspaceReader(repo.root);
     const lockOf = lockReader(repo.root);
-    const steps: PlanStep[] = planRepro({
+    // the stages this run may look at: the selection and (for --pull) its upstream
+    const scope = targets.length ? new Set([...targets, ...reach(graph.up, targets)]) : new Set(graph.order);
+    const urls = [...scope].flatMap((id) => graph.byId.get(id)!.stage.external ?? []);
+    let external: ExternalStates | undefined;
+    if (urls.length) {
+      const { probeAll } = await import('../remote/external.js');
+      external = await probeAll(urls, { config: repo.config, base: repo.root, fetch: opts.fetch });
+    }
+    let remote: Remote | undefined;
+    let fetchObjects: ((items: { path: string; id: string }[]) => Promise<void>) | undefined;
+    let restoreOnly: Set<string> | undefined;
+    if (opts.pull && !opts.dry) {
+      const r = await remoteFor(repo, opts.remote, undefined);
+      remote = r.remote;
+      openRemotes.set(repo, remote);
+      const jobs = jobsFor(repo, r.name, undefined);
+      await remote.ready();
+      await fetchRuns(repo, remote, jobs);
+      const { fetchObjects: fetchIds } = await import('../remote/transfer.js');
+      const rem = remote;
+      fetchObjects = async (items) => {
+        const res = await fetchIds(repo, rem, items, { jobs });
+        if (res.failed.length || res.missing.length) {
+          const first = res.failed[0]?.message ?? `object ${res.missing[0]!.id} (${res.missing[0]!.path}) is not on remote '${r.name}'`;
+          throw new CairnError(res.failed.some((f) => f.code === 'CAIRN_INTEGRITY') ? 'CAIRN_INTEGRITY' : 'CAIRN_FAILED', `repro --pull: ${first}`, {
+            hint: 'push it from the machine that has it (`cairn push --run-cache`)',
+          });
+        }
+      };
+      // frozen stages never run nor restore: their locked outs are fetched like tracked data
+      const frozenOuts = new Set([...scope].flatMap((id) => (graph.byId.get(id)!.stage.frozen ? graph.byId.get(id)!.stage.outs.map((o) => o.path) : [])));
+      await pullTrackedDeps(repo, [...scope].flatMap((id) => graph.byId.get(id)!.stage.deps), fetchObjects, frozenOuts);
+      if (opts.singleItem && targets.length) restoreOnly = new Set([...scope].filter((id) => !targets.includes(id)));
+    }
+    const planTargets = restoreOnly ? [...scope] : targets;
+    const steps0: PlanStep[] = planRepro({
       graph,
-      targets,
+      targets: planTargets,
       force: opts.force,
       singleItem: opts.singleItem,
       downstream: opts.downstream,
       changesOf: (id) => {
         const st = graph.byId.get(id)!.stage;
-        return stageState(ws, st, lockOf(st.file).stages[st.name], readFile).changes;
+        return stageState(ws, st, lockOf(st.file).stages[st.name], readFile, external, opts.allowMissing).changes;
       },
     });
+    // restored-only upstream stages are never forced; the executor re-checks them
+    const steps: PlanStep[] = restoreOnly
+      ? steps0.map((s) => (restoreOnly!.has(s.id) && s.action !== 'frozen' ? { ...s, forced: false, action: s.action === 'skip' ? 'skip' : 'maybe' } : s))
+      : steps0;
     if (opts.dry) {
       const stages: ReproStage[] = steps.map((s) => {
         const st = graph.byId.get(s.id)!.stage;
@@ -114,6 +177,10 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
       return { dry: true, ok: true, interrupted: false, stages, counts: count(stages), failed: [] };
     }
     const { results, interrupted } = await executePlan({
+      external,
+      allowMissing: opts.allowMissing,
+      restoreOnly,
+      fetchObjects,
       ws,
       graph,
       steps,
@@ -133,7 +200,26 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     const error = reproError({ interrupted, failed }, opts.keepGoing);
     return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, ...(error ? { error } : {}) };
   };
-  return opts.dry ? body() : repo.withLock('repro', body);
+  const withRemoteClosed = async () => {
+    try {
+      return await body();
+    } finally {
+      await openRemotes.get(repo)?.close();
+      openRemotes.delete(repo);
+    }
+  };
+  return opts.dry ? body() : repo.withLock('repro', withRemoteClosed);
+}
+
+const openRemotes = new Map<RepoT, Remote>();
+
+/** repro --pull: pointer-tracked deps (and locked outs of frozen stages) missing from the workspace are fetched and checked out. */
+async function pullTrackedDeps(repo: RepoT, deps: string[], fetchObjects: (items: { path: string; id: string }[]) => Promise<void>, frozenOuts: Set<string>): Promise<void> {
+  const candidates = [...listTracked(repo), ...(frozenOuts.size ? lockTracked(repo).filter((t) => frozenOuts.has(t.path)) : [])];
+  const tracked = candidates.filter((t) => deps.some((d) => overlaps(d, t.path)) && !repo.exists(t.path));
+  if (!tracked.length) return;
+  await fetchObjects(tracked.map((t) => ({ path: t.path, id: t.out.id })));
+  checkoutTracked(repo, tracked, { cwd: repo.root, targets: tracked.map((t) => t.path) });
 }
 
 function runLogFor(root: string, dotDir: string): { dotDir: string; commit: string | null; dirty: boolean | null } {

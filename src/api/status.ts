@@ -96,7 +96,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
   const data = opts.data === false ? { targets: [], clean: true } : dataStatus(repo, opts);
   const named = (opts.targets?.length ?? 0) > 0;
   if (opts.pipeline === false || (opts.pipeline === undefined && named)) return data;
-  const pipeline = pipelineStatus(repo);
+  const pipeline = await pipelineStatus(repo);
   if (pipeline.stages.length === 0 && opts.pipeline === undefined) return data;
   return { ...data, pipeline, clean: data.clean && pipeline.changed.length === 0 };
 }
@@ -112,14 +112,17 @@ async function cloudStatus(repo: Repo, opts: StatusOptions): Promise<CloudStatus
   }
 }
 
-function pipelineStatus(repo: Repo): PipelineStatusResult {
+async function pipelineStatus(repo: Repo): Promise<PipelineStatusResult> {
   const { graph } = loadGraph(repo, { checkDeps: false });
   const ws = repo.workspace();
   const readFile = workspaceReader(repo.root);
   const lockOf = lockReader(repo.root);
+  // external deps (s3://, https://) are looked at without downloading: ETag, listing, HEAD
+  const urls = graph.nodes.flatMap((n) => n.stage.external ?? []);
+  const external = urls.length ? await (await import('../remote/external.js')).probeAll(urls, { config: repo.config, base: repo.root }, { tolerant: true }) : undefined;
   const stages = graph.order.map((id): PipelineStageStatus => {
     const st = graph.byId.get(id)!.stage;
-    const { changes } = stageState(ws, st, lockOf(st.file).stages[st.name], readFile);
+    const { changes } = stageState(ws, st, lockOf(st.file).stages[st.name], readFile, external);
     return { id, name: st.name, file: st.file, frozen: st.frozen, ...changes };
   });
   return { stages, changed: stages.filter((s) => s.changed).map((s) => s.id) };

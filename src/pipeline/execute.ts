@@ -12,10 +12,10 @@ import type { Workspace } from '../cache/workspace.js';
 import { findRunEntry, runKey, writeRunEntry, type RunEntry } from '../cache/run-cache.js';
 import { CairnError } from '../core/errors.js';
 import { ignoreInGit } from '../repo/gitignore.js';
-import { readLock, writeLock, LOCK_FILE, type LockEntry, type LockFile, type LockStage } from '../repo/lockfile.js';
+import { readLock, writeLock, LOCK_FILE, type ExternalEntry, type LockEntry, type LockFile, type LockStage } from '../repo/lockfile.js';
 import type { Graph } from './graph.js';
 import type { PlanStep } from './plan.js';
-import { describeChanges, lockCmd, lockPath, stageState } from './stage-state.js';
+import { describeChanges, lockCmd, lockPath, stageState, type ExternalStates } from './stage-state.js';
 import { recordRun, type RunLogOptions, type RunStart } from './run-record.js';
 import { summariseVerdictReport } from './verdict-report.js';
 
@@ -55,6 +55,17 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** append a run record to .cairn/runs/ for every stage that executes */
   runLog?: RunLogOptions;
+  /** external deps as probed before planning, by URL */
+  external?: ExternalStates;
+  /** --allow-missing: deps/outs absent from the workspace but in the lock are not changes */
+  allowMissing?: boolean;
+  /**
+   * Stages to bring up to date only by restoring (run-cache entry, else their lock entry),
+   * never by running: the upstream of a --single-item --pull target, run by another worker.
+   */
+  restoreOnly?: Set<string>;
+  /** fetch objects the cache lacks (repro --pull: from the default remote) */
+  fetchObjects?: (items: { path: string; id: string }[]) => Promise<void>;
 }
 
 /** Run a command through /bin/sh in its own process group so an interrupt reaches its children. */
@@ -167,14 +178,14 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     }
     const lockFile = lockOf(st.file);
     const prev = lockFile.stages[st.name];
-    const { cur, changes } = stageState(ws, st, prev, o.readFile);
+    const { cur, changes } = stageState(ws, st, prev, o.readFile, o.external, o.allowMissing);
     if (!step.forced && !changes.changed) {
       result(step.id, 'skipped', { reasons: [] });
       o.onEvent?.({ type: 'skip', id: step.id });
       return;
     }
     const reasons = step.forced ? ['forced'] : describeChanges(changes);
-    const missing = st.deps.filter((_, i) => !cur.deps[i]);
+    const missing = [...st.deps.filter((_, i) => !cur.deps[i]), ...(st.external ?? []).filter((_, i) => !cur.external?.[i])];
     if (missing.length) {
       const msg = `dep '${missing[0]}' of stage '${step.id}' does not exist`;
       result(step.id, 'failed', { reasons, error: msg });
@@ -184,18 +195,47 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     const deps = cur.deps as LockEntry[];
     const cmd = lockCmd(st);
     const outPaths = st.outs.map((out) => lockPath(st, out.path));
-    const key = runKey({ cmd, deps, params: cur.params, outPaths });
+    const external = (cur.external ?? []) as ExternalEntry[];
+    const withExternal = (e: LockStage): LockStage => (external.length ? { ...e, external } : e);
+    // external deps enter the key by URL and fingerprint: new upstream data, a new key
+    const key = runKey({ cmd, deps: [...deps, ...external], params: cur.params, outPaths });
     // persist outs carry state between runs, so a past run's outs are not a valid substitute
     const cacheable = o.runCache !== false && !st.alwaysChanged && !st.outs.some((x) => x.persist);
+    const fetchMissing = async (outs: { path: string; id: string }[]) => {
+      const lacking = outs.filter((x) => !ws.cache.has(x.id));
+      if (lacking.length && o.fetchObjects) {
+        await o.fetchObjects(lacking.map((x) => ({ path: st.dir === '.' ? x.path : posix.join(st.dir, x.path), id: x.id })));
+      }
+    };
     if (cacheable && !step.forced) {
       const entry = findRunEntry(o.cacheDir, key);
-      if (entry && entry.outs.length === outPaths.length && restoreOuts(entry, st.dir)) {
-        commit(st.file, st.name, { cmd, deps, params: cur.params, outs: entry.outs });
-        ignoreOuts(step.id);
-        result(step.id, 'restored', { reasons });
-        o.onEvent?.({ type: 'restored', id: step.id });
-        return;
+      if (entry && entry.outs.length === outPaths.length) {
+        await fetchMissing(entry.outs);
+        if (restoreOuts(entry, st.dir)) {
+          commit(st.file, st.name, withExternal({ cmd, deps, params: cur.params, outs: entry.outs }));
+          ignoreOuts(step.id);
+          result(step.id, 'restored', { reasons });
+          o.onEvent?.({ type: 'restored', id: step.id });
+          return;
+        }
       }
+    }
+    if (o.restoreOnly?.has(step.id)) {
+      // the lock's own outs stand in when it recorded exactly these inputs
+      const same = prev && runKey({ cmd: prev.cmd, deps: [...prev.deps, ...(prev.external ?? [])], params: prev.params, outPaths: prev.outs.map((x) => x.path) }) === key;
+      if (same && prev.outs.length === outPaths.length) {
+        await fetchMissing(prev.outs);
+        if (restoreOuts({ cmd, deps, params: cur.params, outs: prev.outs }, st.dir)) {
+          ignoreOuts(step.id);
+          result(step.id, 'restored', { reasons });
+          o.onEvent?.({ type: 'restored', id: step.id });
+          return;
+        }
+      }
+      const msg = `stage '${step.id}' is upstream of the targets and no worker has run it with these inputs (not in the run-cache of the remote)`;
+      result(step.id, 'failed', { reasons, error: msg });
+      o.onEvent?.({ type: 'failed', id: step.id, error: msg });
+      return;
     }
     // nothing is deleted unless every out passes the containment check (an out under a
     // symlink to elsewhere, a symlinked folder): a refusal fails the stage, nothing touched
@@ -268,7 +308,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
       if (th.kind === 'dir') e.nfiles = th.nfiles ?? th.manifest?.length ?? 0;
       outs.push(e);
     }
-    commit(st.file, st.name, { cmd, deps, params: cur.params, outs });
+    commit(st.file, st.name, withExternal({ cmd, deps, params: cur.params, outs }));
     ignoreOuts(step.id);
     if (cacheable) writeRunEntry(o.cacheDir, key, { cmd, deps, params: cur.params, outs });
     result(step.id, 'ran', { reasons });

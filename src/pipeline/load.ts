@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
+import { externalUrlProblem, isExternalDep } from '../remote/external-url.js';
 import { joinRepoPath, repoPathProblem } from '../core/paths.js';
 import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, type OwnFileKind } from '../io/own-file.js';
 import { findPipelineFiles, ownFileReader } from './discover.js';
@@ -124,9 +125,16 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
     if (!isSeq(n)) throw src.fail(n, `stages.${name}.${k}`, 'must be a list');
     return n.items.map((it, i) => ({ v: resolveNode(it as Node, ctx, src, `stages.${name}.${k}[${i}]`), node: it as Node }));
   };
-  const deps = list('deps').map(({ v, node }, i) => {
+  const external: string[] = [];
+  const deps = list('deps').flatMap(({ v, node }, i) => {
     if (typeof v !== 'string') throw src.fail(node, `stages.${name}.deps[${i}]`, 'must be a path');
-    return resolvePath(wdir, v, src, node, `stages.${name}.deps[${i}]`);
+    if (isExternalDep(v)) {
+      const why = externalUrlProblem(v);
+      if (why) throw src.fail(node, `stages.${name}.deps[${i}]`, why);
+      if (!external.includes(v)) external.push(v);
+      return [];
+    }
+    return [resolvePath(wdir, v, src, node, `stages.${name}.deps[${i}]`)];
   });
   const params: StageParam[] = [];
   const addParam = (fileRel: string, keys: string[] | null) => {
@@ -208,6 +216,7 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
     deps,
     params,
     outs,
+    ...(external.length ? { external } : {}),
     frozen: asBool(val('frozen'), src, at('frozen'), `stages.${name}.frozen`),
     alwaysChanged: asBool(val('always_changed'), src, at('always_changed'), `stages.${name}.always_changed`),
   };

@@ -3,5 +3,5 @@ import type { PlotProps } from '../core/plot-props.js';
 export type { PlotProps } from '../core/plot-props.js';
 export interface StageOut { path: string /* repo-relative POSIX */; kind: 'out' | 'metric' | 'plot'; cache: boolean; persist: boolean; desc?: string; plot?: PlotProps }
 export interface StageParam { file: string /* repo-relative */; keys: string[] | null /* null = whole file */ }
-export interface Stage { name: string; file: string /* repo-rel cairn.yaml */; dir: string /* repo-rel folder of it ('.' at root) */; wdir: string /* repo-rel */; cmd: string[]; deps: string[] /* repo-rel */; params: StageParam[]; outs: StageOut[]; frozen: boolean; alwaysChanged: boolean; desc?: string }
+export interface Stage { name: string; file: string /* repo-rel cairn.yaml */; dir: string /* repo-rel folder of it ('.' at root) */; wdir: string /* repo-rel */; cmd: string[]; deps: string[] /* repo-rel */; external?: string[] /* s3:// and https:// deps, as written */; params: StageParam[]; outs: StageOut[]; frozen: boolean; alwaysChanged: boolean; desc?: string }
 export interface Pipeline { file: string; dir: string; stages: Stage[] }

@@ -5,7 +5,7 @@ import { hashTarget } from '../cache/build.js';
 import type { Workspace } from '../cache/workspace.js';
 import { CairnError } from '../core/errors.js';
 import { flatten, sameValue, type FlatMap } from '../core/flatten.js';
-import type { LockEntry, LockStage } from '../repo/lockfile.js';
+import type { ExternalEntry, LockEntry, LockStage } from '../repo/lockfile.js';
 import { lookup, ownFileReader, readParamsFile, type Stage } from './load.js';
 
 /** A repo-relative path as the lock writes it: relative to the pipeline file's folder. */
@@ -81,7 +81,18 @@ export interface StageChanges {
 
 const same = sameValue;
 
-export function compareStage(stage: Stage, lock: LockStage | undefined, cur: { deps: (LockEntry | undefined)[]; params: Record<string, Record<string, unknown>>; outs: (LockEntry | undefined)[] }): StageChanges {
+/** What external deps look like now, by URL (probed before planning: src/remote/external.ts). */
+export type ExternalStates = Map<string, ExternalEntry>;
+
+export interface CurrentState {
+  deps: (LockEntry | undefined)[];
+  params: Record<string, Record<string, unknown>>;
+  outs: (LockEntry | undefined)[];
+  /** the stage's external deps, in its order (undefined: not probed or not reachable) */
+  external?: (ExternalEntry | undefined)[];
+}
+
+export function compareStage(stage: Stage, lock: LockStage | undefined, cur: CurrentState): StageChanges {
   const ch: StageChanges = { changed: false, new: !lock, cmd: false, alwaysChanged: stage.alwaysChanged, deps: [], params: [], outs: [] };
   const paths = (list: (LockEntry | undefined)[], repoRels: string[], locked: LockEntry[] | undefined, into: PathChange[]) => {
     const byPath = new Map((locked ?? []).map((e) => [e.path, e]));
@@ -98,6 +109,17 @@ export function compareStage(stage: Stage, lock: LockStage | undefined, cur: { d
   };
   paths(cur.deps, stage.deps, lock?.deps, ch.deps);
   paths(cur.outs, stage.outs.map((o) => o.path), lock?.outs, ch.outs);
+  // external deps: compared by URL and fingerprint id
+  const extLocked = new Map((lock?.external ?? []).map((e) => [e.path, e]));
+  (stage.external ?? []).forEach((u, i) => {
+    const c = cur.external?.[i];
+    const l = extLocked.get(u);
+    extLocked.delete(u);
+    if (!c) ch.deps.push({ path: u, change: 'missing' });
+    else if (!l) ch.deps.push({ path: u, change: 'added' });
+    else if (l.id !== c.id) ch.deps.push({ path: u, change: 'modified' });
+  });
+  for (const l of extLocked.values()) ch.deps.push({ path: l.path, change: 'deleted' });
   if (lock) {
     ch.cmd = !same(lock.cmd, lockCmd(stage));
     const files = new Set([...Object.keys(lock.params), ...Object.keys(cur.params)]);
@@ -116,13 +138,28 @@ export function compareStage(stage: Stage, lock: LockStage | undefined, cur: { d
 }
 
 /** Current state and changes of a stage against its lock entry. */
-export function stageState(ws: Workspace, stage: Stage, lock: LockStage | undefined, readFile: (r: string) => string | undefined) {
-  const cur = {
+export function stageState(ws: Workspace, stage: Stage, lock: LockStage | undefined, readFile: (r: string) => string | undefined, ext?: ExternalStates, allowMissing = false) {
+  const cur: CurrentState = {
     deps: stage.deps.map((d) => entryOf(ws, stage, d)),
     params: paramValues(stage, readFile),
     outs: stage.outs.map((o) => entryOf(ws, stage, o.path)),
+    ...(stage.external?.length ? { external: stage.external.map((u) => ext?.get(u)) } : {}),
   };
-  return { cur, changes: compareStage(stage, lock, cur) };
+  const changes = compareStage(stage, lock, cur);
+  return { cur, changes: allowMissing ? relaxMissing(stage, lock, changes) : changes };
+}
+
+/**
+ * --allow-missing (as DVC's): a dep or out that is absent from the workspace but recorded in
+ * the lock does not count as a change, so a stage that is otherwise unchanged is skipped.
+ */
+export function relaxMissing(stage: Stage, lock: LockStage | undefined, ch: StageChanges): StageChanges {
+  if (!lock) return ch;
+  const locked = new Set([...lock.deps, ...lock.outs].map((e) => (stage.dir === '.' ? e.path : posix.join(stage.dir, e.path))));
+  const keep = (c: PathChange) => !(c.change === 'missing' && locked.has(c.path));
+  const r = { ...ch, deps: ch.deps.filter(keep), outs: ch.outs.filter(keep) };
+  r.changed = r.new || r.cmd || r.alwaysChanged || r.deps.length > 0 || r.params.length > 0 || r.outs.length > 0;
+  return r;
 }
 
 /** One-line reasons for people ("cmd changed", "dep 'data/x' modified", "param train.lr modified"). */

@@ -217,6 +217,43 @@ export class S3Remote implements Remote {
     return pages;
   }
 
+  /** ETag, version id and size of one object (a key under the prefix), or undefined when absent. */
+  async statObject(key: string): Promise<{ etag?: string; versionId?: string; size: number; lastModified?: string } | undefined> {
+    const { sdk, client } = await this.s3();
+    this.stats.heads++;
+    try {
+      const r = await this.call('cannot check', key, () => client.send(new sdk.HeadObjectCommand({ Bucket: this.opts.bucket, Key: this.key(key) })));
+      return { etag: r.ETag, versionId: r.VersionId && r.VersionId !== 'null' ? r.VersionId : undefined, size: r.ContentLength ?? 0, lastModified: r.LastModified?.toISOString() };
+    } catch (e) {
+      if (e instanceof CairnError && e.code === 'CAIRN_NOT_FOUND' && e.data.missing) return undefined;
+      throw e;
+    }
+  }
+
+  /** Every object under a key prefix (any string, not only folders) with ETag and size; refuses more than `max`. */
+  async listMeta(prefix: string, max: number): Promise<{ key: string; etag?: string; size: number }[]> {
+    const { sdk, client } = await this.s3();
+    const full = this.key(prefix);
+    const strip = this.opts.prefix ? this.opts.prefix.length + 1 : 0;
+    const out: { key: string; etag?: string; size: number }[] = [];
+    let token: string | undefined;
+    do {
+      this.stats.lists++;
+      const r = await this.call('cannot list', prefix, () =>
+        client.send(new sdk.ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: full, ContinuationToken: token, MaxKeys: 1000 })),
+      );
+      for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key.slice(strip), etag: o.ETag, size: o.Size ?? 0 });
+      if (out.length > max) {
+        throw new CairnError('CAIRN_FAILED', `s3://${this.opts.bucket}/${full} holds more than ${max} objects: too many to track as one dependency`, {
+          hint: 'name a narrower prefix',
+          data: { url: this.url, max },
+        });
+      }
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
   async existsMany(keys: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     if (keys.length === 0) return found;

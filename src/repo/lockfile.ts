@@ -15,7 +15,26 @@ export const LOCK_FILE = 'cairn.lock';
 export const LOCK_SCHEMA = '1';
 
 export interface LockEntry { path: string; hash: HashAlgorithm; id: ObjectId; size: number; nfiles?: number }
-export interface LockStage { cmd: string | string[]; deps: LockEntry[]; params: Record<string, Record<string, unknown>>; outs: LockEntry[] }
+/**
+ * An external dependency (s3://bucket/key, s3://bucket/prefix/, https://...) as the lock
+ * records it, inside the stage's `deps:` list: `path` is the URL, `external` its kind, `id`
+ * a fingerprint (32 hex) of what was seen without downloading (docs/formats.md).
+ */
+export interface ExternalEntry {
+  path: string;
+  external: 's3' | 's3-prefix' | 'http';
+  id: string;
+  size: number;
+  nfiles?: number;
+  etag?: string;
+  version_id?: string;
+  last_modified?: string;
+}
+/** `external` holds the stage's external deps (serialised among `deps:`, by path). */
+export interface LockStage { cmd: string | string[]; deps: LockEntry[]; params: Record<string, Record<string, unknown>>; outs: LockEntry[]; external?: ExternalEntry[] }
+
+const EXTERNAL_KINDS = ['s3', 's3-prefix', 'http'];
+const URL_PATH = /^(s3|https?):\/\//;
 export interface LockFile { stages: Record<string, LockStage> }
 
 /**
@@ -66,14 +85,28 @@ export function parseLock(text: string, file: string, opts: ParseLockOptions = {
   const out: LockFile = { stages: {} };
   if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return out;
   if (!isMap(stagesNode)) throw fail('`stages:` must be a mapping', stagesNode);
-  const entries = (node: Node | undefined, where: string): LockEntry[] => {
+  const externalOf = (n: Node, v: Record<string, unknown>, at: string): ExternalEntry => {
+    if (typeof v.path !== 'string' || v.path.length > 4096 || /[\s\0]/.test(v.path)) throw fail(`${at}.path must be a URL without spaces`, get(n, 'path') ?? n);
+    if (!EXTERNAL_KINDS.includes(String(v.external))) throw fail(`${at}.external must be one of ${EXTERNAL_KINDS.join(', ')}`, get(n, 'external') ?? n);
+    if (typeof v.id !== 'string' || !/^[0-9a-f]{32}$/.test(v.id)) throw fail(`${at}.id: not a valid external fingerprint (32 hex)`, get(n, 'id') ?? n);
+    if (typeof v.size !== 'number' || !Number.isInteger(v.size) || v.size < 0) throw fail(`${at}.size must be a non-negative integer`, get(n, 'size') ?? n);
+    const e: ExternalEntry = { path: v.path, external: v.external as ExternalEntry['external'], id: v.id, size: v.size };
+    if (typeof v.nfiles === 'number' && Number.isInteger(v.nfiles) && v.nfiles >= 0) e.nfiles = v.nfiles;
+    for (const k of ['etag', 'version_id', 'last_modified'] as const) if (typeof v[k] === 'string') e[k] = (v[k] as string).slice(0, 1024);
+    return e;
+  };
+  const entries = (node: Node | undefined, where: string, ext?: ExternalEntry[]): LockEntry[] => {
     if (!node || (isScalar(node) && node.value === null)) return [];
     if (!isSeq(node)) throw fail(`${where} must be a list`, node);
     const seen = new Set<string>();
-    return node.items.map((it, i) => {
+    return node.items.flatMap((it, i) => {
       const n = it as Node;
       if (!isMap(n)) throw fail(`${where}[${i}] must be a mapping`, n);
       const v = y.js(n) as Record<string, unknown>;
+      if (ext && (v.external !== undefined || (typeof v.path === 'string' && URL_PATH.test(v.path)))) {
+        ext.push(externalOf(n, v, `${where}[${i}]`));
+        return [];
+      }
       const lp = lockEntryPath(opts.dir, v.path);
       if (lp.why) throw fail(`${where}[${i}].path ${JSON.stringify(v.path)} ${lp.why}`, get(n, 'path') ?? n, undefined, 'CAIRN_BAD_PATH');
       if (seen.has(v.path as string)) throw fail(`${where}[${i}].path ${JSON.stringify(v.path)} is listed twice`, get(n, 'path') ?? n);
@@ -86,7 +119,7 @@ export function parseLock(text: string, file: string, opts: ParseLockOptions = {
         if (typeof v.nfiles !== 'number' || !Number.isInteger(v.nfiles) || v.nfiles < 0) throw fail(`${where}[${i}].nfiles must be a non-negative integer`, get(n, 'nfiles') ?? n);
         e.nfiles = v.nfiles;
       }
-      return e;
+      return [e];
     });
   };
   for (const pair of stagesNode.items) {
@@ -107,11 +140,13 @@ export function parseLock(text: string, file: string, opts: ParseLockOptions = {
         params[f] = kv as Record<string, unknown>;
       }
     }
+    const external: ExternalEntry[] = [];
     out.stages[name] = {
       cmd: cmd as string | string[],
-      deps: entries(get(sn, 'deps'), `stages.${name}.deps`),
+      deps: entries(get(sn, 'deps'), `stages.${name}.deps`, external),
       params,
       outs: entries(get(sn, 'outs'), `stages.${name}.outs`),
+      ...(external.length ? { external } : {}),
     };
   }
   return out;
@@ -123,13 +158,24 @@ function entryOut(e: LockEntry): Record<string, unknown> {
   return o;
 }
 
-const byPath = (a: LockEntry, b: LockEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+function externalOut(e: ExternalEntry): Record<string, unknown> {
+  const o: Record<string, unknown> = { path: e.path, external: e.external, id: e.id, size: e.size };
+  if (e.nfiles !== undefined) o.nfiles = e.nfiles;
+  for (const k of ['etag', 'version_id', 'last_modified'] as const) if (e[k] !== undefined) o[k] = e[k];
+  return o;
+}
+
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 const sortStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Canonical form of one stage (sorted lists and keys), also used for run-cache keys. */
 export function canonicalStage(s: LockStage): Record<string, unknown> {
   const o: Record<string, unknown> = { cmd: s.cmd };
-  if (s.deps.length) o.deps = [...s.deps].sort(byPath).map(entryOut);
+  const deps: { path: string; out: Record<string, unknown> }[] = [
+    ...s.deps.map((d) => ({ path: d.path, out: entryOut(d) })),
+    ...(s.external ?? []).map((d) => ({ path: d.path, out: externalOut(d) })),
+  ];
+  if (deps.length) o.deps = deps.sort(byPath).map((d) => d.out);
   const files = Object.keys(s.params).sort(sortStr);
   if (files.length) {
     const p: Record<string, Record<string, unknown>> = {};

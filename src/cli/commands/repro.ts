@@ -16,6 +16,9 @@ export function register(program: Command): void {
     .option('-k, --keep-going', 'after a failure, keep running stages that do not depend on it')
     .option('-j, --jobs <n>', 'run up to N independent stages at once', '1')
     .option('--no-run-cache', 'neither restore from nor record in the run-cache')
+    .option('--pull', 'fetch run-cache entries and missing deps from the remote first; with -s, restore upstream stages other workers ran')
+    .option('-r, --remote <name>', 'the remote for --pull (default: core.remote)')
+    .option('--allow-missing', 'a dep or out missing from the workspace but recorded in the lock is not a change')
     .option('--json', 'print the result as JSON (stage output goes to stderr)')
     .action(
       run(async (o, _cmd, [targets]) => {
@@ -42,6 +45,9 @@ export function register(program: Command): void {
             keepGoing: !!o.keepGoing,
             jobs,
             runCache: o.runCache !== false,
+            pull: !!o.pull,
+            remote: o.remote as string | undefined,
+            allowMissing: !!o.allowMissing,
             signal: ctl.signal,
             onEvent: (e) => {
               if (e.type === 'start') say(`Running stage '${e.id}' (${e.reasons.join('; ')})`);
