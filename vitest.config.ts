@@ -7,5 +7,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }`,
+    // which Node refuses: let vite transform it (test/unit/ci-workflows.test.ts)
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

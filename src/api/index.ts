@@ -104,3 +104,7 @@ export type { MonitorPerformanceOptions, MonitorPerformanceResult } from './moni
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
 export type { ErrorCode, ExitCode } from '../core/errors.js';
 export type { Verdict, VerdictResult } from '../core/verdict.js';
+export { ciInit } from './ci-init.js';
+export type { CiInitOptions, CiInitResult, CiPlan, CiTarget } from './ci-init.js';
+export { report } from './report.js';
+export type { ReportOptions, ReportResult, ReportData, DataChange, ValidationSummary, ReportPlot, PostResult } from './report.js';
