@@ -15,7 +15,7 @@ import { openSnapshot } from '../mlops/registry/snapshot.js';
 import type { GateReport } from '../mlops/gate/report.js';
 import type { PlotProps } from '../pipeline/model.js';
 import { Repo } from '../repo/repo.js';
-import { planCi } from '../ci/detect.js';
+import { guessModelPath, planCi } from '../ci/detect.js';
 import { commentTarget, postComment, type Fetch, type PostResult } from '../ci/comment.js';
 import { metricsXychart, plotXychart } from '../ci/mermaid.js';
 import { COMMENT_LIMIT, reportMarkdown, SUMMARY_LIMIT, utf8Bytes, type DataChange, type ReportData, type ReportPlot, type ValidationSummary } from '../ci/report.js';
@@ -188,7 +188,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
     if (isGateReport(r)) gate = { file: plan.gate.report, stage: plan.gate.stage, report: r };
     else if (r) notes.push(`gate report ${plan.gate.report} is not a \`cairn gate --out\` report`);
   }
-  const candidate = opts.candidate ?? plan.model?.path ?? (gate ? gate.report.candidate.predictions.path : undefined);
+  const candidate = opts.candidate ?? plan.model?.path ?? guessModelPath(headSnap.pipelines.flatMap((pl) => pl.stages)) ?? (gate ? gate.report.candidate.predictions.path : undefined);
   let lineage: ReportData['lineage'] = null;
   if (candidate) {
     const tree = lineageTree(headProducers, candidate, null);
@@ -196,15 +196,17 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
     else notes.push(`the candidate ${candidate} is not a pipeline output or tracked file`);
   }
 
+  const ownReports = new Set([...plan.validate.flatMap((v) => (v.report ? [v.report] : [])), ...(plan.gate?.report ? [plan.gate.report] : [])]);
   const dir = resolve(opts.cwd, opts.dir ?? join(repo.root, 'cairn_report'));
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const plots = await reportPlots(repo, views, dir, opts.svg !== false, notes, files);
-  const mc = metricsXychart(m.rows, baseRev, 'workspace');
+  const mc = metricsXychart(m.rows.filter((r) => !ownReports.has(r.path)), baseRev, 'workspace');
   const reportData: ReportData = {
     base: { rev: baseRev, oid: views[0].oid },
     head: { rev: WORKSPACE, oid: await h.resolve('HEAD').catch(() => undefined) },
-    metrics: m.rows,
+    // the gate's and validation's reports are often declared as metrics: they have sections of their own
+    metrics: m.rows.filter((r) => !ownReports.has(r.path)),
     params: p.rows,
     data,
     validation,

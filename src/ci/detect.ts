@@ -143,7 +143,7 @@ function modelName(s: string): string {
   return n || 'model';
 }
 
-function guessModelPath(stages: Stage[]): string | undefined {
+export function guessModelPath(stages: Stage[]): string | undefined {
   const outs = stages.flatMap((s) => s.outs.filter((o) => o.kind === 'out').map((o) => o.path));
   return outs.find((p) => /(^|\/)models?\//.test(p)) ?? outs.find((p) => /(^|\/)model[^/]*$/.test(p));
 }

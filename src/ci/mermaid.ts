@@ -71,10 +71,10 @@ export function plotXychart(title: string, template: string, data: Row[], yLabel
       }
       return last;
     });
-    return [{ kind: 'line' as const, values, name: s }];
+    return [{ kind: 'line' as const, values, name: s, short: sorted[sorted.length - 1]! < xs[xs.length - 1]! }];
   });
   if (!lines.length) return null;
-  return { block: block(title, `[${xs.map(num).join(', ')}]`, yLabel, lines), caption: `lines, in order: ${lines.map((l) => l.name).join(', ')}${xs.length < new Set(pts.map((d) => d.x)).size ? ` (every ${Math.ceil(new Set(pts.map((d) => d.x)).size / MAX_POINTS)}th x shown)` : ''}` };
+  return { block: block(title, `[${xs.map(num).join(', ')}]`, yLabel, lines), caption: `lines, in order: ${lines.map((l) => l.name).join(', ')}${lines.some((l) => l.short) ? '; a series that ends early is held at its last value' : ''}${xs.length < new Set(pts.map((d) => d.x)).size ? ` (every ${Math.ceil(new Set(pts.map((d) => d.x)).size / MAX_POINTS)}th x shown)` : ''}` };
 }
 
 /** Numeric metrics that changed, base vs head, as grouped bars. */
