@@ -47,10 +47,16 @@ export interface CiInitResult {
 const GATE_KIND: OwnFileKind = { what: 'gate config', code: 'CAIRN_CONFIG' };
 const PACKAGE_KIND: OwnFileKind = { what: 'package.json', code: 'CAIRN_CONFIG' };
 
-function remoteOf(repo: Repo): { name: string | null; url: string | null; endpoint: string | null; region: string | null } {
-  const cfg = repo.config;
-  const name = (process.env.CAIRN_REMOTE || cfg.get('core.remote')) as string | undefined;
-  const s = name ? (cfg.get(`remote.${name}`) as Record<string, unknown> | undefined) : undefined;
+/**
+ * The remote as a CI runner sees it: only the committed .cairn/config.yaml reaches the clone
+ * (an endpoint kept in config.local.yaml must come from a CI secret instead).
+ */
+function remoteOf(repo: Repo, warnings: string[]): { name: string | null; url: string | null; endpoint: string | null; region: string | null } {
+  const get = (tree: Record<string, unknown>, key: string): unknown => key.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), tree);
+  const shared = repo.config.shared;
+  const name = (get(shared, 'core.remote') ?? repo.config.get('core.remote')) as string | undefined;
+  const s = name ? (get(shared, `remote.${name}`) as Record<string, unknown> | undefined) : undefined;
+  if (name && (!s || typeof s.url !== 'string') && repo.config.get(`remote.${name}`)) warnings.push(`the remote '${name}' is set in .cairn/config.local.yaml only: a CI clone will not see it (add it without --local)`);
   if (!name || !s || typeof s.url !== 'string') return { name: name ?? null, url: null, endpoint: null, region: null };
   return { name, url: s.url, endpoint: typeof s.endpoint === 'string' ? s.endpoint : null, region: typeof s.region === 'string' ? s.region : null };
 }
@@ -76,9 +82,10 @@ export async function ciInit(opts: CiInitOptions): Promise<CiInitResult> {
   if (opts.modelPath && repoPathProblem(opts.modelPath)) throw new CairnError('CAIRN_USAGE', `--model-path '${opts.modelPath}': ${repoPathProblem(opts.modelPath)}`);
   const repo = await Repo.open(opts.cwd);
   const stages = loadPipelines(repo.root).flatMap((p) => p.stages);
+  const remoteWarnings: string[] = [];
   const plan = planCi({
     stages,
-    remote: remoteOf(repo),
+    remote: remoteOf(repo, remoteWarnings),
     gateModel: (config) => {
       const text = readOwnText(join(repo.root, config), GATE_KIND, { root: repo.root });
       return text === undefined ? undefined : parseGateConfig(text, config).model;
@@ -93,7 +100,7 @@ export async function ciInit(opts: CiInitOptions): Promise<CiInitResult> {
   });
   const file = CI_FILES[opts.target];
   const text = renderWorkflow(opts.target, plan);
-  const res: CiInitResult = { target: opts.target, file, text, written: false, plan, warnings: plan.warnings };
+  const res: CiInitResult = { target: opts.target, file, text, written: false, plan, warnings: [...remoteWarnings, ...plan.warnings] };
   if (opts.dry) return res;
   repo.guard.check(file, { action: 'write' });
   const abs = join(repo.root, file);

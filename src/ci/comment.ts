@@ -72,7 +72,13 @@ export function commentTarget(env: NodeJS.ProcessEnv = process.env): CommentTarg
 }
 
 async function call(fetchFn: Fetch, url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<unknown> {
-  const res = await fetchFn(url, init);
+  let res: Awaited<ReturnType<Fetch>>;
+  try {
+    res = await fetchFn(url, init);
+  } catch (e) {
+    const cause = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
+    throw new CairnError('CAIRN_REMOTE', `${init.method} ${url}: ${cause}`, { hint: 'check GITHUB_API_URL / CI_API_V4_URL and the network; the report itself was written', cause: e });
+  }
   if (!res.ok) {
     const body = (await res.text().catch(() => '')).slice(0, 300);
     const code = res.status === 401 || res.status === 403 ? 'CAIRN_REMOTE_AUTH' : 'CAIRN_REMOTE';

@@ -53,8 +53,8 @@ export function githubWorkflow(plan: CiPlan): Record<string, unknown> {
     const release = [
       'git config user.name "github-actions[bot]"',
       'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"',
-      'version=$(cairn model register "$MODEL" --path "$MODEL_PATH" --gate-report "$GATE_REPORT" --json | node -p "JSON.parse(require(\'fs\').readFileSync(0, \'utf8\')).version")',
-      'cairn model promote "$MODEL@$version" production --reason "gate passed at $GITHUB_SHA (run $GITHUB_RUN_ID)"',
+      'tag=$(cairn model register "$MODEL" --path "$MODEL_PATH" --gate-report "$GATE_REPORT" --json | node -p "JSON.parse(require(\'fs\').readFileSync(0, \'utf8\')).tag")',
+      'cairn model promote "$tag" production --reason "gate passed at $GITHUB_SHA (run $GITHUB_RUN_ID)"',
       'git push origin --tags',
     ].join('\n');
     jobs.release = {

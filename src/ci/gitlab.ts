@@ -53,8 +53,8 @@ export function gitlabCi(plan: CiPlan): Record<string, unknown> {
         'cairn repro',
         'test "$(node -p "JSON.parse(require(\'fs\').readFileSync(process.env.GATE_REPORT, \'utf8\')).verdict")" = pass || { echo "gate did not pass: nothing registered"; exit 0; }',
         'git checkout -B "$CI_COMMIT_BRANCH"',
-        'version=$(cairn model register "$MODEL" --path "$MODEL_PATH" --gate-report "$GATE_REPORT" --json | node -p "JSON.parse(require(\'fs\').readFileSync(0, \'utf8\')).version")',
-        'cairn model promote "$MODEL@$version" production --reason "gate passed at $CI_COMMIT_SHA (pipeline $CI_PIPELINE_ID)"',
+        'tag=$(cairn model register "$MODEL" --path "$MODEL_PATH" --gate-report "$GATE_REPORT" --json | node -p "JSON.parse(require(\'fs\').readFileSync(0, \'utf8\')).tag")',
+        'cairn model promote "$tag" production --reason "gate passed at $CI_COMMIT_SHA (pipeline $CI_PIPELINE_ID)"',
         // pushing tags needs a token with write access (a project access token in CAIRN_GITLAB_TOKEN)
         'git push "https://oauth2:${CAIRN_GITLAB_TOKEN}@${CI_SERVER_HOST}/${CI_PROJECT_PATH}.git" --tags',
       ],

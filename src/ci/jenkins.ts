@@ -45,8 +45,8 @@ export function jenkinsfile(plan: CiPlan): GNode[] {
     const script = [
       'export PATH="$PWD/node_modules/.bin:$PATH"',
       `git checkout -B ${plan.branch}`,
-      `version=$(cairn model register ${shq(plan.model.name)} --path ${shq(plan.model.path)} --gate-report ${shq(plan.gate.report)} --json | node -p "JSON.parse(require('fs').readFileSync(0, 'utf8')).version")`,
-      `cairn model promote "${plan.model.name}@$version" production --reason "gate passed at $GIT_COMMIT (build $BUILD_NUMBER)"`,
+      `tag=$(cairn model register ${shq(plan.model.name)} --path ${shq(plan.model.path)} --gate-report ${shq(plan.gate.report)} --json | node -p "JSON.parse(require('fs').readFileSync(0, 'utf8')).tag")`,
+      `cairn model promote "$tag" production --reason "gate passed at $GIT_COMMIT (build $BUILD_NUMBER)"`,
       'git push origin --tags',
     ].join('\n');
     stages.push(

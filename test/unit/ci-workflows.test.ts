@@ -109,7 +109,7 @@ describe('the GitHub Actions workflow', () => {
     expect(rel.if).toContain("github.event_name == 'push'");
     const script = rel.steps.at(-1).run as string;
     expect(script).toMatch(/cairn model register "\$MODEL" --path "\$MODEL_PATH" --gate-report "\$GATE_REPORT" --json/);
-    expect(script).toMatch(/cairn model promote "\$MODEL@\$version" production/);
+    expect(script).toMatch(/cairn model promote "\$tag" production/);
     expect(rel.steps.at(-1).env).toEqual({ MODEL: 'penguins', MODEL_PATH: 'models/model.json', GATE_REPORT: 'eval/gate.json' });
   });
 
@@ -216,6 +216,6 @@ describe('the GitLab CI file (checked structurally: no GitLab here)', () => {
     expect(doc.pipeline.after_script.join('\n')).toContain('cairn report --base "origin/$CI_DEFAULT_BRANCH"');
     expect(doc.release.environment).toEqual({ name: 'production' });
     expect(doc.release.rules[0].if).toContain('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH');
-    expect(doc.release.script.join('\n')).toMatch(/cairn model promote "\$MODEL@\$version" production/);
+    expect(doc.release.script.join('\n')).toMatch(/cairn model promote "\$tag" production/);
   });
 });
