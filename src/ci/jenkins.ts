@@ -41,7 +41,8 @@ export function jenkinsfile(plan: CiPlan): GNode[] {
     ),
   ];
   if (plan.gate?.report && plan.model) {
-    const gateOk = `sh(script: ${groovyString(`node -e "process.exit(JSON.parse(require('fs').readFileSync('${plan.gate.report}', 'utf8')).verdict === 'pass' ? 0 : 1)"`)}, returnStatus: true) == 0`;
+    const verdict = `node -p "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).verdict" ${shq(plan.gate.report)}`;
+    const gateOk = `sh(script: ${groovyString(`test "$(${verdict})" = pass`)}, returnStatus: true) == 0`;
     const script = [
       'export PATH="$PWD/node_modules/.bin:$PATH"',
       `git checkout -B ${plan.branch}`,

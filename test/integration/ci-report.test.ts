@@ -15,7 +15,7 @@ import { report } from '../../src/api/report.js';
 import { repro } from '../../src/api/repro.js';
 import { CairnError } from '../../src/core/errors.js';
 import { COMMENT_LIMIT, reportMarkdown, SUMMARY_LIMIT, utf8Bytes, type ReportData } from '../../src/ci/report.js';
-import { cleanup, CLI, git, tempDir, tempRepo } from '../helpers.js';
+import { cairn, cleanup, CLI, git, tempDir, tempRepo } from '../helpers.js';
 import { projectFiles } from '../ci-helpers.js';
 
 let dir: string;
@@ -58,6 +58,18 @@ describe('cairn ci init', () => {
     expect(j.text).toContain('cairn model register churn-model');
     await expect(ciInit({ cwd: dir, target: 'github', dry: true, cron: 'daily' })).rejects.toThrow(/expected 5 fields/);
     await expect(ciInit({ cwd: dir, target: 'github', dry: true, modelPath: '../x' })).rejects.toThrow(/--model-path/);
+  });
+});
+
+describe('the JUnit files the Jenkins and GitLab workflows collect', () => {
+  it('cairn gate --junit and cairn validate --junit write them (the commands the workflow reruns)', () => {
+    const r = cairn(dir, ['gate', '--baseline', 'none', '--out', 'eval/gate.json', '--junit', 'reports/junit/gate.xml']);
+    expect(r.code, r.stderr).toBe(0);
+    const xml = readFileSync(join(dir, 'reports/junit/gate.xml'), 'utf8');
+    expect(xml).toMatch(/<testsuites name="cairn gate" tests="1" failures="0"/);
+    expect(xml).toContain('<testcase classname="cairn.gate.min" name="accuracy &gt;= 0.6">');
+    expect(cairn(dir, ['validate', 'data/eval.csv', '--schema', 'eval.schema.yaml', '--junit', 'reports/junit/validate.xml']).code).toBe(0);
+    expect(readFileSync(join(dir, 'reports/junit/validate.xml'), 'utf8')).toMatch(/<testsuites name="cairn validate" tests="\d+" failures="0"/);
   });
 });
 
