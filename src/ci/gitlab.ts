@@ -53,6 +53,8 @@ export function gitlabCi(plan: CiPlan): Record<string, unknown> {
         'cairn repro',
         'test "$(node -p "JSON.parse(require(\'fs\').readFileSync(process.env.GATE_REPORT, \'utf8\')).verdict")" = pass || { echo "gate did not pass: nothing registered"; exit 0; }',
         'git checkout -B "$CI_COMMIT_BRANCH"',
+        'git config user.name "$GITLAB_USER_NAME"',
+        'git config user.email "$GITLAB_USER_EMAIL"',
         'tag=$(cairn model register "$MODEL" --path "$MODEL_PATH" --gate-report "$GATE_REPORT" --json | node -p "JSON.parse(require(\'fs\').readFileSync(0, \'utf8\')).tag")',
         'cairn model promote "$tag" production --reason "gate passed at $CI_COMMIT_SHA (pipeline $CI_PIPELINE_ID)"',
         // pushing tags needs a token with write access (a project access token in CAIRN_GITLAB_TOKEN)

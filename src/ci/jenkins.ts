@@ -16,7 +16,9 @@ export function junitCommands(plan: CiPlan): string[] {
   const lines = [`mkdir -p ${JUNIT_DIR}`];
   for (const c of [...plan.validate, ...(plan.gate ? [plan.gate] : [])]) {
     if (c.writesJunit) continue;
-    lines.push(`${c.cmd} --junit ${shq(c.junit)} || true`);
+    // the rerun only records: its --out report would overwrite the one repro wrote
+    const cmd = c.cmd.replace(/\s(?:--out|-o)(?:=|\s+)(?:"[^"]*"|'[^']*'|\S+)/g, '');
+    lines.push(`${cmd} --junit ${shq(c.junit)} || true`);
   }
   return lines;
 }
@@ -46,6 +48,8 @@ export function jenkinsfile(plan: CiPlan): GNode[] {
     const script = [
       'export PATH="$PWD/node_modules/.bin:$PATH"',
       `git checkout -B ${plan.branch}`,
+      'git config user.name "${GIT_COMMITTER_NAME:-jenkins}"',
+      'git config user.email "${GIT_COMMITTER_EMAIL:-jenkins@localhost}"',
       `tag=$(cairn model register ${shq(plan.model.name)} --path ${shq(plan.model.path)} --gate-report ${shq(plan.gate.report)} --json | node -p "JSON.parse(require('fs').readFileSync(0, 'utf8')).tag")`,
       `cairn model promote "$tag" production --reason "gate passed at $GIT_COMMIT (build $BUILD_NUMBER)"`,
       'git push origin --tags',

@@ -178,8 +178,8 @@ describe('the Jenkinsfile (checked structurally: no Jenkins here)', () => {
     expect(text).toContain("sh 'npx --no-install cairn push --run-cache'");
     expect(text).toContain("junit allowEmptyResults: true, testResults: 'reports/junit/*.xml'");
     // the validate stage writes no JUnit itself: it is run again with --junit for the test report
-    expect(text).toContain('cairn validate data/penguins.json --schema penguins.schema.yaml --out reports/validation.json --junit reports/junit/validate.xml || true');
-    expect(text).toContain('cairn gate --config gate.yaml --baseline production --out eval/gate.json --junit reports/junit/gate.xml || true');
+    expect(text).toContain('cairn validate data/penguins.json --schema penguins.schema.yaml --junit reports/junit/validate.xml || true');
+    expect(text).toContain('cairn gate --config gate.yaml --baseline production --junit reports/junit/gate.xml || true');
     expect(text).toContain("AWS_SECRET_ACCESS_KEY = credentials('cairn-aws-secret-access-key')");
     expect(text).toContain("branch 'main'");
     expect(text).toContain('beforeInput true');
