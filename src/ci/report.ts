@@ -181,7 +181,7 @@ export const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 export function reportMarkdown(d: ReportData, opts: MarkdownOptions = {}): { text: string; trimmed: string[] } {
   const limit = opts.limit ?? COMMENT_LIMIT;
   const measure = opts.measure ?? chars;
-  const head = `${MARKER}\n## cairn report: ${revName(d.base)} → workspace${d.head.oid ? ` (${d.head.oid.slice(0, 7)})` : ''}`;
+  const head = `${MARKER}\n## cairn report: ${revName(d.base)} → workspace${d.head.oid ? ` (on ${d.head.oid.slice(0, 7)})` : ''}`;
   const sections = reportSections(d, opts.precision);
   const forms = sections.map((s) => s.full);
   const trimmed: string[] = [];
