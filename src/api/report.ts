@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
+import { repoPathProblem } from '../core/paths.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readOwnText, type OwnFileKind } from '../io/own-file.js';
 import { diffRevisions, type RevError } from '../metrics/revisions.js';
@@ -86,6 +87,12 @@ function dataChanges(a: Map<string, Producer>, b: Map<string, Producer>): DataCh
 }
 
 function readJson<T>(repo: Repo, file: string, notes: string[], what: string): T | undefined {
+  // the path comes from a stage's cmd in cairn.yaml: a hostile one (../, absolute) is not read
+  const bad = repoPathProblem(file);
+  if (bad) {
+    notes.push(`${what} ${file}: ${bad}; not read`);
+    return undefined;
+  }
   try {
     const text = readOwnText(join(repo.root, file), REPORT_KIND, { root: repo.root, display: file });
     if (text === undefined) {

@@ -94,14 +94,31 @@ export interface PostResult {
   where: string;
 }
 
-/** Find the comment carrying the marker (newest pages first is not guaranteed: every page is read). */
+interface Listed {
+  id: number | string;
+  body?: string;
+  /** GitHub: the author; a report comment is written by a bot (GITHUB_TOKEN posts as github-actions[bot]) */
+  user?: { type?: string; login?: string };
+}
+
+/**
+ * Ours is the comment that starts with the marker. On GitHub, one a person wrote is never
+ * taken for it (anyone may paste the marker into a comment; editing theirs would fail or
+ * overwrite their words): the report then gets a comment of its own.
+ */
+function isReport(c: Listed): boolean {
+  if (typeof c.body !== 'string' || !c.body.startsWith(MARKER)) return false;
+  return !c.user?.type || c.user.type === 'Bot';
+}
+
+/** Find our comment (every page is read, up to 5,000 comments), update it, or create one. */
 export async function postComment(body: string, target: CommentTarget, fetchFn: Fetch): Promise<PostResult> {
-  const text = body.includes(MARKER) ? body : `${MARKER}\n${body}`;
-  let found: { id: number | string } | undefined;
+  const text = body.startsWith(MARKER) ? body : `${MARKER}\n${body}`;
+  let found: Listed | undefined;
   for (let page = 1; page <= 50 && !found; page++) {
-    const list = (await call(fetchFn, `${target.list}?per_page=100&page=${page}`, { method: 'GET', headers: target.headers })) as { id: number | string; body?: string }[];
+    const list = (await call(fetchFn, `${target.list}?per_page=100&page=${page}`, { method: 'GET', headers: target.headers })) as Listed[];
     if (!Array.isArray(list)) break;
-    found = list.find((c) => typeof c.body === 'string' && c.body.includes(MARKER));
+    found = list.find(isReport);
     if (list.length < 100) break;
   }
   const payload = JSON.stringify({ body: text });

@@ -5,7 +5,7 @@
 // endpoints used, created once and then updated in place.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,17 @@ describe('the JUnit files the Jenkins and GitLab workflows collect', () => {
   });
 });
 
+describe('cairn ci init in a hostile repo', () => {
+  it('.github as a symlink out of the repo: refused (exit 2), nothing written outside', async () => {
+    const d = await tempRepo({ 'cairn.yaml': 'stages:\n  t:\n    cmd: node t.mjs\n' });
+    const outside = tempDir('cairn-outside-');
+    symlinkSync(outside, join(d, '.github'));
+    const e = await ciInit({ cwd: d, target: 'github' }).catch((x: unknown) => x as CairnError);
+    expect((e as CairnError).code).toBe('CAIRN_BAD_PATH');
+    expect(readdirSync(outside)).toEqual([]);
+  });
+});
+
 describe('cairn report: the branch against main', () => {
   it('has the metrics and params diffs, the data that changed with ids and sizes, validation, gate, lineage, plots', async () => {
     const out = tempDir();
@@ -114,6 +125,41 @@ describe('cairn report: the branch against main', () => {
     const r = await report({ cwd: dir, base: 'main', dir: tempDir(), summary: s, svg: false });
     expect(readFileSync(s, 'utf8')).toBe(`# earlier step\n\n${r.markdown}`);
     await expect(report({ cwd: dir, base: 'nope', dir: tempDir() })).rejects.toThrow(/base revision 'nope' not found \(nor origin\/nope\)/);
+  });
+});
+
+describe('the spawned CLI', () => {
+  it('ci init refuses to overwrite (exit 2); report --json prints the data; --comment outside a pull request is exit 2 and never prints the token', () => {
+    const again = cairn(dir, ['ci', 'init', '--github']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('.github/workflows/cairn.yml already exists: not overwritten');
+    expect(again.stderr).toContain('--force');
+    expect(cairn(dir, ['ci', 'init']).stderr).toContain('exactly one of --github, --jenkins, --gitlab');
+    const j = cairn(dir, ['report', '--base', 'main', '--json', '--no-svg', '--dir', tempDir()]);
+    expect(j.code, j.stderr).toBe(0);
+    expect(JSON.parse(j.stdout).params).toEqual([expect.objectContaining({ path: 'params.yaml', key: 'skill', old: 0.8, new: 0.9 })]);
+    const ev = join(tempDir(), 'push.json');
+    writeFileSync(ev, JSON.stringify({ ref: 'refs/heads/main' }));
+    const token = 'ghs_never_printed_0123456789';
+    const c = cairn(dir, ['report', '--base', 'main', '--comment', '--no-svg', '--dir', tempDir()], { GITHUB_ACTIONS: 'true', GITHUB_TOKEN: token, GITHUB_REPOSITORY: 'acme/churn', GITHUB_EVENT_PATH: ev, GITHUB_EVENT_NAME: 'push' });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('is not a pull request');
+    expect(c.stdout + c.stderr).not.toContain(token);
+  });
+
+  it('a hostile pipeline: report paths outside the repo are not read, a broken gate report is a note', async () => {
+    const d = await tempRepo({
+      'cairn.yaml': `stages:\n  v:\n    cmd: cairn validate x.csv --schema s.yaml --out ../../../etc/passwd\n  g:\n    cmd: cairn gate --out eval/gate.json\n`,
+      'eval/gate.json': '{"verdict": "pass", "rules": "nope"',
+    });
+    git(d, 'add', '-A');
+    git(d, 'commit', '-qm', 'hostile');
+    const r = await report({ cwd: d, base: 'main', dir: tempDir(), svg: false });
+    expect(r.data.validation).toEqual([]);
+    expect(r.data.gate).toBeNull();
+    expect(r.data.notes.join('\n')).toMatch(/validation report \.\.\/\.\.\/\.\.\/etc\/passwd: .*; not read/);
+    expect(r.data.notes.join('\n')).toMatch(/gate report eval\/gate\.json: /);
+    expect(r.markdown).toContain('> note: validation report');
   });
 });
 
@@ -168,7 +214,11 @@ interface Seen {
 /** The few endpoints --comment uses, GitHub's and GitLab's, over one in-memory list of comments. */
 async function commentServer(): Promise<{ url: string; seen: Seen[]; comments: { id: number; body: string }[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
-  const comments: { id: number; body: string }[] = [{ id: 1, body: 'LGTM' }];
+  // a person's comment quoting the marker is not the report's
+  const comments: { id: number; body: string; user?: { type: string; login: string } }[] = [
+    { id: 1, body: 'LGTM', user: { type: 'User', login: 'alice' } },
+    { id: 2, body: '<!-- cairn-report -->\nnot the report', user: { type: 'User', login: 'mallory' } },
+  ];
   let next = 100;
   const server = createServer((req, res) => {
     let body = '';
@@ -187,7 +237,7 @@ async function commentServer(): Promise<{ url: string; seen: Seen[]; comments: {
       const id = Number(gh?.[2] ?? gl?.[1]);
       if ((gh?.[1] || (gl && !gl[1])) && req.method === 'GET') return send(200, comments.slice((Number(u.searchParams.get('page')) - 1) * 100, Number(u.searchParams.get('page')) * 100));
       if ((gh?.[1] || (gl && !gl[1])) && req.method === 'POST') {
-        const c = { id: next++, body: JSON.parse(body).body };
+        const c = { id: next++, body: JSON.parse(body).body, ...(gh ? { user: { type: 'Bot', login: 'github-actions[bot]' } } : {}) };
         comments.push(c);
         return send(201, { ...c, html_url: gh ? `https://github.example/acme/churn/pull/7#issuecomment-${c.id}` : undefined });
       }
@@ -222,8 +272,9 @@ describe('report --comment', () => {
       const second = await report({ cwd: dir, base: 'main', dir: tempDir(), svg: false, comment: true, env });
       expect(second.comment).toMatchObject({ action: 'updated', id: 100 });
       expect(srv.seen.slice(2).map((s) => `${s.method} ${s.url}`)).toEqual(['GET /repos/acme/churn/issues/7/comments?per_page=100&page=1', 'PATCH /repos/acme/churn/issues/comments/100']);
-      expect(srv.comments).toHaveLength(2);
-      expect(srv.comments[1]!.body).toContain('| params.yaml | skill | 0.8 | 0.95 |');
+      expect(srv.comments).toHaveLength(3);
+      expect(srv.comments[1]!.body).toBe('<!-- cairn-report -->\nnot the report');
+      expect(srv.comments[2]!.body).toContain('| params.yaml | skill | 0.8 | 0.95 |');
       expect(JSON.stringify(second)).not.toContain('ghs_secret_token_123');
       // a wrong token: an auth error naming the endpoint, not the token
       const bad = await report({ cwd: dir, base: 'main', dir: tempDir(), svg: false, comment: true, env: { ...env, GITHUB_TOKEN: 'ghs_wrong_token_999' } }).catch((e: unknown) => e as CairnError);
