@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { add } from '../../src/api/add.js';
@@ -15,7 +16,7 @@ import { report } from '../../src/api/report.js';
 import { repro } from '../../src/api/repro.js';
 import { CairnError } from '../../src/core/errors.js';
 import { COMMENT_LIMIT, reportMarkdown, SUMMARY_LIMIT, utf8Bytes, type ReportData } from '../../src/ci/report.js';
-import { cairn, cleanup, CLI, git, tempDir, tempRepo } from '../helpers.js';
+import { cairn, cleanup, CLI, git, ROOT, tempDir, tempRepo } from '../helpers.js';
 import { projectFiles } from '../ci-helpers.js';
 
 let dir: string;
@@ -115,7 +116,13 @@ describe('cairn report: the branch against main', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toMatch(/<path[^>]+d="M/);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toBe(md);
-    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).params[0].key).toBe('skill');
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(json.params[0].key).toBe('skill');
+    // the documented shape (schema/report.schema.json, the gate part by gate-report.schema.json)
+    const ajv = new Ajv({ strict: false });
+    ajv.addSchema(JSON.parse(readFileSync(join(ROOT, 'schema', 'gate-report.schema.json'), 'utf8')));
+    const check = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')));
+    expect(check(json), JSON.stringify(check.errors)).toBe(true);
     expect(r.trimmed).toEqual([]);
   });
 
