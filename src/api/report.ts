@@ -4,11 +4,13 @@
 // the text, SVG files beside it). Writes the report folder; appends to a job summary and
 // posts or updates the pull-request comment when asked. Returns data; never prints.
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { repoPathProblem } from '../core/paths.js';
+import { isSecretKey, MASK, maskSecrets } from '../core/secrets.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readOwnText, type OwnFileKind } from '../io/own-file.js';
+import type { DiffRow } from '../metrics/diff.js';
 import { diffRevisions, type RevError } from '../metrics/revisions.js';
 import { buildPlot, parseSeries, vegaScripts, type PlotSeries } from '../metrics/plots.js';
 import { lineageMarkdown, lineageMermaid, lineageTree, producers, type Producer } from '../mlops/registry/lineage.js';
@@ -118,6 +120,13 @@ function isGateReport(r: unknown): r is GateReport {
   return !!g && typeof g.verdict === 'string' && Array.isArray(g.rules) && typeof g.n === 'number' && !!g.eval_set && !!g.candidate;
 }
 
+/** A diff row of a secret-named key (`db_password`, `api_token`) shows neither value. */
+function maskRow(r: DiffRow): DiffRow {
+  if (!isSecretKey(r.key)) return r;
+  const { abs: _a, rel: _r, ...rest } = r;
+  return { ...rest, old: r.old === undefined ? undefined : MASK, new: r.new === undefined ? undefined : MASK };
+}
+
 const svgName = (path: string) => `${path.replace(/[^A-Za-z0-9._-]+/g, '_')}.svg`;
 
 async function reportPlots(repo: Repo, views: RevView[], dir: string, svg: boolean, notes: string[], files: string[]): Promise<ReportPlot[]> {
@@ -162,6 +171,8 @@ async function reportPlots(repo: Repo, views: RevView[], dir: string, svg: boole
 
 export async function report(opts: ReportOptions): Promise<ReportResult> {
   const repo = await Repo.open(opts.cwd);
+  // where to post is checked first: outside a pull request nothing is computed or sent
+  const target = opts.comment ? commentTarget(opts.env ?? process.env) : undefined;
   const h = await openHistory(repo);
   const baseRev = await resolveBase(h, opts.base);
   const views = (await openViews(repo, h, [baseRev, WORKSPACE])) as [RevView, RevView];
@@ -205,16 +216,21 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
 
   const ownReports = new Set([...plan.validate.flatMap((v) => (v.report ? [v.report] : [])), ...(plan.gate?.report ? [plan.gate.report] : [])]);
   const dir = resolve(opts.cwd, opts.dir ?? join(repo.root, 'cairn_report'));
+  // a report folder inside the repository goes through the containment guard (a symlinked
+  // cairn_report/ in a hostile clone must not redirect the writes)
+  const inRepo = (abs: string) => abs === repo.root || abs.startsWith(repo.root + sep);
+  for (const f of ['report.md', 'report.json', 'plots/x.svg']) if (inRepo(join(dir, f))) repo.guard.checkAbs(join(dir, f), { action: 'write' });
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const plots = await reportPlots(repo, views, dir, opts.svg !== false, notes, files);
   const mc = metricsXychart(m.rows.filter((r) => !ownReports.has(r.path)), baseRev, 'workspace');
-  const reportData: ReportData = {
+  // the report is published (a pull request, a job summary): secret-named values are masked
+  const reportData: ReportData = maskSecrets<ReportData>({
     base: { rev: baseRev, oid: views[0].oid },
     head: { rev: WORKSPACE, oid: await h.resolve('HEAD').catch(() => undefined) },
     // the gate's and validation's reports are often declared as metrics: they have sections of their own
-    metrics: m.rows.filter((r) => !ownReports.has(r.path)),
-    params: p.rows,
+    metrics: m.rows.filter((r) => !ownReports.has(r.path)).map(maskRow),
+    params: p.rows.map(maskRow),
     data,
     validation,
     gate,
@@ -222,7 +238,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
     metricsChart: mc,
     plots,
     notes,
-  };
+  });
   const md = reportMarkdown(reportData, { limit: COMMENT_LIMIT });
   writeFileAtomic(join(dir, 'report.md'), md.text);
   writeFileAtomic(join(dir, 'report.json'), JSON.stringify(reportData, null, 2) + '\n');
@@ -242,9 +258,6 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
     summary = { file, bytes: utf8Bytes(s.text), trimmed: s.trimmed };
   }
   let comment: PostResult | null = null;
-  if (opts.comment) {
-    const target = commentTarget(opts.env ?? process.env);
-    comment = await postComment(md.text, target, opts.fetch ?? (globalThis.fetch as unknown as Fetch));
-  }
+  if (target) comment = await postComment(md.text, target, opts.fetch ?? (globalThis.fetch as unknown as Fetch));
   return { data: reportData, markdown: md.text, trimmed: md.trimmed, dir, files: files.map((f) => join(dir, f)), summary, comment };
 }

@@ -154,14 +154,24 @@ describe('the spawned CLI', () => {
     expect(c.stdout + c.stderr).not.toContain(token);
   });
 
-  it('a hostile pipeline: report paths outside the repo are not read, a broken gate report is a note', async () => {
+  it('a hostile pipeline: report paths outside the repo are not read, a broken gate report is a note, secret params are masked, a symlinked report folder is refused', async () => {
     const d = await tempRepo({
-      'cairn.yaml': `stages:\n  v:\n    cmd: cairn validate x.csv --schema s.yaml --out ../../../etc/passwd\n  g:\n    cmd: cairn gate --out eval/gate.json\n`,
+      'cairn.yaml': `stages:\n  v:\n    cmd: cairn validate x.csv --schema s.yaml --out ../../../etc/passwd\n  g:\n    cmd: cairn gate --out eval/gate.json\n    params: [db_password, lr]\n`,
       'eval/gate.json': '{"verdict": "pass", "rules": "nope"',
+      'params.yaml': 'db_password: hunter2-old\nlr: 1\n',
     });
     git(d, 'add', '-A');
     git(d, 'commit', '-qm', 'hostile');
+    writeFileSync(join(d, 'params.yaml'), 'db_password: hunter2-new\nlr: 2\n');
+    const outside = tempDir('cairn-outside-');
+    symlinkSync(outside, join(d, 'cairn_report'));
+    const refused = await report({ cwd: d, base: 'main', svg: false }).catch((e: unknown) => e as CairnError);
+    expect((refused as CairnError).code).toBe('CAIRN_BAD_PATH');
+    expect(readdirSync(outside)).toEqual([]);
     const r = await report({ cwd: d, base: 'main', dir: tempDir(), svg: false });
+    expect(r.markdown).toContain('| params.yaml | db_password | *** | *** |');
+    expect(r.markdown).toContain('| params.yaml | lr | 1 | 2 |');
+    expect(r.markdown).not.toContain('hunter2');
     expect(r.data.validation).toEqual([]);
     expect(r.data.gate).toBeNull();
     expect(r.data.notes.join('\n')).toMatch(/validation report \.\.\/\.\.\/\.\.\/etc\/passwd: .*; not read/);
