@@ -6,10 +6,10 @@
 import { findRepoFiles } from '../repo/walk.js';
 import { CairnError } from '../core/errors.js';
 import { History } from '../git/revision.js';
-import { parsePipeline, type Pipeline } from '../pipeline/load.js';
+import { parsePipeline, readParamsFile, type Pipeline } from '../pipeline/load.js';
 import { commitSource, refsAt as walkRefs, workspaceSource, WORKSPACE, type ObjectRef, type RefSource, type UncachedOuts } from '../repo/revisions.js';
 import { uncachedOuts } from '../pipeline/outs.js';
-import { parseMetrics } from '../metrics/flatten.js';
+import { flatten, parseMetrics, type Flat } from '../metrics/flatten.js';
 import type { RevError, RevMetrics } from '../metrics/revisions.js';
 import { Repo } from '../repo/repo.js';
 
@@ -161,6 +161,42 @@ export async function readMetricsAt(repo: Repo, view: RevView, targets: string[]
       res.files[p] = parseMetrics(bytes.toString('utf8'), p);
     } catch (e) {
       errors.push({ rev: view.rev, path: p, message: (e as Error).message });
+    }
+  }
+  return res;
+}
+
+/** The params each stage of a revision tracks, read from that revision's params files (params and report share it). */
+export async function readParamsAt(view: RevView, errors: RevError[]): Promise<RevMetrics> {
+  const res: RevMetrics = { rev: view.rev, oid: view.oid, files: {} };
+  let pipelines;
+  try {
+    pipelines = await pipelinesAt(view);
+  } catch (e) {
+    errors.push({ rev: view.rev, path: 'cairn.yaml', message: (e as Error).message });
+    return res;
+  }
+  const wanted = new Map<string, Set<string> | null>();
+  for (const p of pipelines)
+    for (const s of p.stages)
+      for (const sp of s.params) {
+        const cur = wanted.get(sp.file);
+        if (sp.keys === null || cur === null) wanted.set(sp.file, null);
+        else wanted.set(sp.file, new Set([...(cur ?? []), ...sp.keys]));
+      }
+  for (const [file, keys] of [...wanted].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+    const text = (await view.readFile(file))?.toString('utf8');
+    if (text === undefined) {
+      errors.push({ rev: view.rev, path: file, message: `${file} at ${view.rev}: no such file` });
+      continue;
+    }
+    try {
+      const flat = flatten(readParamsFile(() => text, file) ?? {});
+      const sel: Flat = {};
+      for (const [k, v] of Object.entries(flat)) if (keys === null || [...keys].some((w) => k === w || k.startsWith(`${w}.`))) sel[k] = v;
+      res.files[file] = sel;
+    } catch (e) {
+      errors.push({ rev: view.rev, path: file, message: (e as Error).message });
     }
   }
   return res;

@@ -112,3 +112,7 @@ export { getUrl } from './get-url.js';
 export type { GetUrlOptions } from './get-url.js';
 export { exportPipeline } from './export.js';
 export type { ExportOptions, ExportResult, ExportTarget } from './export.js';
+export { ciInit } from './ci-init.js';
+export type { CiInitOptions, CiInitResult, CiPlan, CiTarget } from './ci-init.js';
+export { report } from './report.js';
+export type { ReportOptions, ReportResult, ReportData, DataChange, ValidationSummary, ReportPlot, PostResult } from './report.js';

@@ -135,6 +135,15 @@ describe('npm run demo', () => {
     // the forest's vote over all its trees is the accuracy in metrics.json
     expect(Number(curve[trees]!.split(',')[1])).toBe(metrics.accuracy);
 
+    // steps/ci.mjs: the workflow written, then the report of the last change against main
+    expect(out).toContain('$ cairn ci init --github\nwrote .github/workflows/cairn.yml');
+    expect(existsSync(join(base, 'penguins', '.github', 'workflows', 'cairn.yml'))).toBe(true);
+    const prReport = out.split('$ cairn report --base main --md\n')[1]!;
+    expect(prReport).toMatch(/### Metrics\n\n\| Path \| Metric .*\n.*\n\| metrics\.json \| accuracy \| 0\.\d+ \| 0\.\d+ \|/);
+    expect(prReport).toContain('| params.yaml | train.max_depth | 1 | 4 |');
+    expect(prReport).toMatch(/\| `models\/model\.json` \| output of `train` \| modified \|/);
+    expect(prReport).toContain('```mermaid\nxychart-beta');
+
     // the pages the demo wrote, as a browser draws them: every chart has marks
     if (!hasChromium()) {
       console.warn(`skipped the browser check: ${CHROMIUM} not installed (apt-get install chromium)`);

@@ -13,11 +13,17 @@ export function register(program: Command): void {
     .option('--out <path>', 'write the JSON report here')
     .option('--json', 'print the report as JSON')
     .option('--md', 'print the report as Markdown (for a pull request)')
+    .option('--junit <file>', 'also write a JUnit XML report (one test case per rule)')
     .action(
       run(async (o) => {
         const { gate } = await import('../../api/gate.js');
         const r = await gate({ cwd: process.cwd(), config: o.config as string, candidate: o.candidate as string | undefined, baseline: o.baseline as string | undefined, out: o.out as string | undefined });
         const code = verdictExit(r.verdict, r.report.on_inconclusive);
+        if (o.junit) {
+          const { writeFileAtomic } = await import('../../io/atomic.js');
+          const { resolve } = await import('node:path');
+          writeFileAtomic(resolve(process.cwd(), o.junit as string), (await import('../../mlops/gate/junit.js')).gateJunit(r.report));
+        }
         if (o.json) out.json(r.report);
         else if (o.md) out.line((await import('../../mlops/gate/markdown.js')).gateMarkdown(r.report));
         else out.line((await import('../../mlops/gate/text.js')).gateText(r.report));
