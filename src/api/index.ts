@@ -101,6 +101,8 @@ export { monitorDrift } from './monitor-drift.js';
 export { monitorPerformance } from './monitor-performance.js';
 export type { MonitorDriftOptions, MonitorDriftResult } from './monitor-drift.js';
 export type { MonitorPerformanceOptions, MonitorPerformanceResult } from './monitor-performance.js';
+export { deploy, deployStatus, deployResume, deployPause, deployAbort, deployPromote, deployEmit } from './deploy.js';
+export type { DeployOptions, DeployControlOptions, DeployResult, DeployEmitOptions, DeployEmitResult, RolloutEvent } from './deploy.js';
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
 export type { ErrorCode, ExitCode } from '../core/errors.js';
 export type { Verdict, VerdictResult } from '../core/verdict.js';

@@ -77,7 +77,54 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     },
     check: (v) => (v && typeof v === 'object' && !Array.isArray(v) ? undefined : 'expected a mapping'),
   },
+  // cairn deploy (docs/deploy.md#config); flags override them
+  'deploy.target': { desc: 'where a rollout runs: local (cairn serve) or command (hooks)', ...oneOf(['local', 'command']) },
+  'deploy.steps': { desc: 'canary weights in percent, ascending, ending at 100 (default 10,50,100)', ...deploySteps() },
+  'deploy.interval': { desc: 'time each step observes before its analysis (default 60s)', ...deployDuration() },
+  'deploy.traffic_timeout': { desc: 'how long past the interval a step waits for min_requests before it pauses (default 120s)', ...deployDuration() },
+  'deploy.min_requests': { desc: 'canary requests a window needs for a verdict (default 50)', ...numberIn(1, 1e9, true) },
+  'deploy.failure_limit': { desc: 'consecutive failed analyses that roll back (default 1)', ...numberIn(1, 1000, true) },
+  'deploy.max_error_rate': { desc: 'canary error rate above which an analysis fails (default 0.01)', ...numberIn(0, 1, false) },
+  'deploy.max_error_rate_increase': { desc: 'allowed canary error rate above a stable that errs more than max_error_rate (default 0.01)', ...numberIn(0, 1, false) },
+  'deploy.max_p99_ratio': { desc: 'canary P99 latency above stable x this (and above stable + max_p99_increase_ms) fails (default 1.5)', ...numberIn(1, 1000, false) },
+  'deploy.max_p99_increase_ms': { desc: 'milliseconds of P99 latency the canary may add (default 50)', ...numberIn(0, 3_600_000, false) },
+  'deploy.max_psi': { desc: 'PSI of the canary predictions against the stable above which an analysis fails (default 0.25)', ...numberIn(0, 100, false) },
+  'deploy.min_outputs': { desc: 'predictions each side needs before PSI is computed (default 20)', ...numberIn(1, 1e9, true) },
+  'deploy.min_labels': { desc: 'feedback labels each side needs before accuracy is compared (default 30)', ...numberIn(1, 1e9, true) },
+  'deploy.alpha': { desc: 'significance level of the accuracy test (default 0.05)', ...numberIn(0, 1, false) },
+  'deploy.url': { desc: 'URL of cairn serve for --target local (default: from .cairn/serve/state.json)', ...str },
+  'deploy.set_weight': { desc: 'command target: shell command setting the canary weight (${weight})', ...str },
+  'deploy.metrics': { desc: 'command target: shell command printing the window JSON (${since}, ${until})', ...str },
+  'deploy.promote': { desc: 'command target: shell command run when the rollout succeeds', ...str },
+  'deploy.rollback': { desc: 'command target: shell command run on rollback (default: set_weight with 0)', ...str },
 };
+
+function deploySteps(): Pick<KeySpec, 'parse' | 'check'> {
+  const check = (v: unknown) => {
+    const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((x) => x.trim()) : [v];
+    const ws = list.map((x) => (typeof x === 'number' ? x : /^\d+(\.\d+)?$/.test(String(x)) ? Number(x) : NaN));
+    const ok = ws.length > 0 && ws.every((w, i) => w > 0 && w <= 100 && (i === 0 || w > ws[i - 1]!)) && ws[ws.length - 1] === 100;
+    return ok ? undefined : 'expected ascending weights in (0, 100] ending at 100, e.g. 10,50,100';
+  };
+  return {
+    parse: (s) => {
+      if (check(s)) throw new Error(`expected ascending weights in (0, 100] ending at 100, not '${s}'`);
+      return s.split(',').map((x) => Number(x.trim()));
+    },
+    check,
+  };
+}
+
+function deployDuration(): Pick<KeySpec, 'parse' | 'check'> {
+  const check = (v: unknown) => ((typeof v === 'number' && v > 0) || (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/.test(v) && parseFloat(v) > 0) ? undefined : 'expected a duration like 60s, 500ms or 2m');
+  return {
+    parse: (s) => {
+      if (check(s)) throw new Error(`expected a duration like 60s, 500ms or 2m, not '${s}'`);
+      return s;
+    },
+    check,
+  };
+}
 
 /** remote.<name>.*: the settings of `remote modify`, plus S3 credentials (secrets: local config only). */
 export const REMOTE_CONFIG_KEYS: Record<string, KeySpec> = {
