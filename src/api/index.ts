@@ -104,3 +104,5 @@ export type { MonitorPerformanceOptions, MonitorPerformanceResult } from './moni
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
 export type { ErrorCode, ExitCode } from '../core/errors.js';
 export type { Verdict, VerdictResult } from '../core/verdict.js';
+export { serve } from './serve.js';
+export type { ServeOptions, ServeHandle, ServeState, ServeSettings } from './serve.js';
