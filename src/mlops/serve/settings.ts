@@ -1,7 +1,7 @@
 // cairn serve's settings: flags over `serve.*` in .cairn/config(.local).yaml over the `serve:`
 // section of the root cairn.yaml, over the defaults. Every value from a file is checked by the
 // config key table (repo/config-schema.ts), so `port: soon` is exit 2 naming the file and key.
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import { joinRepoPath } from '../../core/paths.js';
 import { PIPELINE_KIND, readOwnYaml } from '../../io/own-file.js';
@@ -91,7 +91,8 @@ export function resolveServeSettings(o: { root: string; cwd: string; flags: Serv
     const p = pick('predictor');
     const c = pick('predictor_cmd');
     if (p && c && p.file === c.file) throw new CairnError('CAIRN_CONFIG', `${p.file}: serve.predictor and serve.predictor_cmd exclude each other`, { hint: 'keep one of them', data: { file: p.file } });
-    if (p && (!c || p.file === o.configFile)) predictor = repoFilePath(o.root, String(p.v), 'serve.predictor', p.file);
+    // the module is only read (and run, as a stage's cmd would be): an absolute path may point anywhere
+    if (p && (!c || p.file === o.configFile)) predictor = isAbsolute(String(p.v)) ? String(p.v) : repoFilePath(o.root, String(p.v), 'serve.predictor', p.file);
     else if (c) predictorCmd = String(c.v);
   }
   if (predictor === undefined && predictorCmd === undefined) {
