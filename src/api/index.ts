@@ -106,3 +106,5 @@ export type { DeployOptions, DeployControlOptions, DeployResult, DeployEmitOptio
 export { CairnError, ERROR_CODES, EXIT, exitCodeFor } from '../core/errors.js';
 export type { ErrorCode, ExitCode } from '../core/errors.js';
 export type { Verdict, VerdictResult } from '../core/verdict.js';
+export { serve } from './serve.js';
+export type { ServeOptions, ServeHandle, ServeState, ServeSettings } from './serve.js';

@@ -69,6 +69,19 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'core.lock_timeout': { desc: 'seconds to wait for another cairn process', ...numberIn(0, 86_400, false) },
   'cache.type': { desc: 'how the workspace is filled from the cache', ...linkTypes },
   'cache.dir': { desc: 'where objects live (relative to the repo root)', ...str },
+  // cairn serve (docs/serving.md#config); the same keys may sit under `serve:` in cairn.yaml
+  'serve.predictor': { desc: 'JavaScript predictor module (relative to the repo root)', ...str },
+  'serve.predictor_cmd': { desc: 'long-running JSON Lines predictor command (sh -c, in the repo root)', ...str },
+  'serve.port': { desc: 'port of cairn serve (0: any free port)', ...numberIn(0, 65_535, true) },
+  'serve.host': { desc: 'address cairn serve binds', ...str },
+  'serve.log': { desc: 'request log file (relative to the repo root)', ...str },
+  'serve.rotate_bytes': { desc: 'rotate the request log when it would grow past this size', ...numberIn(4096, 1e12, true) },
+  'serve.keep': { desc: 'rotated request logs kept (requests.jsonl.1 ... .N)', ...numberIn(1, 1000, true) },
+  'serve.batch_lines': { desc: 'request-log lines buffered before one write', ...numberIn(1, 100_000, true) },
+  'serve.batch_ms': { desc: 'longest a request-log line waits in the buffer (milliseconds)', ...numberIn(1, 60_000, true) },
+  'serve.body_limit': { desc: 'largest request body accepted (bytes)', ...numberIn(1024, 1_073_741_824, true) },
+  'serve.max_rows': { desc: 'most rows in one /predict request', ...numberIn(1, 10_000_000, true) },
+  'serve.timeout': { desc: 'seconds a predictor command may take to answer one request', ...numberIn(0.001, 86_400, false) },
   // structured: its shape is checked by its reader (the model registry's promotion policies)
   'registry.policies': {
     desc: 'promotion policies of the model registry (a mapping; edit config.yaml, see docs/registry.md)',
