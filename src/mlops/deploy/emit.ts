@@ -32,8 +32,8 @@ export function goDuration(ms: number): string {
   return `${Math.round(ms)}ms`;
 }
 
-const METRIC_REQUESTS = 'cairn_requests_total';
-const METRIC_LATENCY = 'cairn_request_duration_seconds_bucket';
+const METRIC_REQUESTS = 'cairn_serve_requests_total';
+const METRIC_LATENCY = 'cairn_serve_request_duration_seconds_bucket';
 
 export function emitArgo(o: EmitInput): Record<string, unknown>[] {
   const { config: c, name } = o;
