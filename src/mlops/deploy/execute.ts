@@ -50,7 +50,8 @@ export async function executeRollout(o: ExecuteInput): Promise<DeployState> {
   const emit = o.onEvent ?? (() => {});
   const maxErrors = o.maxTargetErrors ?? 3;
   let errors = 0;
-  let lastWaitNote = -1;
+  // a note on waiting for traffic at most once per interval
+  let lastWaitNote = -Infinity;
   for (;;) {
     const disk = o.store.read();
     if (!disk || disk.id !== s.id || disk.pid !== s.pid || disk.state !== 'running') return disk ?? s;
@@ -82,13 +83,15 @@ export async function executeRollout(o: ExecuteInput): Promise<DeployState> {
           const a = analyseWindow(w, s.config.thresholds, s.config.min_requests);
           const r = afterAnalysis(s, a, o.clock.now());
           if (r.waitUntil !== undefined) {
-            if (a.canary_requests !== lastWaitNote) emit({ kind: 'waiting', step: s.step, canary_requests: a.canary_requests, needed: s.config.min_requests });
-            lastWaitNote = a.canary_requests;
+            if (o.clock.now() - lastWaitNote >= s.config.interval_ms) {
+              emit({ kind: 'waiting', step: s.step, canary_requests: a.canary_requests, needed: s.config.min_requests });
+              lastWaitNote = o.clock.now();
+            }
             errors = 0;
             await o.clock.sleep(Math.max(1, r.waitUntil - o.clock.now()));
             continue;
           }
-          lastWaitNote = -1;
+          lastWaitNote = -Infinity;
           next = r.state;
           emit({ kind: 'analysis', step: s.step, weight: s.weight, analysis: a });
           if (next.state === 'paused') emit({ kind: 'paused', reason: next.reason ?? '' });

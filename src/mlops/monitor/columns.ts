@@ -177,9 +177,12 @@ export async function readRequestLog(input: string | TableFile[], opts: { kinds?
     const ti = batch.columns.indexOf('time');
     const ii = batch.columns.indexOf('inputs');
     const oi = batch.columns.indexOf('outputs');
+    const yi = batch.columns.indexOf('type');
     batch.rows.forEach((r, k) => {
       const row = batch.firstRow + k;
       info.lines++;
+      // cairn serve writes feedback labels into the same log ({time, type: "feedback", id, label}): no inputs
+      if (yi >= 0 && r[yi] === 'feedback') return;
       const t = ti < 0 ? undefined : r[ti];
       const ms = typeof t === 'string' || typeof t === 'number' ? new Date(t).getTime() : Number.NaN;
       if (Number.isNaN(ms)) throw badData(batch.file, 'a request log line needs `time` (an ISO date or epoch milliseconds)', { row, line: row });
