@@ -174,7 +174,7 @@ function openTarget(repo: Repo, kind: TargetKind, cfg: DeployConfig, s: { name: 
 function productionAlias(repo: Repo): ProductionAlias {
   return {
     async promote(name, version, reason) {
-      const r = await repo.withLock('deploy promote', async () => promoteVersion({ repo, target: `${name}@${version}`, alias: 'production', reason, via: 'rollout' }));
+      const r = await repo.withLock('deploy promote', async () => promoteVersion({ repo, target: `${name}@${version}`, alias: 'production', reason, moved_by: 'rollout' }));
       if (r.verdict !== 'pass') return { ok: false, why: r.violations.join('; ') || 'refused by the production policy' };
       return { ok: true, tag: r.tag, previous: r.previous };
     },

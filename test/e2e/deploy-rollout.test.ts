@@ -138,10 +138,10 @@ describe('cairn deploy against cairn serve', () => {
     expect(status()).toMatchObject({ state: 'succeeded', step: 3, weight: 100, version: 'v3.0.0', stable: 'v1.0.0' });
     expect(production()).toBe('v3.0.0');
     const hist = JSON.parse(cairnSync(dir, ['model', 'history', 'clf', '--json'], ENV).stdout);
-    const rows = (Array.isArray(hist) ? hist : hist.rows ?? hist.history) as { version: string; reason: string | null; via?: string }[];
+    const rows = (Array.isArray(hist) ? hist : hist.rows ?? hist.history) as { version: string; reason: string | null; moved_by?: string }[];
     const v3 = rows.find((x) => x.version === 'v3.0.0')!;
     expect(v3.reason).toMatch(/^by rollout/);
-    expect(v3.via).toBe('rollout');
+    expect(v3.moved_by).toBe('rollout');
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ stable: 'v3.0.0', canary: null });
   }, 60_000);
 

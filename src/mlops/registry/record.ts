@@ -49,7 +49,7 @@ export interface AliasEvent {
   at: string;
   forced?: { reason: string | null; violations: string[] };
   /** what moved the alias when not a person's `model promote`: 'rollout' (cairn deploy) */
-  via?: string;
+  moved_by?: string;
   checksum?: string;
 }
 

@@ -310,7 +310,7 @@ export interface PromoteInput {
   reason?: string;
   force?: boolean;
   /** what moves the alias ('rollout' for cairn deploy), recorded in the alias event */
-  via?: string;
+  moved_by?: string;
   now?: () => Date;
 }
 
@@ -353,7 +353,7 @@ export function promoteVersion(o: PromoteInput): PromoteOutcome {
     by: committerIdent(repo.root),
     at: (o.now?.() ?? new Date()).toISOString(),
     ...(violations.length ? { forced: { reason: o.reason!.trim(), violations } } : {}),
-    ...(o.via ? { via: o.via } : {}),
+    ...(o.moved_by ? { moved_by: o.moved_by } : {}),
   };
   const message = toMessage('alias', ev);
   for (let n = model.counter + 1; n < model.counter + 100; n++) {
