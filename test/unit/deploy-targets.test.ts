@@ -28,11 +28,18 @@ describe('local target (cairn serve admin API)', () => {
     expect(w.variants.canary!.errors).toBe(1);
     await t.promote();
     await t.rollback();
-    expect(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual(['GET /admin/state', 'PUT /admin/canary', 'PUT /admin/weight', 'GET /admin/window', 'POST /admin/promote', 'PUT /admin/weight', 'DELETE /admin/canary']);
+    // the fake serve reports no canary, so rollback's DELETE is skipped (idempotent)
+    expect(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual(['GET /admin/state', 'PUT /admin/canary', 'PUT /admin/weight', 'GET /admin/window', 'POST /admin/promote', 'PUT /admin/weight', 'GET /admin/state']);
     expect(calls.every((c) => c.auth === 'Bearer tok')).toBe(true);
     expect(calls[1]!.body).toEqual({ name: 'm', version: 'v2.0.0' });
     expect(calls[2]!.body).toEqual({ weight: 10 });
     expect(new URL(calls[3]!.url).searchParams.get('since')).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('rollback drops a canary serve still holds', async () => {
+    const { f, calls } = fakeFetch({ 'GET /admin/state': { status: 200, body: { stable: { version: 'v1.0.0' }, canary: { version: 'v2.0.0' }, weight: 10 } } });
+    await localTarget({ url: 'http://127.0.0.1:9', token: 't', fetch: f }).rollback();
+    expect(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual(['PUT /admin/weight', 'GET /admin/state', 'DELETE /admin/canary']);
   });
 
   it('an HTTP error, a refused connection or a malformed window is a TargetError', async () => {

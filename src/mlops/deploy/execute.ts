@@ -105,7 +105,9 @@ export async function executeRollout(o: ExecuteInput): Promise<DeployState> {
             emit({ kind: 'paused', reason: next.reason ?? '' });
             break;
           }
-          await o.target.promote();
+          // idempotent after a crash between serve's promotion and the state write
+          const st = await o.target.status();
+          if (!(st && st.stable === s.version && !st.canary)) await o.target.promote();
           next = afterPromote(s, { tag: p.tag, previous: p.previous }, o.clock.now());
           emit({ kind: 'promoted', version: s.version, tag: p.tag });
           break;

@@ -81,7 +81,9 @@ export function localTarget(o: { url: string; token: string; fetch: FetchLike; t
     },
     async rollback() {
       await call('PUT', '/admin/weight', { weight: 0 });
-      await call('DELETE', '/admin/canary');
+      // idempotent: a canary already gone (serve restarted, an earlier abort) is fine
+      const st = (await call('GET', '/admin/state')) as Record<string, unknown> | null;
+      if (st?.canary) await call('DELETE', '/admin/canary');
     },
   };
 }
