@@ -15,7 +15,7 @@ describe('npm run demo', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'fixtures', 'demo', 'run-demo.mjs')], {
       encoding: 'utf8',
       env: { ...process.env, CAIRN_DEMO_DIR: base, NO_COLOR: '1' },
-      timeout: 240_000,
+      timeout: 300_000, // the deploy section (serve, a rollout in 1 s steps) adds about 30 s
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -173,5 +173,5 @@ describe('npm run demo', () => {
     const t = trend.svgMarks.get('plot-0')!;
     expect(t.line).toBeGreaterThanOrEqual(5); // accuracy, n_test, recall x 3
     expect(t.symbol).toBeGreaterThanOrEqual(2 * t.line!);
-  }, 240_000);
+  }, 300_000);
 });
