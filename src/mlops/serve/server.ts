@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminCheck } from './admin-guard.js';
+import { LatencyBuckets, latencyMetric } from './metrics.js';
 import type { LoadedModel } from './models.js';
 import type { Row } from './predictor.js';
 import { RequestLog } from './request-log.js';
@@ -84,7 +85,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   let canary: LoadedModel | null = null;
   let weight = 0;
   let port = 0;
-  const window = new WindowStore();
+  const window = new WindowStore(s.window);
   const log = new RequestLog({
     file: s.log,
     batchLines: s.batchLines,
@@ -107,17 +108,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       for (const v of ['stable', 'canary'] as const) for (const st of ['ok', 'error'] as const) this.inc({ variant: v, status: st }, counts[v][st]);
     },
   });
-  const latency = new prom.Histogram({
-    name: 'cairn_serve_request_duration_seconds',
-    help: 'predict latency (routing + predictor), by variant',
-    labelNames: ['variant'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  // latency buckets are counted in a typed array on the hot path (prom-client's observe costs
+  // about a microsecond per call); the registry renders them as a regular histogram when scraped
+  const latency = { stable: new LatencyBuckets(), canary: new LatencyBuckets() };
+  registry.registerMetric(latencyMetric('cairn_serve_request_duration_seconds', 'predict latency (routing + predictor), by variant', latency) as never);
   const weightGauge = new prom.Gauge({ name: 'cairn_serve_canary_weight', help: 'percentage of requests routed to the canary', registers: [registry] });
   const feedbackCount = new prom.Counter({ name: 'cairn_serve_feedback_total', help: 'feedback labels received', registers: [registry] });
-  const hist = { stable: latency.labels('stable'), canary: latency.labels('canary') };
-  prom.collectDefaultMetrics({ register: registry, prefix: 'cairn_serve_' });
 
   // per loaded model: the `"model":..,"version":..,"variant":..` part of its log lines
   const heads = new WeakMap<LoadedModel, Record<Variant, string>>();
@@ -183,13 +179,13 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${head[variant]},"inputs":${inputs},"outputs":${outJson},"latency_ms":${ms},"status":"ok"}\n`);
       window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: predictions!.every(isScalar) ? predictions! : predictions!.map(scalarOf) });
       counts[variant].ok++;
-      hist[variant].observe(ms / 1000);
+      latency[variant].observe(ms / 1000);
       return reply.type('application/json; charset=utf-8').send(`{"predictions":${outJson},${bodyTail[variant](model)}}`);
     }
     log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${head[variant]},"inputs":${inputs},"outputs":null,"latency_ms":${ms},"status":"error","error":${JSON.stringify(error)}}\n`);
     window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: [] });
     counts[variant].error++;
-    hist[variant].observe(ms / 1000);
+    latency[variant].observe(ms / 1000);
     return reply.code(500).send({ error, version: model.version, variant });
   });
 
