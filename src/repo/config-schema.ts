@@ -81,6 +81,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'serve.batch_ms': { desc: 'longest a request-log line waits in the buffer (milliseconds)', ...numberIn(1, 60_000, true) },
   'serve.body_limit': { desc: 'largest request body accepted (bytes)', ...numberIn(1024, 1_073_741_824, true) },
   'serve.max_rows': { desc: 'most rows in one /predict request', ...numberIn(1, 10_000_000, true) },
+  'serve.window': { desc: 'requests per variant kept in memory for /admin/window', ...numberIn(100, 10_000_000, true) },
   'serve.timeout': { desc: 'seconds a predictor command may take to answer one request', ...numberIn(0.001, 86_400, false) },
   // structured: its shape is checked by its reader (the model registry's promotion policies)
   'registry.policies': {

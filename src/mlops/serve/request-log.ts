@@ -22,7 +22,6 @@ export class RequestLog {
   private fd: number;
   private size: number;
   private lines: string[] = [];
-  private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** lines written (for tests and /metrics) */
@@ -40,10 +39,13 @@ export class RequestLog {
 
   /** Queue one record (serialised at once, so later changes to the object do not show). */
   append(record: object): void {
+    this.appendLine(JSON.stringify(record) + '\n');
+  }
+
+  /** Queue one line already serialised (one JSON object, no line break inside, ending in '\n'). */
+  appendLine(line: string): void {
     if (this.closed) return;
-    const line = JSON.stringify(record) + '\n';
     this.lines.push(line);
-    this.bytes += Buffer.byteLength(line);
     if (this.lines.length >= this.o.batchLines) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.o.batchMs);
@@ -61,7 +63,6 @@ export class RequestLog {
     const buf = Buffer.from(this.lines.join(''));
     const n = this.lines.length;
     this.lines = [];
-    this.bytes = 0;
     try {
       if (this.size > 0 && this.size + buf.length > this.o.rotateBytes) this.rotate();
       let off = 0;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminCheck } from './admin-guard.js';
+import { LatencyBuckets, latencyMetric } from './metrics.js';
 import type { LoadedModel } from './models.js';
 import type { Row } from './predictor.js';
 import { RequestLog } from './request-log.js';
@@ -58,6 +59,8 @@ export interface RunningServer {
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
+const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
+
 const isPlainObject = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The rows of a /predict body, or what is wrong with it. */
@@ -82,7 +85,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   let canary: LoadedModel | null = null;
   let weight = 0;
   let port = 0;
-  const window = new WindowStore();
+  const window = new WindowStore(s.window);
   const log = new RequestLog({
     file: s.log,
     batchLines: s.batchLines,
@@ -93,22 +96,41 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
 
   const registry = new prom.Registry();
-  const requests = new prom.Counter({ name: 'cairn_serve_requests_total', help: 'predict requests answered, by variant and status', labelNames: ['variant', 'status'], registers: [registry] });
-  const latency = new prom.Histogram({
-    name: 'cairn_serve_request_duration_seconds',
-    help: 'predict latency (routing + predictor), by variant',
-    labelNames: ['variant'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  // request counts are plain integers on the hot path, handed to prom-client when scraped
+  const counts = { stable: { ok: 0, error: 0 }, canary: { ok: 0, error: 0 } };
+  new prom.Counter({
+    name: 'cairn_serve_requests_total',
+    help: 'predict requests answered, by variant and status',
+    labelNames: ['variant', 'status'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const v of ['stable', 'canary'] as const) for (const st of ['ok', 'error'] as const) this.inc({ variant: v, status: st }, counts[v][st]);
+    },
   });
+  // latency buckets are counted in a typed array on the hot path (prom-client's observe costs
+  // about a microsecond per call); the registry renders them as a regular histogram when scraped
+  const latency = { stable: new LatencyBuckets(), canary: new LatencyBuckets() };
+  registry.registerMetric(latencyMetric('cairn_serve_request_duration_seconds', 'predict latency (routing + predictor), by variant', latency) as never);
   const weightGauge = new prom.Gauge({ name: 'cairn_serve_canary_weight', help: 'percentage of requests routed to the canary', registers: [registry] });
   const feedbackCount = new prom.Counter({ name: 'cairn_serve_feedback_total', help: 'feedback labels received', registers: [registry] });
-  const counters = {
-    stable: { ok: requests.labels('stable', 'ok'), error: requests.labels('stable', 'error') },
-    canary: { ok: requests.labels('canary', 'ok'), error: requests.labels('canary', 'error') },
+
+  // per loaded model: the `"model":..,"version":..,"variant":..` part of its log lines
+  const heads = new WeakMap<LoadedModel, Record<Variant, string>>();
+  const headOf = (m: LoadedModel): Record<Variant, string> => {
+    const mv = `"model":${JSON.stringify(m.name)},"version":${JSON.stringify(m.version)}`;
+    const h = { stable: `${mv},"variant":"stable"`, canary: `${mv},"variant":"canary"` };
+    heads.set(m, h);
+    return h;
   };
-  const hist = { stable: latency.labels('stable'), canary: latency.labels('canary') };
-  prom.collectDefaultMetrics({ register: registry, prefix: 'cairn_serve_' });
+  const bodyTail: Record<Variant, (m: LoadedModel) => string> = {
+    stable: (m) => `"version":${JSON.stringify(m.version)},"variant":"stable"`,
+    canary: (m) => `"version":${JSON.stringify(m.version)},"variant":"canary"`,
+  };
+  // one toISOString per millisecond, not per request
+  let isoMs = -1;
+  let isoStr = '';
+  const isoOf = (t: number): string => (t === isoMs ? isoStr : ((isoMs = t), (isoStr = new Date(t).toISOString())));
 
   const ref = (m: LoadedModel) => ({ name: m.name, version: m.version, dir: m.dir });
   const state = (): ServeState => ({ pid: process.pid, port, host: s.host, stable: ref(stable), canary: canary ? ref(canary) : null, weight, started });
@@ -138,31 +160,33 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const variant: Variant = canary && routeOf(id, weight) === 'canary' ? 'canary' : 'stable';
     const model = variant === 'canary' ? canary! : stable;
     let predictions: unknown[] | undefined;
+    let outJson = '';
     let error: string | undefined;
     try {
       predictions = await model.predictor.predict(rows);
+      outJson = JSON.stringify(predictions); // throws on a BigInt or a cycle: that request's failure
     } catch (e) {
       error = (e as Error)?.message ?? String(e);
     }
     const ms = Math.round((performance.now() - t0) * 1000) / 1000;
     const ok = error === undefined;
-    log.append({
-      time: new Date(time).toISOString(),
-      id,
-      model: model.name,
-      version: model.version,
-      variant,
-      inputs: rows,
-      outputs: ok ? predictions : null,
-      latency_ms: ms,
-      status: ok ? 'ok' : 'error',
-      ...(ok ? {} : { error }),
-    });
-    window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: ok ? predictions!.map(scalarOf) : [] });
-    counters[variant][ok ? 'ok' : 'error'].inc();
-    hist[variant].observe(ms / 1000);
-    if (!ok) return reply.code(500).send({ error, version: model.version, variant });
-    return reply.send({ predictions, version: model.version, variant });
+    // the line is assembled by hand (same bytes as JSON.stringify of the record, key order fixed):
+    // half the cost of stringifying an object on the hot path
+    const head = heads.get(model) ?? headOf(model);
+    const inputs = JSON.stringify(rows);
+    const idJson = hdr === undefined ? `"${id}"` : JSON.stringify(id);
+    if (ok) {
+      log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${head[variant]},"inputs":${inputs},"outputs":${outJson},"latency_ms":${ms},"status":"ok"}\n`);
+      window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: predictions!.every(isScalar) ? predictions! : predictions!.map(scalarOf) });
+      counts[variant].ok++;
+      latency[variant].observe(ms / 1000);
+      return reply.type('application/json; charset=utf-8').send(`{"predictions":${outJson},${bodyTail[variant](model)}}`);
+    }
+    log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${head[variant]},"inputs":${inputs},"outputs":null,"latency_ms":${ms},"status":"error","error":${JSON.stringify(error)}}\n`);
+    window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: [] });
+    counts[variant].error++;
+    latency[variant].observe(ms / 1000);
+    return reply.code(500).send({ error, version: model.version, variant });
   });
 
   app.post('/feedback', async (req, reply) => {

@@ -24,6 +24,8 @@ export interface ServeSettings {
   maxRows: number;
   /** a predictor command's answer deadline per request (ms) */
   timeoutMs: number;
+  /** requests per variant kept in memory for /admin/window */
+  window: number;
 }
 
 export const SERVE_DEFAULTS = {
@@ -37,6 +39,7 @@ export const SERVE_DEFAULTS = {
   bodyLimit: 1024 * 1024,
   maxRows: 10_000,
   timeoutMs: 30_000,
+  window: 200_000,
 } as const;
 
 export interface ServeFlags {
@@ -113,5 +116,6 @@ export function resolveServeSettings(o: { root: string; cwd: string; flags: Serv
     bodyLimit: num('body_limit', SERVE_DEFAULTS.bodyLimit),
     maxRows: num('max_rows', SERVE_DEFAULTS.maxRows),
     timeoutMs: Math.round(num('timeout', SERVE_DEFAULTS.timeoutMs / 1000) * 1000),
+    window: num('window', SERVE_DEFAULTS.window),
   };
 }

@@ -43,22 +43,58 @@ export function scalarOf(p: unknown): unknown {
   return undefined;
 }
 
-class Ring<T> {
-  private buf: (T | undefined)[];
+/**
+ * A ring of request records, column by column (typed arrays for the numbers), so holding a few
+ * hundred thousand requests adds no objects for the garbage collector to trace.
+ */
+class Ring {
+  private t: Float64Array;
+  private lat: Float64Array;
+  private ok: Uint8Array;
+  private ver: Uint16Array;
+  private ids: (string | undefined)[];
+  private outs: (unknown[] | undefined)[];
+  private versions: string[] = [];
   private next = 0;
   private count = 0;
   constructor(readonly capacity: number) {
-    this.buf = new Array<T | undefined>(capacity);
+    this.t = new Float64Array(capacity);
+    this.lat = new Float64Array(capacity);
+    this.ok = new Uint8Array(capacity);
+    this.ver = new Uint16Array(capacity);
+    this.ids = new Array<string | undefined>(capacity);
+    this.outs = new Array<unknown[] | undefined>(capacity);
   }
-  push(x: T): void {
-    this.buf[this.next] = x;
-    this.next = (this.next + 1) % this.capacity;
+  private versionIndex(v: string): number {
+    let i = this.versions.indexOf(v);
+    if (i < 0) {
+      if (this.versions.length >= 0xffff) this.versions = [];
+      i = this.versions.push(v) - 1;
+    }
+    return i;
+  }
+  push(r: WindowRecord): void {
+    const k = this.next;
+    this.t[k] = r.t;
+    this.lat[k] = r.latency;
+    this.ok[k] = r.ok ? 1 : 0;
+    this.ver[k] = this.versionIndex(r.version);
+    this.ids[k] = r.id;
+    this.outs[k] = r.outputs;
+    this.next = (k + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;
   }
-  /** oldest first */
-  *items(): Generator<T> {
+  /** oldest first, the records of one version in [since, until) */
+  *items(version: string, since: number, until: number): Generator<WindowRecord> {
+    const vi = this.versions.indexOf(version);
+    if (vi < 0) return;
     const start = (this.next - this.count + this.capacity) % this.capacity;
-    for (let i = 0; i < this.count; i++) yield this.buf[(start + i) % this.capacity]!;
+    for (let i = 0; i < this.count; i++) {
+      const k = (start + i) % this.capacity;
+      const t = this.t[k]!;
+      if (t < since || t >= until || this.ver[k] !== vi) continue;
+      yield { t, id: this.ids[k]!, version, ok: this.ok[k] === 1, latency: this.lat[k]!, outputs: this.outs[k]! };
+    }
   }
 }
 
@@ -72,7 +108,7 @@ export function percentile(xs: readonly number[], q: number): number | null {
 const LIST_CAP = 10_000;
 
 export class WindowStore {
-  private rings: Record<Variant, Ring<WindowRecord>>;
+  private rings: Record<Variant, Ring>;
   private labels = new Map<string, unknown>();
 
   constructor(
@@ -92,15 +128,17 @@ export class WindowStore {
     if (this.labels.size > this.labelCapacity) this.labels.delete(this.labels.keys().next().value as string);
   }
 
-  /** Summary of the requests of one variant and version that arrived in [since, until). */
+  /**
+   * Summary of the requests of one variant and version that arrived in [since, until), among the
+   * last `capacity` requests of that variant (serve.window).
+   */
   summary(variant: Variant, version: string, since: number, until: number): VariantSummary {
     let requests = 0;
     let errors = 0;
     const lat: number[] = [];
     const outputs: unknown[] = [];
     const labelled: { output: unknown; label: unknown }[] = [];
-    for (const r of this.rings[variant].items()) {
-      if (r.t < since || r.t >= until || r.version !== version) continue;
+    for (const r of this.rings[variant].items(version, since, until)) {
       requests++;
       if (!r.ok) errors++;
       lat.push(r.latency);
