@@ -127,7 +127,6 @@ export function emitFlagger(o: EmitInput): Record<string, unknown>[] {
     metadata: { name, labels: { app: name, 'app.kubernetes.io/managed-by': 'cairn' } },
     spec: {
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      progressDeadlineSeconds: Math.ceil((c.interval_ms + c.traffic_timeout_ms) / 1000) * c.steps.length + 60,
       service: { port: o.port ?? 8080 },
       analysis: {
         interval,
