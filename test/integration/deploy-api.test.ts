@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deploy, deployAbort, deployEmit, deployStatus } from '../../src/api/deploy.js';
+import { deploy, deployAbort, deployEmit, deployPause, deployPromote, deployResume, deployStatus } from '../../src/api/deploy.js';
 import { add } from '../../src/api/add.js';
 import { modelPromote } from '../../src/api/model-promote.js';
 import { modelRegister } from '../../src/api/model-register.js';
@@ -58,7 +58,8 @@ describe('deploy --target command (real hooks)', () => {
     const dir = await registryRepo(HOOKS);
     const r = await deploy({ cwd: dir, model: 'clf@v2.0.0', clock: fakeClock() });
     expect(r).toMatchObject({ verdict: 'pass', state: 'succeeded', target: 'command', stable: 'v1.0.0', step: 3, weight: 100 });
-    expect(readFileSync(join(dir, 'weights.txt'), 'utf8')).toBe('10\n50\n100\n');
+    // the last 100 is the promotion (no promote hook: all traffic on the canary)
+    expect(readFileSync(join(dir, 'weights.txt'), 'utf8')).toBe('10\n50\n100\n100\n');
     const hist = JSON.stringify(await production(dir));
     expect(hist).toContain('v2.0.0');
     expect(hist).toContain('"moved_by":"rollout"');
@@ -86,6 +87,48 @@ describe('deploy --target command (real hooks)', () => {
     await expect(deploy({ cwd: dir, model: 'clf@latest' })).rejects.toMatchObject({ code: 'CAIRN_USAGE' });
     const bare = await registryRepo('deploy:\n  target: command\n');
     await expect(deploy({ cwd: bare, model: 'clf@v2.0.0', clock: fakeClock() })).rejects.toThrow(/needs deploy.set_weight/);
+  });
+});
+
+describe('pause, resume and promote through the api', () => {
+  it('a pause from outside stops the driving loop (paused, exit 4); resume finishes from the same step', async () => {
+    const dir = await registryRepo(HOOKS);
+    const clock = fakeClock();
+    let paused = false;
+    const r = await deploy({
+      cwd: dir,
+      model: 'clf@v2.0.0',
+      clock: {
+        now: clock.now,
+        sleep: async (ms) => {
+          await clock.sleep(ms);
+          // another `cairn deploy pause`, while step 2 observes
+          const st = JSON.parse(readFileSync(join(dir, '.cairn', 'deploy', 'command.json'), 'utf8'));
+          if (!paused && st.step === 2) {
+            paused = true;
+            await deployPause({ cwd: dir });
+          }
+        },
+      },
+    });
+    expect(r).toMatchObject({ state: 'paused', verdict: 'inconclusive', step: 2, reason: 'paused by user' });
+    await expect(deployPause({ cwd: dir })).rejects.toThrow(/not running/);
+    const done = await deployResume({ cwd: dir, clock: fakeClock() });
+    expect(done).toMatchObject({ state: 'succeeded', step: 3 });
+    // the weight of step 2 was set again on resume, step 1's was not
+    expect(readFileSync(join(dir, 'weights.txt'), 'utf8')).toBe('10\n50\n50\n100\n100\n');
+    await expect(deployResume({ cwd: dir })).rejects.toThrow(/succeeded: nothing to resume/);
+  });
+
+  it('promote skips the remaining steps of a paused rollout and moves production', async () => {
+    const dir = await registryRepo(HOOKS.replace('min_requests: 20', 'min_requests: 1000').replace('interval: 2s', 'interval: 1s\n  traffic_timeout: 1s'));
+    const r = await deploy({ cwd: dir, model: 'clf@v2.0.0', clock: fakeClock() });
+    expect(r).toMatchObject({ state: 'paused', step: 1 });
+    expect(r.reason).toMatch(/too little traffic: 40 canary requests of the 1000 needed/);
+    const p = await deployPromote({ cwd: dir, clock: fakeClock() });
+    expect(p).toMatchObject({ state: 'succeeded', reason: 'promoted by user', weight: 100 });
+    expect(JSON.stringify(await production(dir))).toContain('v2.0.0');
+    expect(readFileSync(join(dir, 'weights.txt'), 'utf8')).toBe('10\n100\n');
   });
 });
 

@@ -68,8 +68,8 @@ describe('command target (hooks)', () => {
     await t.setWeight(50);
     const w = await t.window('S', 'U');
     await t.rollback();
-    await t.promote(); // no promote hook: nothing runs
-    expect(ran.map((r) => r.cmd)).toEqual(['kubectl patch canary --weight 50', './window.sh S U', 'kubectl patch canary --weight 0']);
+    await t.promote(); // no promote hook: all traffic on the canary
+    expect(ran.map((r) => r.cmd)).toEqual(['kubectl patch canary --weight 50', './window.sh S U', 'kubectl patch canary --weight 0', 'kubectl patch canary --weight 100']);
     expect(ran[0]!.env).toMatchObject({ CAIRN_DEPLOY_WEIGHT: '50', CAIRN_DEPLOY_NAME: 'm', CAIRN_DEPLOY_VERSION: 'v2.0.0', CAIRN_DEPLOY_STABLE: 'v1.0.0' });
     expect(w.variants.canary!.requests).toBe(5);
   });

@@ -135,7 +135,9 @@ export function commandTarget(o: { hooks: CommandHooks; name: string; version: s
       }
     },
     async promote() {
+      // without a promote hook, promotion is all traffic on the canary
       if (o.hooks.promote) await run('promote', { weight: '100' });
+      else await run('set_weight', { weight: '100' });
     },
     async rollback() {
       if (o.hooks.rollback) await run('rollback', { weight: '0' });
