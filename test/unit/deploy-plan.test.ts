@@ -212,6 +212,27 @@ describe('rollout executor (fake clock, fake target)', () => {
   });
 });
 
+describe('resume at the promote phase (a crash after serve promoted, before the state was written)', () => {
+  it('does not promote in serve twice; the registry alias still moves', async () => {
+    let s = afterLoad(fresh(), T0);
+    s = { ...afterSetWeight(s, 100, T0), step: 3 };
+    s = afterAnalysis(s, { verdict: 'pass', since: '', until: '', canary_requests: 30, stable_requests: 0, checks: [], reason: 'ok' }, T0 + 1000).state;
+    expect(s.phase).toBe('promote');
+    const back = resume(s, T0 + 5000, 9);
+    expect(back.phase).toBe('promote');
+    const log: string[] = [];
+    const clock = { t: T0 + 5000 };
+    const target = fakeTarget(clock, healthy, log);
+    await target.loadCanary('m', 'v2.0.0');
+    await target.promote(); // serve already promoted v2 before the crash
+    log.length = 0;
+    const m = memStore(back);
+    const last = await executeRollout({ state: back, store: m.store, target, production: fakeProduction(log), clock: { now: () => clock.t, sleep: async (ms) => void (clock.t += ms) } });
+    expect(last.state).toBe('succeeded');
+    expect(log).toEqual(['production m@v2.0.0 (by rollout r1)']);
+  });
+});
+
 describe('rollout transitions', () => {
   it('next actions follow the phases', () => {
     let s = fresh();
