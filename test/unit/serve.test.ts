@@ -52,6 +52,17 @@ describe('the window', () => {
     expect(w.summary('canary', 'v9', 0, 100)).toMatchObject({ requests: 0, p99_ms: null, outputs: [], labelled: [] });
   });
 
+  it('keeps string, boolean and object predictions by their scalar; feedback joins by id', () => {
+    const w = new WindowStore(100);
+    const preds: unknown[][] = [['cat'], [true], [{ prediction: 'dog', score: 0.9 }], [{ score: 1 }], [2.5], [[1, 2]], ['cat', 'dog']];
+    preds.forEach((outputs, i) => w.record('stable', { t: i, id: `id-${i}`, version: 'v1', ok: true, latency: 1, outputs }));
+    preds.forEach((_, i) => w.feedback(`id-${i}`, i === 6 ? ['cat', 'cat'] : 'cat'));
+    const s = w.summary('stable', 'v1', 0, 100);
+    expect(s.outputs).toEqual(['cat', true, 'dog', 2.5, 'cat', 'dog']);
+    expect(s.labelled.map((l) => l.output)).toEqual(['cat', true, 'dog', undefined, 2.5, undefined, 'cat', 'dog']);
+    expect(s.labelled.every((l) => l.label === 'cat')).toBe(true);
+  });
+
   it('takes scalars from predictions, nearest-rank percentiles', () => {
     expect([1, 'a', true, null, { prediction: 2 }, { label: 'x' }, { value: 0.5 }, { score: 1 }, [1]].map(scalarOf)).toEqual([1, 'a', true, null, 2, 'x', 0.5, undefined, undefined]);
     expect(percentile([], 0.99)).toBeNull();

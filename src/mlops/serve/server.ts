@@ -11,7 +11,7 @@ import type { LoadedModel } from './models.js';
 import type { Row } from './predictor.js';
 import { RequestLog } from './request-log.js';
 import type { ServeSettings } from './settings.js';
-import { routeOf, scalarOf, WindowStore, type Variant, type WindowSummary } from './window.js';
+import { routeOf, WindowStore, type Variant, type WindowSummary } from './window.js';
 
 export interface ServeState {
   pid: number;
@@ -58,8 +58,6 @@ export interface RunningServer {
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
-
-const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
 
 const isPlainObject = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -177,7 +175,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const idJson = hdr === undefined ? `"${id}"` : JSON.stringify(id);
     if (ok) {
       log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${head[variant]},"inputs":${inputs},"outputs":${outJson},"latency_ms":${ms},"status":"ok"}\n`);
-      window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: predictions!.every(isScalar) ? predictions! : predictions!.map(scalarOf) });
+      window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: predictions! });
       counts[variant].ok++;
       latency[variant].observe(ms / 1000);
       return reply.type('application/json; charset=utf-8').send(`{"predictions":${outJson},${bodyTail[variant](model)}}`);

@@ -11,8 +11,8 @@ export interface WindowRecord {
   version: string;
   ok: boolean;
   latency: number;
-  /** one scalar (or undefined) per row */
-  outputs: unknown[];
+  /** the predictions, one per row ([] for a failed request); their scalars are kept */
+  outputs: readonly unknown[];
 }
 
 export interface VariantSummary {
@@ -44,17 +44,48 @@ export function scalarOf(p: unknown): unknown {
 }
 
 /**
- * A ring of request records, column by column (typed arrays for the numbers), so holding a few
- * hundred thousand requests adds no objects for the garbage collector to trace.
+ * 53 bits of a request id (two 32-bit string hashes): the ring and the feedback map key on this
+ * number instead of holding every id string, which would keep an object per request alive.
+ */
+export function idKey(id: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+// how a record's outputs are held: none, one number, one boolean, or a list
+const NONE = 0;
+const NUM = 1;
+const BOOL = 2;
+const LIST = 3;
+const STR = 4;
+const MAX_STRINGS = 4096;
+
+/**
+ * A ring of request records, column by column: typed arrays for the numbers, the id as a number
+ * (idKey), a single numeric or boolean output inline. Holding a few hundred thousand requests
+ * then keeps (almost) no objects alive for the garbage collector to copy and trace: retaining
+ * an id string and an outputs array per request cost more than all the rest of the routing.
  */
 class Ring {
   private t: Float64Array;
   private lat: Float64Array;
   private ok: Uint8Array;
   private ver: Uint16Array;
-  private ids: (string | undefined)[];
-  private outs: (unknown[] | undefined)[];
+  private idk: Float64Array;
+  private kind: Uint8Array;
+  private one: Float64Array;
+  private lists: (unknown[] | undefined)[];
   private versions: string[] = [];
+  // distinct string outputs (class labels), so a string prediction is held as a number too
+  private strings: string[] = [];
+  private stringIndex = new Map<string, number>();
   private next = 0;
   private count = 0;
   constructor(readonly capacity: number) {
@@ -62,8 +93,10 @@ class Ring {
     this.lat = new Float64Array(capacity);
     this.ok = new Uint8Array(capacity);
     this.ver = new Uint16Array(capacity);
-    this.ids = new Array<string | undefined>(capacity);
-    this.outs = new Array<unknown[] | undefined>(capacity);
+    this.idk = new Float64Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.one = new Float64Array(capacity);
+    this.lists = [];
   }
   private versionIndex(v: string): number {
     let i = this.versions.indexOf(v);
@@ -73,19 +106,50 @@ class Ring {
     }
     return i;
   }
-  push(r: WindowRecord): void {
+  push(t: number, id: string, version: string, ok: boolean, latency: number, outputs: readonly unknown[]): void {
     const k = this.next;
-    this.t[k] = r.t;
-    this.lat[k] = r.latency;
-    this.ok[k] = r.ok ? 1 : 0;
-    this.ver[k] = this.versionIndex(r.version);
-    this.ids[k] = r.id;
-    this.outs[k] = r.outputs;
+    this.t[k] = t;
+    this.lat[k] = latency;
+    this.ok[k] = ok ? 1 : 0;
+    this.ver[k] = this.versionIndex(version);
+    this.idk[k] = idKey(id);
+    const o = outputs.length === 1 ? scalarOf(outputs[0]) : undefined;
+    if (outputs.length === 0) this.kind[k] = NONE;
+    else if (typeof o === 'number') {
+      this.kind[k] = NUM;
+      this.one[k] = o;
+    } else if (typeof o === 'boolean') {
+      this.kind[k] = BOOL;
+      this.one[k] = o ? 1 : 0;
+    } else if (typeof o === 'string' && (this.stringIndex.has(o) || this.strings.length < MAX_STRINGS)) {
+      let si = this.stringIndex.get(o);
+      if (si === undefined) this.stringIndex.set(o, (si = this.strings.push(o) - 1));
+      this.kind[k] = STR;
+      this.one[k] = si;
+    } else {
+      this.kind[k] = LIST;
+      this.lists[k] = outputs.map(scalarOf);
+    }
+    if (this.kind[k] !== LIST && this.lists[k] !== undefined) this.lists[k] = undefined;
     this.next = (k + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;
   }
+  private outputsAt(k: number): unknown[] {
+    switch (this.kind[k]) {
+      case NUM:
+        return [this.one[k]];
+      case BOOL:
+        return [this.one[k] === 1];
+      case STR:
+        return [this.strings[this.one[k]!]];
+      case LIST:
+        return this.lists[k] ?? [];
+      default:
+        return [];
+    }
+  }
   /** oldest first, the records of one version in [since, until) */
-  *items(version: string, since: number, until: number): Generator<WindowRecord> {
+  *items(version: string, since: number, until: number): Generator<{ t: number; key: number; ok: boolean; latency: number; outputs: unknown[] }> {
     const vi = this.versions.indexOf(version);
     if (vi < 0) return;
     const start = (this.next - this.count + this.capacity) % this.capacity;
@@ -93,7 +157,7 @@ class Ring {
       const k = (start + i) % this.capacity;
       const t = this.t[k]!;
       if (t < since || t >= until || this.ver[k] !== vi) continue;
-      yield { t, id: this.ids[k]!, version, ok: this.ok[k] === 1, latency: this.lat[k]!, outputs: this.outs[k]! };
+      yield { t, key: this.idk[k]!, ok: this.ok[k] === 1, latency: this.lat[k]!, outputs: this.outputsAt(k) };
     }
   }
 }
@@ -109,7 +173,7 @@ const LIST_CAP = 10_000;
 
 export class WindowStore {
   private rings: Record<Variant, Ring>;
-  private labels = new Map<string, unknown>();
+  private labels = new Map<number, unknown>();
 
   constructor(
     capacity = 200_000,
@@ -118,14 +182,16 @@ export class WindowStore {
     this.rings = { stable: new Ring(capacity), canary: new Ring(capacity) };
   }
 
+  /** Record one answered request (`outputs`: the predictions, [] for a failed request). */
   record(variant: Variant, r: WindowRecord): void {
-    this.rings[variant].push(r);
+    this.rings[variant].push(r.t, r.id, r.version, r.ok, r.latency, r.outputs);
   }
 
   feedback(id: string, label: unknown): void {
-    this.labels.delete(id);
-    this.labels.set(id, label);
-    if (this.labels.size > this.labelCapacity) this.labels.delete(this.labels.keys().next().value as string);
+    const key = idKey(id);
+    this.labels.delete(key);
+    this.labels.set(key, label);
+    if (this.labels.size > this.labelCapacity) this.labels.delete(this.labels.keys().next().value as number);
   }
 
   /**
@@ -144,8 +210,8 @@ export class WindowStore {
       lat.push(r.latency);
       if (!r.ok) continue;
       for (const o of r.outputs) if (o !== undefined) outputs.push(o);
-      if (!this.labels.has(r.id)) continue;
-      const label = this.labels.get(r.id);
+      if (!this.labels.has(r.key)) continue;
+      const label = this.labels.get(r.key);
       if (r.outputs.length === 1 && !Array.isArray(label)) labelled.push({ output: r.outputs[0], label });
       else if (Array.isArray(label) && label.length === r.outputs.length) label.forEach((l, j) => labelled.push({ output: r.outputs[j], label: l }));
     }
