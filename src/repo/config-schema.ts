@@ -103,7 +103,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'deploy.max_p99_ratio': { desc: 'canary P99 latency above stable x this (and above stable + max_p99_increase_ms) fails (default 1.5)', ...numberIn(1, 1000, false) },
   'deploy.max_p99_increase_ms': { desc: 'milliseconds of P99 latency the canary may add (default 50)', ...numberIn(0, 3_600_000, false) },
   'deploy.max_psi': { desc: 'PSI of the canary predictions against the stable above which an analysis fails (default 0.25)', ...numberIn(0, 100, false) },
-  'deploy.min_outputs': { desc: 'predictions each side needs before PSI is computed (default 20)', ...numberIn(1, 1e9, true) },
+  'deploy.min_outputs': { desc: 'predictions each side needs before PSI is computed (default 100)', ...numberIn(1, 1e9, true) },
   'deploy.min_labels': { desc: 'feedback labels each side needs before accuracy is compared (default 30)', ...numberIn(1, 1e9, true) },
   'deploy.alpha': { desc: 'significance level of the accuracy test (default 0.05)', ...numberIn(0, 1, false) },
   'deploy.url': { desc: 'URL of cairn serve for --target local (default: from .cairn/serve/state.json)', ...str },

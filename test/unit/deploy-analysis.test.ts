@@ -29,7 +29,7 @@ describe('analyseWindow', () => {
   });
 
   it('passes a canary like the stable', () => {
-    const a = analyseWindow(win(side({ requests: 200 }), side({ requests: 50 })), T, 20);
+    const a = analyseWindow(win(side({ requests: 200 }), side({ requests: 100 })), T, 20);
     expect(a.verdict).toBe('pass');
     expect(a.checks.map((c) => [c.check, c.verdict])).toEqual([
       ['traffic', 'pass'],
@@ -60,6 +60,11 @@ describe('analyseWindow', () => {
     // a window without latencies but with p99_ms (a metrics hook) uses it
     const hook = analyseWindow(win({ version: 'a', requests: 50, errors: 0, p99_ms: 5 }, { version: 'b', requests: 50, errors: 0, p99_ms: 500 }), T, 20);
     expect(hook.checks.find((c) => c.check === 'p99_latency')!.verdict).toBe('fail');
+  });
+
+  it('PSI needs min_outputs predictions on each side (its noise at small n would fail unchanged models)', () => {
+    const a = analyseWindow(win(side({ requests: 200 }), side({ requests: 99 })), T, 20);
+    expect(a.checks.find((c) => c.check === 'prediction_psi')).toMatchObject({ verdict: 'skipped', detail: expect.stringContaining('needs 100 predictions') });
   });
 
   it('fails on prediction PSI when the canary predicts differently', () => {

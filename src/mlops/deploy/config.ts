@@ -17,7 +17,11 @@ export interface Thresholds {
   max_p99_increase_ms: number;
   /** PSI of the canary's predictions against the stable's above this fails */
   max_psi: number;
-  /** predictions each side needs before PSI is computed */
+  /**
+   * predictions each side needs before PSI is computed: PSI's sampling noise is about
+   * (bins - 1)(1/n1 + 1/n2), so at 20 predictions a canary identical to the stable reaches the
+   * 0.25 limit by chance alone (Evidently #50); at 100 the noise is a tenth of the limit
+   */
   min_outputs: number;
   /** feedback labels each side needs before accuracy is compared */
   min_labels: number;
@@ -55,7 +59,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = {
   max_p99_ratio: 1.5,
   max_p99_increase_ms: 50,
   max_psi: 0.25,
-  min_outputs: 20,
+  min_outputs: 100,
   min_labels: 30,
   alpha: 0.05,
 };
