@@ -93,6 +93,10 @@ describe('cairn serve (api)', () => {
     expect((await call(`${u}/admin/weight`, 'PUT', { weight: 10 }, auth)).status).toBe(409);
     expect((await call(`${u}/admin/weight`, 'PUT', { weight: 0 }, auth)).status).toBe(200);
     expect((await call(`${u}/admin/promote`, 'POST', undefined, auth)).status).toBe(409);
+    // a JSON content type with an empty body is no body; bad JSON is 400
+    expect((await call(`${u}/admin/promote`, 'POST', '', auth)).status).toBe(409);
+    expect((await call(`${u}/admin/weight`, 'PUT', '{"weight": 1', auth)).status).toBe(400);
+    expect((await call(`${u}/admin/canary`, 'PUT', '{"__proto__": {"name": "clf"}}', auth)).status).toBe(400);
     expect((await call(`${u}/admin/canary`, 'PUT', { name: 'clf', version: 'v9.0.0' }, auth)).status).toBe(404);
     expect((await call(`${u}/admin/canary`, 'PUT', { name: 'nope', version: 'v1.0.0' }, auth)).status).toBe(404);
     expect((await call(`${u}/admin/canary`, 'PUT', { name: 'clf' }, auth)).status).toBe(400);
