@@ -93,6 +93,10 @@ describe('cairn serve (api)', () => {
     expect((await call(`${u}/admin/weight`, 'PUT', { weight: 10 }, auth)).status).toBe(409);
     expect((await call(`${u}/admin/weight`, 'PUT', { weight: 0 }, auth)).status).toBe(200);
     expect((await call(`${u}/admin/promote`, 'POST', undefined, auth)).status).toBe(409);
+    // a JSON content type with an empty body is no body; bad JSON is 400
+    expect((await call(`${u}/admin/promote`, 'POST', '', auth)).status).toBe(409);
+    expect((await call(`${u}/admin/weight`, 'PUT', '{"weight": 1', auth)).status).toBe(400);
+    expect((await call(`${u}/admin/canary`, 'PUT', '{"__proto__": {"name": "clf"}}', auth)).status).toBe(400);
     expect((await call(`${u}/admin/canary`, 'PUT', { name: 'clf', version: 'v9.0.0' }, auth)).status).toBe(404);
     expect((await call(`${u}/admin/canary`, 'PUT', { name: 'nope', version: 'v1.0.0' }, auth)).status).toBe(404);
     expect((await call(`${u}/admin/canary`, 'PUT', { name: 'clf' }, auth)).status).toBe(400);
@@ -253,6 +257,30 @@ describe('cairn serve (api)', () => {
     expect((await call(`${remote}/admin/weight`, 'PUT', { weight: 0 }, auth)).status).toBe(403);
     expect((await call(`${remote}/predict`, 'POST', { x1: 1, x2: 0 })).status).toBe(200);
     expect((await call(`http://127.0.0.1:${h.port}/admin/state`, 'GET', undefined, auth)).status).toBe(200);
+  });
+
+  it('a predictor answering something that is not JSON (a BigInt) or of the wrong length fails that request, logged', async () => {
+    const dir = await servedRepo([{ weights: {} }]);
+    writeFileSync(
+      join(dir, 'odd-predictor.mjs'),
+      'export async function load() { return { predict(rows) { if (rows[0].kind === "big") return [1n]; if (rows[0].kind === "short") return []; if (rows[0].kind === "obj") return [{ label: "cat", p: 0.9 }]; return 5; } }; }\n',
+    );
+    const h = await start(dir, { predictor: join(dir, 'odd-predictor.mjs') });
+    const expectations: [string, number, RegExp | undefined][] = [
+      ['big', 500, /BigInt/],
+      ['short', 500, /0 prediction\(s\) for 1 row/],
+      ['none', 500, /returned number, not a list/],
+      ['obj', 200, undefined],
+    ];
+    for (const [kind, status, msg] of expectations) {
+      const r = await call(`${h.url}/predict`, 'POST', { kind });
+      expect(r.status, kind).toBe(status);
+      if (msg) expect(r.body.error).toMatch(msg);
+    }
+    await h.stop();
+    const lines = logLines(h.files.log);
+    expect(lines.map((l) => l.status)).toEqual(['error', 'error', 'error', 'ok']);
+    expect(lines[3]!.outputs).toEqual([{ label: 'cat', p: 0.9 }]);
   });
 
   it('reads serve: settings from cairn.yaml and .cairn/config.yaml (config wins), and refuses bad ones with exit-2 errors', async () => {

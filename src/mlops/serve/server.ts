@@ -222,6 +222,24 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   await app.register(
     async (admin) => {
+      // deploy's client may send `content-type: application/json` with no body on POST/DELETE:
+      // an empty body is no body here (fastify's own parser answers 400)
+      admin.removeContentTypeParser('application/json');
+      admin.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+        const text = String(body);
+        if (text.trim() === '') return done(null, undefined);
+        try {
+          done(
+            null,
+            JSON.parse(text, (k, v: unknown) => {
+              if (k === '__proto__' || k === 'constructor') throw new Error(`key '${k}' is not allowed`);
+              return v;
+            }),
+          );
+        } catch (e) {
+          done(Object.assign(new Error(`the body is not valid JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
+        }
+      });
       admin.addHook('onRequest', async (req, reply) => {
         const code = adminCheck(req.socket.remoteAddress, req.headers.authorization, deps.token);
         if (code === 403) return reply.code(403).send({ error: 'the admin API answers loopback clients only' });
