@@ -22,7 +22,7 @@ export interface InitResult {
   gitAdd: string[];
 }
 
-const DOT_GITIGNORE = ['/cache/', '/tmp/', '/state/', '/runs/', '/config.local.yaml', ''].join('\n');
+const DOT_GITIGNORE = ['/cache/', '/tmp/', '/state/', '/runs/', '/config.local.yaml', '/serve/', '/deploy/', ''].join('\n');
 const DEFAULT_CONFIG = [
   '# cairn repo config (committed). Machine-specific settings and secrets go in config.local.yaml.',
   'core:',

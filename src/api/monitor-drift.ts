@@ -113,7 +113,7 @@ export async function monitorDrift(opts: MonitorDriftOptions): Promise<MonitorDr
   let log: RequestLogInfo | undefined;
   let since: Date | undefined;
   if (asLog) {
-    since = opts.since === undefined ? undefined : new Date(now().getTime() - parseDuration('--since', opts.since));
+    since = opts.since === undefined ? undefined : sinceOf(opts.since, now());
     const r = await readRequestLog(curFiles, { kinds: refKinds, since, only });
     current = r.sample;
     log = r.log;
@@ -160,4 +160,14 @@ export async function monitorDrift(opts: MonitorDriftOptions): Promise<MonitorDr
     }
   }
   return result;
+}
+
+/** `--since`: a duration back from now (30m, 1h), or an ISO time (2026-01-01T10:00:00Z) to cut at. */
+function sinceOf(s: string, at: Date): Date {
+  if (/^\d{4}-\d{2}-\d{2}T/.test(s.trim())) {
+    const t = new Date(s.trim());
+    if (Number.isNaN(t.getTime())) throw new CairnError('CAIRN_USAGE', `--since: '${s}' is not a time`, { hint: '--since 1h, or --since 2026-01-01T10:00:00Z' });
+    return t;
+  }
+  return new Date(at.getTime() - parseDuration('--since', s));
 }

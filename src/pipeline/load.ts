@@ -18,7 +18,7 @@ import type { PlotProps } from '../core/plot-props.js';
 import type { Pipeline, Stage, StageOut, StageParam } from './model.js';
 export type { PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
 
-const TOP_KEYS = ['stages', 'vars', 'params', 'metrics', 'plots'];
+const TOP_KEYS = ['stages', 'vars', 'params', 'metrics', 'plots', 'serve'];
 const STAGE_KEYS = ['cmd', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta'];
 const OUT_KEYS = ['cache', 'persist', 'desc', 'x', 'y', 'title', 'template', 'x_label', 'y_label', 'remote', 'push'];
 const TEMPLATES = ['linear', 'scatter', 'confusion', 'bar'];

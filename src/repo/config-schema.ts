@@ -69,6 +69,20 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'core.lock_timeout': { desc: 'seconds to wait for another cairn process', ...numberIn(0, 86_400, false) },
   'cache.type': { desc: 'how the workspace is filled from the cache', ...linkTypes },
   'cache.dir': { desc: 'where objects live (relative to the repo root)', ...str },
+  // cairn serve (docs/serving.md#config); the same keys may sit under `serve:` in cairn.yaml
+  'serve.predictor': { desc: 'JavaScript predictor module (relative to the repo root)', ...str },
+  'serve.predictor_cmd': { desc: 'long-running JSON Lines predictor command (sh -c, in the repo root)', ...str },
+  'serve.port': { desc: 'port of cairn serve (0: any free port)', ...numberIn(0, 65_535, true) },
+  'serve.host': { desc: 'address cairn serve binds', ...str },
+  'serve.log': { desc: 'request log file (relative to the repo root)', ...str },
+  'serve.rotate_bytes': { desc: 'rotate the request log when it would grow past this size', ...numberIn(4096, 1e12, true) },
+  'serve.keep': { desc: 'rotated request logs kept (requests.jsonl.1 ... .N)', ...numberIn(1, 1000, true) },
+  'serve.batch_lines': { desc: 'request-log lines buffered before one write', ...numberIn(1, 100_000, true) },
+  'serve.batch_ms': { desc: 'longest a request-log line waits in the buffer (milliseconds)', ...numberIn(1, 60_000, true) },
+  'serve.body_limit': { desc: 'largest request body accepted (bytes)', ...numberIn(1024, 1_073_741_824, true) },
+  'serve.max_rows': { desc: 'most rows in one /predict request', ...numberIn(1, 10_000_000, true) },
+  'serve.window': { desc: 'requests per variant kept in memory for /admin/window', ...numberIn(100, 10_000_000, true) },
+  'serve.timeout': { desc: 'seconds a predictor command may take to answer one request', ...numberIn(0.001, 86_400, false) },
   // structured: its shape is checked by its reader (the model registry's promotion policies)
   'registry.policies': {
     desc: 'promotion policies of the model registry (a mapping; edit config.yaml, see docs/registry.md)',
@@ -77,7 +91,54 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
     },
     check: (v) => (v && typeof v === 'object' && !Array.isArray(v) ? undefined : 'expected a mapping'),
   },
+  // cairn deploy (docs/deploy.md#config); flags override them
+  'deploy.target': { desc: 'where a rollout runs: local (cairn serve) or command (hooks)', ...oneOf(['local', 'command']) },
+  'deploy.steps': { desc: 'canary weights in percent, ascending, ending at 100 (default 10,50,100)', ...deploySteps() },
+  'deploy.interval': { desc: 'time each step observes before its analysis (default 60s)', ...deployDuration() },
+  'deploy.traffic_timeout': { desc: 'how long past the interval a step waits for min_requests before it pauses (default 120s)', ...deployDuration() },
+  'deploy.min_requests': { desc: 'canary requests a window needs for a verdict (default 50)', ...numberIn(1, 1e9, true) },
+  'deploy.failure_limit': { desc: 'consecutive failed analyses that roll back (default 1)', ...numberIn(1, 1000, true) },
+  'deploy.max_error_rate': { desc: 'canary error rate above which an analysis fails (default 0.01)', ...numberIn(0, 1, false) },
+  'deploy.max_error_rate_increase': { desc: 'allowed canary error rate above a stable that errs more than max_error_rate (default 0.01)', ...numberIn(0, 1, false) },
+  'deploy.max_p99_ratio': { desc: 'canary P99 latency above stable x this (and above stable + max_p99_increase_ms) fails (default 1.5)', ...numberIn(1, 1000, false) },
+  'deploy.max_p99_increase_ms': { desc: 'milliseconds of P99 latency the canary may add (default 50)', ...numberIn(0, 3_600_000, false) },
+  'deploy.max_psi': { desc: 'PSI of the canary predictions against the stable above which an analysis fails (default 0.25)', ...numberIn(0, 100, false) },
+  'deploy.min_outputs': { desc: 'predictions each side needs before PSI is computed (default 100)', ...numberIn(1, 1e9, true) },
+  'deploy.min_labels': { desc: 'feedback labels each side needs before accuracy is compared (default 30)', ...numberIn(1, 1e9, true) },
+  'deploy.alpha': { desc: 'significance level of the accuracy test (default 0.05)', ...numberIn(0, 1, false) },
+  'deploy.url': { desc: 'URL of cairn serve for --target local (default: from .cairn/serve/state.json)', ...str },
+  'deploy.set_weight': { desc: 'command target: shell command setting the canary weight (${weight})', ...str },
+  'deploy.metrics': { desc: 'command target: shell command printing the window JSON (${since}, ${until})', ...str },
+  'deploy.promote': { desc: 'command target: shell command run when the rollout succeeds', ...str },
+  'deploy.rollback': { desc: 'command target: shell command run on rollback (default: set_weight with 0)', ...str },
 };
+
+function deploySteps(): Pick<KeySpec, 'parse' | 'check'> {
+  const check = (v: unknown) => {
+    const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((x) => x.trim()) : [v];
+    const ws = list.map((x) => (typeof x === 'number' ? x : /^\d+(\.\d+)?$/.test(String(x)) ? Number(x) : NaN));
+    const ok = ws.length > 0 && ws.every((w, i) => w > 0 && w <= 100 && (i === 0 || w > ws[i - 1]!)) && ws[ws.length - 1] === 100;
+    return ok ? undefined : 'expected ascending weights in (0, 100] ending at 100, e.g. 10,50,100';
+  };
+  return {
+    parse: (s) => {
+      if (check(s)) throw new Error(`expected ascending weights in (0, 100] ending at 100, not '${s}'`);
+      return s.split(',').map((x) => Number(x.trim()));
+    },
+    check,
+  };
+}
+
+function deployDuration(): Pick<KeySpec, 'parse' | 'check'> {
+  const check = (v: unknown) => ((typeof v === 'number' && v > 0) || (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/.test(v) && parseFloat(v) > 0) ? undefined : 'expected a duration like 60s, 500ms or 2m');
+  return {
+    parse: (s) => {
+      if (check(s)) throw new Error(`expected a duration like 60s, 500ms or 2m, not '${s}'`);
+      return s;
+    },
+    check,
+  };
+}
 
 /** remote.<name>.*: the settings of `remote modify`, plus S3 credentials (secrets: local config only). */
 export const REMOTE_CONFIG_KEYS: Record<string, KeySpec> = {

@@ -15,7 +15,7 @@ describe('npm run demo', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'fixtures', 'demo', 'run-demo.mjs')], {
       encoding: 'utf8',
       env: { ...process.env, CAIRN_DEMO_DIR: base, NO_COLOR: '1' },
-      timeout: 240_000,
+      timeout: 300_000, // the deploy section (serve, a rollout in 1 s steps) adds about 30 s
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -95,7 +95,24 @@ describe('npm run demo', () => {
     expect(out).toContain("refused: penguins@v1.0.1 may not become 'production':\n  require_gate: pass: the gate verdict of penguins@v1.0.1 is 'fail'");
     expect(out).toMatch(/production\s+v1\.0\.0\s+\S+\s+\(now\)\s+first release: gate passed/);
     const tags = spawnSync('git', ['tag', '-l', 'penguins*'], { cwd: proj, encoding: 'utf8' }).stdout.trim().split('\n');
-    expect(tags).toEqual(['penguins#production#1', 'penguins@v1.0.0', 'penguins@v1.0.1']);
+    // ... and steps/deploy.mjs registered v1.1.0 and rolled it out to production
+    expect(tags).toEqual(['penguins#production#1', 'penguins#production#2', 'penguins@v1.0.0', 'penguins@v1.0.1', 'penguins@v1.1.0']);
+
+    // steps/deploy.mjs: cairn serve in the background, traffic, a rollout 10 -> 50 -> 100 in
+    // one-second steps that takes production, then a shifted batch on the real request log drifts
+    const rollout = out.split('### deploy: roll out penguins@v1.1.0')[1]!.split('\n### ')[0]!;
+    expect(rollout.split('\n').filter((l) => l.startsWith('step '))).toEqual(['step 1/3: canary weight 10%', 'step 2/3: canary weight 50%', 'step 3/3: canary weight 100%']);
+    expect(rollout.match(/^ {2}analysis at \d+%: pass/gm)).toHaveLength(3);
+    expect(rollout).toContain('promoted v1.1.0: production (penguins#production#2)');
+    expect(rollout).toContain('deploy exit code: 0');
+    expect(rollout).toMatch(/production\s+v1\.1\.0\s+\S+\s+\(now\)\s+by rollout [0-9a-f]{8}: 10→50→100% on local/);
+    const served = out.split('### deploy: a batch with a shifted feature')[1]!.split('\n### ')[0]!;
+    expect(served).toContain("sent 86 held-out rows with 'Flipper Length (mm)' shifted by 1");
+    expect(served).toMatch(/^DRIFT: 1 of 4 columns drifted/m);
+    expect(served).toMatch(/\(request log: 86 of \d+ lines, /);
+    expect(served).toContain('on drift: ran `cairn repro --force --single-item train` (exit 0)');
+    expect(served).toContain("Running stage 'train' (forced)");
+    expect(served).toContain('monitor exit code: 4');
 
     // steps/monitor.mjs: the held-out penguins as a request log do not drift (exit 0); with the
     // flipper length shifted by one sd they do (exit 4), and --on-drift starts retraining once
@@ -165,5 +182,5 @@ describe('npm run demo', () => {
     const t = trend.svgMarks.get('plot-0')!;
     expect(t.line).toBeGreaterThanOrEqual(5); // accuracy, n_test, recall x 3
     expect(t.symbol).toBeGreaterThanOrEqual(2 * t.line!);
-  }, 240_000);
+  }, 300_000);
 });

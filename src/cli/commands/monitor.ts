@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option('--min-effect <x>', 'a p-value test flags a column only when its effect size (normalised Wasserstein or Jensen-Shannon) reaches x too')
     .option('--drift-share <x>', 'the dataset drifts when at least this share of the columns drift', '0.5')
     .option('--row-rule <n>', 'reference rows up to which ks/chi2 are chosen (above: wasserstein/jensenshannon)', '1000')
-    .option('--since <duration>', 'only request-log lines newer than this (30m, 1h, 2d)')
+    .option('--since <duration>', 'only request-log lines newer than this (30m, 1h, 2d), or than an ISO time')
     .option('--current-as <how>', 'read --current as: auto, table, log', 'auto')
     .option('--format <format>', 'table format of both sides: csv, tsv, json, jsonl, parquet (default: by extension)')
     .option('--json', 'print the report as JSON')

@@ -165,7 +165,7 @@ export interface RequestLogInfo {
  * `outputs`, when it is a list as long as `inputs` or a single value for a single row, becomes the
  * `prediction` column, an object output contributing `prediction.<key>` columns). Lines with
  * `time` before `since` are skipped; lines with `status` other than "ok" still count (their inputs
- * arrived).
+ * arrived); feedback lines (`"type": "feedback"`, docs/serving.md#request-log) are skipped.
  */
 export async function readRequestLog(input: string | TableFile[], opts: { kinds?: ReadonlyMap<string, ColumnKind>; since?: Date; only?: ReadonlySet<string> } = {}): Promise<{ sample: Sample; log: RequestLogInfo }> {
   const b = new SampleBuilder(opts.kinds, { inferKinds: true });
@@ -177,9 +177,12 @@ export async function readRequestLog(input: string | TableFile[], opts: { kinds?
     const ti = batch.columns.indexOf('time');
     const ii = batch.columns.indexOf('inputs');
     const oi = batch.columns.indexOf('outputs');
+    const ki = batch.columns.indexOf('type');
     batch.rows.forEach((r, k) => {
       const row = batch.firstRow + k;
       info.lines++;
+      // cairn serve writes feedback labels into the same log: no inputs to compare
+      if (ki >= 0 && r[ki] === 'feedback') return;
       const t = ti < 0 ? undefined : r[ti];
       const ms = typeof t === 'string' || typeof t === 'number' ? new Date(t).getTime() : Number.NaN;
       if (Number.isNaN(ms)) throw badData(batch.file, 'a request log line needs `time` (an ISO date or epoch milliseconds)', { row, line: row });

@@ -48,6 +48,8 @@ export interface AliasEvent {
   by: string;
   at: string;
   forced?: { reason: string | null; violations: string[] };
+  /** what moved the alias when not a person's `model promote`: 'rollout' (cairn deploy) */
+  moved_by?: string;
   checksum?: string;
 }
 

@@ -309,6 +309,8 @@ export interface PromoteInput {
   alias: string;
   reason?: string;
   force?: boolean;
+  /** what moves the alias ('rollout' for cairn deploy), recorded in the alias event */
+  moved_by?: string;
   now?: () => Date;
 }
 
@@ -351,6 +353,7 @@ export function promoteVersion(o: PromoteInput): PromoteOutcome {
     by: committerIdent(repo.root),
     at: (o.now?.() ?? new Date()).toISOString(),
     ...(violations.length ? { forced: { reason: o.reason!.trim(), violations } } : {}),
+    ...(o.moved_by ? { moved_by: o.moved_by } : {}),
   };
   const message = toMessage('alias', ev);
   for (let n = model.counter + 1; n < model.counter + 100; n++) {

@@ -29,6 +29,8 @@ export interface AliasEntry {
   by: string;
   reason: string | null;
   forced?: AliasEvent['forced'];
+  /** 'rollout' when cairn deploy moved the alias */
+  moved_by?: string;
   problems: string[];
 }
 
@@ -50,6 +52,7 @@ export interface HistoryRow {
   by: string;
   n: number;
   forced?: AliasEvent['forced'];
+  moved_by?: string;
 }
 
 export function buildState(tags: RawTag[], rewritten: Record<string, { was: string; now: string }> = {}): Map<string, ModelState> {
@@ -109,6 +112,7 @@ export function buildState(tags: RawTag[], rewritten: Record<string, { was: stri
         by: ev.record?.by ?? `${t.tagger} ${t.email}`.trim(),
         reason: ev.record ? ev.record.reason : t.message.trim() || null,
         ...(ev.record?.forced ? { forced: ev.record.forced } : {}),
+        ...(typeof ev.record?.moved_by === 'string' ? { moved_by: ev.record.moved_by } : {}),
         problems: ev.record ? ev.problems : [],
       });
       m.aliases.set(p.alias!, list);
@@ -125,7 +129,7 @@ export function aliasHistory(m: ModelState, alias: string): HistoryRow[] {
   events.forEach((e, i) => {
     if (e.action !== 'assign' || !e.version) return;
     const next = events[i + 1];
-    rows.push({ alias, version: e.version, from: e.at, to: next ? next.at : null, reason: e.reason, by: e.by, n: e.n, ...(e.forced ? { forced: e.forced } : {}) });
+    rows.push({ alias, version: e.version, from: e.at, to: next ? next.at : null, reason: e.reason, by: e.by, n: e.n, ...(e.forced ? { forced: e.forced } : {}), ...(e.moved_by ? { moved_by: e.moved_by } : {}) });
   });
   return rows;
 }
