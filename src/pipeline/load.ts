@@ -2,7 +2,6 @@
 // validate, resolve paths to repo-relative POSIX. Errors name file, line and key.
 import { findRepoFiles } from '../repo/walk.js';
 import { join, posix } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { joinRepoPath, repoPathProblem } from '../core/paths.js';
 import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, readOwnText, type OwnFileKind } from '../io/own-file.js';
@@ -19,6 +18,8 @@ const OUT_KEYS = ['cache', 'persist', 'desc', 'x', 'y', 'title', 'template', 'x_
 const TEMPLATES = ['linear', 'scatter', 'confusion', 'bar'];
 
 import { lookup, resolveNode, Src, type Ctx } from './template.js';
+import type { Document, Node, Pair, YAMLMap, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { yaml } from '../io/yaml.js';
 export { lookup } from './template.js';
 
 function parseText(text: string, file: string, kind: OwnFileKind): { doc: Document; src: Src } {
@@ -61,11 +62,11 @@ function resolvePath(base: string, p: string, src: Src, node: Node | null | unde
 /** The node under `key`, an alias resolved to its anchor (bounded: parseOwnYaml expanded the document once under the alias limit). */
 function mapGet(m: YAMLMap, key: string, src?: Src): Node | undefined {
   const n = m.get(key, true) as Node | undefined;
-  return n && isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
+  return n && yaml().isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
 }
 
 function pairFor(m: YAMLMap, key: string): Pair | undefined {
-  return m.items.find((p) => isScalar(p.key) && String((p.key as { value: unknown }).value) === key) as Pair | undefined;
+  return m.items.find((p) => yaml().isScalar(p.key) && String((p.key as { value: unknown }).value) === key) as Pair | undefined;
 }
 
 function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) => string | undefined): Ctx {
@@ -73,13 +74,13 @@ function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) =>
   const defaults = readParamsFile(readFile, dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`);
   if (defaults) Object.assign(ctx, defaults);
   const varsNode = mapGet(root, 'vars', src);
-  if (!varsNode || (isScalar(varsNode) && varsNode.value === null)) return ctx;
-  if (!isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
+  if (!varsNode || (yaml().isScalar(varsNode) && varsNode.value === null)) return ctx;
+  if (!yaml().isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
   varsNode.items.forEach((it, i) => {
     const n = it as Node;
-    if (isMap(n)) {
+    if (yaml().isMap(n)) {
       Object.assign(ctx, resolveNode(n, ctx, src, `vars[${i}]`) as Ctx);
-    } else if (isScalar(n) && typeof n.value === 'string') {
+    } else if (yaml().isScalar(n) && typeof n.value === 'string') {
       const [fname, keysPart] = n.value.split(':');
       const rel = resolvePath(dir, fname!, src, n, `vars[${i}]`);
       const data = readParamsFile(readFile, rel);
@@ -102,7 +103,7 @@ function itemName(v: unknown, i: number): string {
 
 /** Expand one `stages:` entry into (name, body node, ctx) triples. */
 function expand(name: string, body: Node, ctx: Ctx, src: Src): { name: string; body: Node; ctx: Ctx }[] {
-  if (!isMap(body)) throw src.fail(body, `stages.${name}`, 'a stage must be a mapping (cmd, deps, outs, ...)');
+  if (!yaml().isMap(body)) throw src.fail(body, `stages.${name}`, 'a stage must be a mapping (cmd, deps, outs, ...)');
   const fe = pairFor(body, 'foreach');
   const mx = pairFor(body, 'matrix');
   if (!fe && !mx) return [{ name, body, ctx }];
@@ -112,7 +113,7 @@ function expand(name: string, body: Node, ctx: Ctx, src: Src): { name: string; b
       const k = String((p.key as { value: unknown }).value);
       if (k !== 'foreach' && k !== 'do') throw src.fail(p.key as Node, `stages.${name}.${k}`, 'unknown key beside `foreach:` (put the stage keys under `do:`)');
     }
-    if (!doPair || !isMap(doPair.value)) throw src.fail(fe.key as Node, `stages.${name}`, '`foreach:` needs a `do:` mapping holding the stage');
+    if (!doPair || !yaml().isMap(doPair.value)) throw src.fail(fe.key as Node, `stages.${name}`, '`foreach:` needs a `do:` mapping holding the stage');
     const items = resolveNode(fe.value as Node, ctx, src, `stages.${name}.foreach`);
     const out: { name: string; body: Node; ctx: Ctx }[] = [];
     if (Array.isArray(items)) items.forEach((v, i) => out.push({ name: `${name}@${itemName(v, i)}`, body: doPair.value as Node, ctx: { ...ctx, item: v } }));
@@ -158,8 +159,8 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
   const wdir = resolvePath(dir, (wdirV as string | null) ?? '.', src, at('wdir'), `stages.${name}.wdir`, true);
   const list = (k: string): { v: unknown; node: Node | undefined }[] => {
     const n = at(k);
-    if (!n || (isScalar(n) && n.value === null)) return [];
-    if (!isSeq(n)) throw src.fail(n, `stages.${name}.${k}`, 'must be a list');
+    if (!n || (yaml().isScalar(n) && n.value === null)) return [];
+    if (!yaml().isSeq(n)) throw src.fail(n, `stages.${name}.${k}`, 'must be a list');
     return n.items.map((it, i) => ({ v: resolveNode(it as Node, ctx, src, `stages.${name}.${k}[${i}]`), node: it as Node }));
   };
   const deps = list('deps').map(({ v, node }, i) => {
@@ -259,8 +260,8 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   const dir = posix.dirname(file) === '' ? '.' : posix.dirname(file);
   const { doc, src } = parseText(text, file, PIPELINE_KIND);
   const root = doc.contents as Node | null;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { file, dir, stages: [] };
-  if (!isMap(root)) throw src.fail(root, '', 'expected a mapping with a `stages:` key');
+  if (root === null || (yaml().isScalar(root) && (root.value === null || root.value === ''))) return { file, dir, stages: [] };
+  if (!yaml().isMap(root)) throw src.fail(root, '', 'expected a mapping with a `stages:` key');
   for (const p of root.items) {
     const k = String((p.key as { value: unknown }).value);
     if (!TOP_KEYS.includes(k)) throw src.fail(p.key as Node, k, `unknown top-level key '${k}' (allowed: ${TOP_KEYS.join(', ')})`);
@@ -268,8 +269,8 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   const ctx = loadVars(root, dir, src, readFile);
   const stagesNode = mapGet(root, 'stages', src);
   const stages: Stage[] = [];
-  if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
-  if (!isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
+  if (!stagesNode || (yaml().isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
+  if (!yaml().isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
   const names = new Set<string>();
   for (const p of stagesNode.items) {
     const name = String((p.key as { value: unknown }).value);
