@@ -107,9 +107,9 @@ export async function add(opts: AddOptions): Promise<AddResult> {
         writePointer(join(repo.root, pointerFile), pointer);
       }
       const dir = posix.dirname(rel);
-      ignoreInGit(join(repo.root, dir), posix.basename(rel));
-      gitFiles.add(pointerFile);
-      gitFiles.add(dir === '.' ? '.gitignore' : `${dir}/.gitignore`);
+      // the git hint names only what this run wrote, and nothing when nothing changed
+      if (ignoreInGit(join(repo.root, dir), posix.basename(rel))) gitFiles.add(dir === '.' ? '.gitignore' : `${dir}/.gitignore`);
+      if (changed) gitFiles.add(pointerFile);
       results.push({
         path: rel,
         pointerFile,

@@ -141,7 +141,9 @@ export function transferError(s: TransferSummary, verb: 'push' | 'fetch' | 'pull
             : 'run `cairn push` again: it sends only what is still missing'
           : integrity
             ? 'on a machine that has good data run `cairn push --verify-remote` (it replaces the bad remote copies), then fetch again'
-            : `run \`cairn ${verb}\` again: it fetches only what is still missing`,
+            : s.missing.length && !s.failed.length
+              ? `the remote never received ${s.missing.length === 1 ? 'this object' : 'these objects'}: run \`cairn push\` where the data was added (\`cairn status --cloud\` shows what the remote holds)`
+              : `run \`cairn ${verb}\` again: it fetches only what is still missing${s.missing.length ? ' (objects the remote never received need a `cairn push` where the data was added)' : ''}`,
       data: { failed: s.failed, missing: s.missing, incompleteDirs: s.incompleteDirs },
     },
   );

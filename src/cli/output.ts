@@ -2,6 +2,8 @@
 import { now as clockNow } from '../core/clock.js';
 import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js';
 import { maskSecrets, maskText } from '../core/secrets.js';
+import { join, relative, sep } from 'node:path';
+import { findRepoRoot } from '../repo/repo.js';
 
 export interface GlobalFlags {
   json?: boolean;
@@ -69,4 +71,20 @@ export function progress(flags: GlobalFlags): ((done: number, total: number, wha
     const pct = total ? Math.floor((done / total) * 100) : 0;
     process.stderr.write(`\r${what}: ${done}/${total} (${pct}%)\x1b[K${done >= total ? '\n' : ''}`);
   };
+}
+
+/**
+ * The `git add` hint for files a command wrote (repo-relative paths from the api), given
+ * relative to the current folder so it can be pasted as is (from sub/: `git add .gitignore
+ * b.txt.cairn`, not `sub/.gitignore`). Nothing when nothing was written.
+ */
+export function gitAddHint(files: readonly string[], lead = 'To track the changes with git, run:', cmd = 'git add'): string | undefined {
+  if (!files.length) return undefined;
+  const cwd = process.cwd();
+  const root = findRepoRoot(cwd) ?? cwd;
+  const shown = files.map((f) => {
+    const r = relative(cwd, join(root, f)).split(sep).join('/');
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(r) ? r : `'${r.replace(/'/g, "'\\''")}'`;
+  });
+  return `\n${lead}\n\n\t${cmd} ${shown.join(' ')}`;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { formatBytes, out, progress } from '../output.js';
+import { formatBytes, out, progress, gitAddHint } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -25,7 +25,10 @@ export function register(program: Command): void {
           for (const s of t.skipped) out.err(`warning: skipped ${t.path}/${s} (a directory symlink, dangling link or special file)`);
         }
         if (r.staged) out.line(`\nStaged in git: ${r.gitFiles.join(' ')}`);
-        else if (r.gitFiles.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
+        else {
+          const hint = gitAddHint(r.gitFiles);
+          if (hint) out.line(hint);
+        }
         return EXIT.OK;
       }),
     );

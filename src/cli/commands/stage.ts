@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out } from '../output.js';
+import { gitAddHint, out } from '../output.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -58,7 +58,7 @@ export function register(program: Command): void {
           force: !!o.force,
         });
         if (o.json) out.json(r);
-        else if (!o.quiet) out.line(`${r.replaced ? 'Replaced' : 'Added'} stage '${r.name}' in ${r.file}\n\nTo run it: cairn repro ${r.name}`);
+        else if (!o.quiet) out.line(`${r.replaced ? 'Replaced' : 'Added'} stage '${r.name}' in ${r.file}\n\nTo run it: cairn repro ${r.name}\n${gitAddHint([r.file]) ?? ''}`);
         return EXIT.OK;
       }),
     );
