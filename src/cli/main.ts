@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT, type ExitCode } from '../core/errors.js';
 import { maskText } from '../core/secrets.js';
-import { reportError, type GlobalFlags } from './output.js';
+import { out, reportError, type GlobalFlags } from './output.js';
 
 /**
  * Every module in ./commands/ exports register(program) and is named for the top-level
@@ -30,9 +30,10 @@ export function modulesFor(argv: string[], all: string[]): string[] {
   return file !== undefined && all.includes(file) ? [file] : all;
 }
 
-/** Register every command (for help, completion scripts and the docs). */
+/** Register every command not registered yet (for help, completion scripts and the docs). */
 export async function registerAll(program: Command): Promise<void> {
-  for (const file of commandModules()) await registerModule(program, file);
+  const have = new Set(program.commands.map((c) => `${c.name()}.js`));
+  for (const file of commandModules()) if (!have.has(file)) await registerModule(program, file);
 }
 
 async function registerModule(program: Command, file: string): Promise<void> {
@@ -66,10 +67,17 @@ export function run(body: (opts: Record<string, unknown>, cmd: Command, args: un
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const opts = cmd.optsWithGlobals() as Record<string, unknown>;
+    const t0 = performance.now();
     try {
       exitCode = await body(opts, cmd, args.slice(0, -2));
     } catch (e) {
       exitCode = reportError(e, opts as GlobalFlags);
+    }
+    // -v on every command: how long it took (start-up excluded: process.uptime() includes it)
+    if (opts.verbose) {
+      const path: string[] = [];
+      for (let c: Command | null = cmd; c; c = c.parent) path.unshift(c.name());
+      out.err(`${path.join(' ')}: ${((performance.now() - t0) / 1000).toFixed(3)} s (${process.uptime().toFixed(3)} s since start-up), exit ${exitCode}`);
     }
   };
 }

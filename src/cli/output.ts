@@ -24,7 +24,18 @@ export const out = {
   },
 };
 
-const useColor = (): boolean => !process.env.NO_COLOR && !!process.stderr.isTTY;
+/**
+ * Colour on stderr: FORCE_COLOR (anything but 0/false) turns it on, as in Node; else NO_COLOR
+ * (any non-empty value, no-color.org) or TERM=dumb turns it off; else only on a terminal.
+ */
+export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}
+const useColor = (): boolean => colorWanted(process.env, !!process.stderr.isTTY);
 export function red(s: string): string {
   return useColor() ? `\x1b[31m${s}\x1b[0m` : s;
 }

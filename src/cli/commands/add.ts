@@ -22,6 +22,7 @@ export function register(program: Command): void {
         for (const t of r.targets) {
           const what = t.kind === 'dir' ? `${t.nfiles} files, ${formatBytes(t.size)}` : formatBytes(t.size);
           out.line(`${t.changed ? 'added' : 'unchanged'} ${t.path} (${what})`);
+          if (!t.changed && o.verbose) out.err(`  skipped writing ${t.pointerFile}: the content matches the id it records`);
           for (const s of t.skipped) out.err(`warning: skipped ${t.path}/${s} (a directory symlink, dangling link or special file)`);
         }
         if (r.staged) out.line(`\nStaged in git: ${r.gitFiles.join(' ')}`);
