@@ -19,7 +19,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   try {
     const runs = opts.runCache ? localRuns(repo) : [];
     for (const r of runs) items.push(...r.outs);
-    const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress, verifyRemote: opts.verifyRemote });
+    const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress, meter: opts.meter, verifyRemote: opts.verifyRemote });
     const s = summarize(name, url, r, 0);
     if (opts.runCache) {
       const { records, ...counts } = await pushRuns(repo, remote, runs, r.pushedIds, jobs);

@@ -17,6 +17,7 @@ import { collectRefs, hasHistory, type RefScope } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
 import { tempIn } from '../io/tempname.js';
+import type { ByteMeter } from '../core/progress.js';
 
 export interface TransferCommonOptions {
   cwd: string;
@@ -34,6 +35,8 @@ export interface TransferCommonOptions {
   allCommits?: boolean;
   revs?: string[];
   onProgress?: (done: number, total: number, what: string) => void;
+  /** bytes sent or received (core/progress.ts) */
+  meter?: ByteMeter;
 }
 
 export interface TransferSummary {
@@ -69,7 +72,9 @@ export async function selectItems(repo: Repo, cwd: string, targets: string[] | u
     seen.add(k);
     return true;
   });
-  if (!targets || targets.length === 0) return refs.map((r) => ({ path: r.path, id: r.id }));
+  // the size (when the pointer records it) gives the byte meter its total
+  const item = (r: (typeof refs)[number]): TransferItem => ({ path: r.path, id: r.id, ...(r.size !== undefined && !r.id.endsWith('.dir') ? { size: r.size } : {}) });
+  if (!targets || targets.length === 0) return refs.map(item);
   const out: TransferItem[] = [];
   for (const t of targets) {
     const rel = resolveTarget(repo, cwd, t);
@@ -80,7 +85,7 @@ export async function selectItems(repo: Repo, cwd: string, targets: string[] | u
         data: { target: t },
       });
     }
-    for (const h of hits) out.push({ path: h.path, id: h.id });
+    for (const h of hits) out.push(item(h));
   }
   return out;
 }

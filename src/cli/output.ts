@@ -4,6 +4,7 @@ import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js'
 import { maskSecrets, maskText } from '../core/secrets.js';
 import { join, relative, sep } from 'node:path';
 import { findRepoRoot } from '../repo/repo.js';
+import type { ByteMeter } from '../core/progress.js';
 
 export interface GlobalFlags {
   json?: boolean;
@@ -71,11 +72,20 @@ export function formatBytes(n: number): string {
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
+/** Progress lines on stderr: only on a TTY, never with --json, -q, in CI or with CAIRN_NO_PROGRESS (DESIGN.md, Output). */
+function progressWanted(flags: GlobalFlags): boolean {
+  return !(flags.json || flags.quiet || !process.stderr.isTTY || process.env.CAIRN_NO_PROGRESS || process.env.CI);
+}
+
+/** set while a byte meter draws its line: the count line then keeps quiet */
+let meterLine = false;
+
 /** A progress reporter on stderr, only on a TTY, never with --json, -q or CAIRN_NO_PROGRESS. */
 export function progress(flags: GlobalFlags): ((done: number, total: number, what: string) => void) | undefined {
-  if (flags.json || flags.quiet || !process.stderr.isTTY || process.env.CAIRN_NO_PROGRESS || process.env.CI) return undefined;
+  if (!progressWanted(flags)) return undefined;
   let last = 0;
   return (done, total, what) => {
+    if (meterLine) return;
     const now = clockNow();
     if (now - last < 100 && done < total) return;
     last = now;
@@ -98,4 +108,76 @@ export function gitAddHint(files: readonly string[], lead = 'To track the change
     return /^[A-Za-z0-9_@%+=:,./-]+$/.test(r) ? r : `'${r.replace(/'/g, "'\\''")}'`;
   });
   return `\n${lead}\n\n\t${cmd} ${shown.join(' ')}`;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/**
+ * One progress line in bytes: `push: 120.5 MB / 500.0 MB (24%), 60.2 MB/s, ETA 7 s`. Without a
+ * total (a size nobody recorded) it shows bytes and rate only; no rate before any time passed.
+ */
+export function formatByteProgress(what: string, done: number, total: number | undefined, seconds: number): string {
+  const rate = seconds > 0 ? done / seconds : 0;
+  const parts = [total !== undefined && total > 0 ? `${formatBytes(done)} / ${formatBytes(total)} (${Math.min(100, Math.floor((done / total) * 100))}%)` : formatBytes(done)];
+  if (rate > 0) parts.push(`${formatBytes(rate)}/s`);
+  if (rate > 0 && total !== undefined && total > done) parts.push(`ETA ${formatSeconds((total - done) / rate)}`);
+  return `${what}: ${parts.join(', ')}`;
+}
+
+/**
+ * A byte meter (core/progress.ts) drawing formatByteProgress on stderr, redrawn at most every
+ * 200 ms; nothing for small work that ends within the first 500 ms. Undefined where progress
+ * is not wanted (no TTY, CI, --json, -q, CAIRN_NO_PROGRESS).
+ */
+export function byteMeter(flags: GlobalFlags, clock: () => number = () => performance.now(), write: (s: string) => void = (s) => process.stderr.write(s)): ByteMeter | undefined {
+  if (!progressWanted(flags)) return undefined;
+  return renderByteMeter(clock, write);
+}
+
+/** From this many bytes a finished phase leaves its line (bytes and rate) even if it never drew. */
+const SUMMARY_MIN = 16 * 1024 * 1024;
+
+/** The meter itself, with the clock and the writer passed in (tests drive it). */
+export function renderByteMeter(clock: () => number, write: (s: string) => void): ByteMeter {
+  let what = '';
+  let total: number | undefined;
+  let done = 0;
+  let t0 = 0;
+  let lastDraw = 0;
+  let drawn = false;
+  const draw = (now: number) => {
+    lastDraw = now;
+    drawn = true;
+    meterLine = true;
+    write(`\r${formatByteProgress(what, done, total, (now - t0) / 1000)}\x1b[K`);
+  };
+  return {
+    start(w, t) {
+      what = w;
+      total = t;
+      done = 0;
+      t0 = clock();
+      lastDraw = t0;
+      drawn = false;
+    },
+    add(n) {
+      done += n;
+      const now = clock();
+      if (now - t0 >= 500 && now - lastDraw >= 200) draw(now);
+    },
+    end() {
+      // a big transfer always leaves its summary line, however fast it went
+      if (drawn || (total ?? done) >= SUMMARY_MIN) {
+        draw(clock());
+        write('\n');
+      }
+      drawn = false;
+      meterLine = false;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { formatBytes, out, progress, gitAddHint } from '../output.js';
+import { formatBytes, out, progress, gitAddHint, byteMeter } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .action(
       run(async (o, _cmd, [targets]) => {
         const { add } = await import('../../api/add.js');
-        const r = await add({ cwd: process.cwd(), targets: targets as string[], gitAdd: !!o.gitAdd, onProgress: progress(o) });
+        const r = await add({ cwd: process.cwd(), targets: targets as string[], gitAdd: !!o.gitAdd, onProgress: progress(o), meter: byteMeter(o) });
         if (o.json) {
           out.json(r);
           return EXIT.OK;
