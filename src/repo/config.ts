@@ -5,7 +5,7 @@ import { CairnError } from '../core/errors.js';
 import { CONFIG_KIND, parseOwnYaml, readOwnText, type OwnFileCode } from '../io/own-file.js';
 import { isSecretKey, registerSecret } from '../core/secrets.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { isMap } from 'yaml';
 import { yaml } from '../io/yaml.js';
@@ -30,20 +30,33 @@ export function parseYamlText(text: string, file: string, what: string, code: Ow
 
 /**
  * .cairn/config.yaml, parsed once per change: the parsed tree is kept in .cairn/state/ (local,
- * git-ignored) beside the exact text it came from, so a command whose config did not change
- * never loads the YAML parser (~50 ms of start-up here). The text is still read through
- * own-file (no symlinks, size cap) every time; only an identical text reuses the tree.
- * config.local.yaml (credentials) is never copied there.
+ * git-ignored) beside the exact text it came from and the file's identity (device, inode, size,
+ * mtime and ctime in ns), so a command whose config did not change never loads the YAML parser
+ * (~50 ms of start-up here). The text is still read through own-file (no symlinks, size cap)
+ * every time. A cache file that arrived with a hostile clone cannot match: the ctime is the
+ * victim's own checkout's. The state folder must be a real folder, not a symlink. Any doubt
+ * means parse. config.local.yaml (credentials) is never copied there.
  */
 function readSharedConfig(file: string): unknown {
   const text = readOwnText(file, { what: 'config', code: 'CAIRN_CONFIG' });
   if (text === undefined) return undefined;
   const meta = dirname(file);
-  const cacheFile = basename(meta) === '.cairn' ? join(meta, 'state', 'config.parsed.json') : undefined;
+  const stateDir = join(meta, 'state');
+  let cacheFile: string | undefined;
+  let stamp: string | undefined;
+  try {
+    if (basename(meta) === '.cairn' && lstatSync(stateDir).isDirectory()) {
+      const st = lstatSync(file, { bigint: true });
+      stamp = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+      cacheFile = join(stateDir, 'config.parsed.json');
+    }
+  } catch {
+    cacheFile = undefined; // no state folder yet: parse, keep nothing
+  }
   if (cacheFile) {
     try {
-      const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as { text?: unknown; value?: unknown };
-      if (c.text === text) return c.value;
+      const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as { stamp?: unknown; text?: unknown; value?: unknown };
+      if (c.stamp === stamp && c.text === text) return c.value;
     } catch {
       // absent or unreadable: parse below
     }
@@ -51,7 +64,7 @@ function readSharedConfig(file: string): unknown {
   const value = parseYamlText(text, file, 'config');
   if (cacheFile) {
     try {
-      writeFileAtomic(cacheFile, JSON.stringify({ text, value }));
+      writeFileAtomic(cacheFile, JSON.stringify({ stamp, text, value }));
     } catch {
       // a read-only checkout still works, only slower
     }
