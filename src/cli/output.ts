@@ -3,7 +3,7 @@ import { now as clockNow } from '../core/clock.js';
 import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js';
 import { maskSecrets, maskText } from '../core/secrets.js';
 import { join, relative, sep } from 'node:path';
-import { findRepoRoot } from '../repo/repo.js';
+import { findRepoRoot } from '../repo/root.js';
 import type { ByteMeter } from '../core/progress.js';
 
 export interface GlobalFlags {
