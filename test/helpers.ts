@@ -38,6 +38,9 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
+    // git's stderr (and what hooks `cairn install` put there print) stays out of the test
+    // output; a failing command still throws with it
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       ...process.env,
       GIT_AUTHOR_NAME: 'Test',

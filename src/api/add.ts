@@ -1,4 +1,5 @@
 // cairn add: hash targets into the cache, write pointer files, ignore the data in git.
+import { lstatSync } from 'node:fs';
 import { posix, join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { hashTarget, saveTarget } from '../cache/build.js';
@@ -9,6 +10,7 @@ import { writePointer, type Pointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
 import { findOverlap, listTracked, pointerFileFor, resolveTarget } from '../repo/tracked.js';
 import { findGitRoot } from '../git/worktree.js';
+import type { ByteMeter } from '../core/progress.js';
 
 export interface AddOptions {
   cwd: string;
@@ -16,6 +18,8 @@ export interface AddOptions {
   /** stage the pointer files and .gitignore changes in git */
   gitAdd?: boolean;
   onProgress?: Workspace['onProgress'];
+  /** bytes hashed into the cache, per big file target (core/progress.ts) */
+  meter?: ByteMeter;
 }
 
 export interface AddedTarget {
@@ -40,6 +44,16 @@ export interface AddResult {
   /** files to `git add` (already staged when gitAdd was set) */
   gitFiles: string[];
   staged: boolean;
+}
+
+/** a regular file's size (the byte meter's total); undefined for folders and the rest */
+function fileSize(abs: string): number | undefined {
+  try {
+    const st = lstatSync(abs);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function add(opts: AddOptions): Promise<AddResult> {
@@ -90,7 +104,20 @@ export async function add(opts: AddOptions): Promise<AddResult> {
     const results: AddedTarget[] = [];
     const gitFiles = new Set<string>();
     for (const rel of rels) {
-      const th = hashTarget(ws, rel, { store: true });
+      const size = opts.meter ? fileSize(join(repo.root, rel)) : undefined;
+      if (size !== undefined) {
+        opts.meter!.start(`adding ${rel}`, size);
+        repo.cache.meter = opts.meter;
+      }
+      let th: ReturnType<typeof hashTarget>;
+      try {
+        th = hashTarget(ws, rel, { store: true });
+      } finally {
+        if (size !== undefined) {
+          repo.cache.meter = undefined;
+          opts.meter!.end();
+        }
+      }
       const saved = saveTarget(ws, th);
       const pointerFile = pointerFileFor(rel);
       const out = {
@@ -107,9 +134,9 @@ export async function add(opts: AddOptions): Promise<AddResult> {
         writePointer(join(repo.root, pointerFile), pointer);
       }
       const dir = posix.dirname(rel);
-      ignoreInGit(join(repo.root, dir), posix.basename(rel));
-      gitFiles.add(pointerFile);
-      gitFiles.add(dir === '.' ? '.gitignore' : `${dir}/.gitignore`);
+      // the git hint names only what this run wrote, and nothing when nothing changed
+      if (ignoreInGit(join(repo.root, dir), posix.basename(rel))) gitFiles.add(dir === '.' ? '.gitignore' : `${dir}/.gitignore`);
+      if (changed) gitFiles.add(pointerFile);
       results.push({
         path: rel,
         pointerFile,

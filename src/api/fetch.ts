@@ -26,7 +26,7 @@ export async function fetchIn(repo: Repo, opts: FetchOptions): Promise<FetchResu
       runs = await fetchRuns(repo, remote, jobs);
       for (const k of runs.keys) items.push(...k.outs);
     }
-    const r = await fetchObjects(repo, remote, items, { jobs, onProgress: opts.onProgress });
+    const r = await fetchObjects(repo, remote, items, { jobs, onProgress: opts.onProgress, meter: opts.meter });
     const s = summarize(name, url, r, 0);
     if (runs) {
       s.runs = { transferred: runs.transferred, skipped: runs.skipped, failed: runs.failed };

@@ -42,17 +42,26 @@ export async function init(opts: InitOptions): Promise<InitResult> {
   const p = repoPaths(root);
   const existed = existsSync(p.dotDir);
   for (const d of [p.dotDir, p.cacheDir, p.tmpDir, p.stateDir]) mkdirSync(d, { recursive: true });
-  if (!existsSync(p.configFile) || opts.force) writeFileAtomic(p.configFile, DEFAULT_CONFIG);
+  // what this run wrote, for the `git add` hint (nothing on a second init)
+  const written: string[] = [];
+  if (!existsSync(p.configFile) || opts.force) {
+    writeFileAtomic(p.configFile, DEFAULT_CONFIG);
+    written.push('.cairn/config.yaml');
+  }
   const ign = join(p.dotDir, '.gitignore');
-  if (!existsSync(ign) || opts.force) writeFileAtomic(ign, DOT_GITIGNORE);
+  if (!existsSync(ign) || opts.force) {
+    writeFileAtomic(ign, DOT_GITIGNORE);
+    written.push('.cairn/.gitignore');
+  }
   const cairnignore = join(root, '.cairnignore');
   if (!existsSync(cairnignore)) {
     writeFileAtomic(cairnignore, '# Files inside tracked directories that cairn should not track (gitignore syntax)\n');
+    written.push('.cairnignore');
   }
   return {
     root,
     created: !existed,
     scm: gitRoot ? 'git' : 'none',
-    gitAdd: gitRoot ? ['.cairn/config.yaml', '.cairn/.gitignore', '.cairnignore'] : [],
+    gitAdd: gitRoot ? written : [],
   };
 }

@@ -21,7 +21,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     // run-cache brings entries, not every object they name): nothing of theirs to send
     const runs = opts.runCache ? localRuns(repo).filter((e) => e.outs.every((o) => repo.cache.has(o.id))) : [];
     for (const r of runs) items.push(...r.outs);
-    const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress, verifyRemote: opts.verifyRemote });
+    const r = await pushObjects(repo, remote, items, { jobs, onProgress: opts.onProgress, meter: opts.meter, verifyRemote: opts.verifyRemote });
     const s = summarize(name, url, r, 0);
     if (opts.runCache) {
       const { records, ...counts } = await pushRuns(repo, remote, runs, r.pushedIds, jobs);

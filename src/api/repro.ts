@@ -67,6 +67,8 @@ export interface ReproResult {
   stages: ReproStage[];
   counts: Partial<Record<ReproStatus, number>>;
   failed: { id: string; exitCode?: number; error?: string }[];
+  /** files written for git (every cairn.lock and .gitignore changed), repo-relative, sorted */
+  gitFiles: string[];
   /**
    * The run's outcome when it is not ok, as data (the stages above are still reported):
    * CAIRN_INTERRUPTED (exit 130) or CAIRN_STAGE_FAILED (exit 1). The CLI maps it through
@@ -174,9 +176,9 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
         const status: ReproStatus = s.action === 'run' ? 'would-run' : s.action === 'maybe' ? 'may-run' : s.action === 'skip' ? 'skipped' : 'frozen';
         return { id: s.id, name: st.name, file: st.file, status, reasons: s.reasons };
       });
-      return { dry: true, ok: true, interrupted: false, stages, counts: count(stages), failed: [] };
+      return { dry: true, ok: true, interrupted: false, stages, counts: count(stages), failed: [], gitFiles: [] };
     }
-    const { results, interrupted } = await executePlan({
+    const { results, interrupted, written } = await executePlan({
       external,
       allowMissing: opts.allowMissing,
       restoreOnly,
@@ -198,7 +200,7 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     const stages: ReproStage[] = results.map((r: StageResult) => ({ ...r }));
     const failed = stages.filter((s) => s.status === 'failed').map((s) => ({ id: s.id, exitCode: s.exitCode, error: s.error }));
     const error = reproError({ interrupted, failed }, opts.keepGoing);
-    return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, ...(error ? { error } : {}) };
+    return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, gitFiles: written, ...(error ? { error } : {}) };
   };
   const withRemoteClosed = async () => {
     try {

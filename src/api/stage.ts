@@ -1,7 +1,6 @@
 // cairn stage add: write a stage entry into cairn.yaml through the yaml document API, so the
 // file's comments and formatting stay as they were.
 import { join } from 'node:path';
-import { isMap, parseDocument, stringify, YAMLMap, type Document, type Node } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { repoRelative } from '../core/paths.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -10,6 +9,8 @@ import { loadPipelines, parsePipeline, PIPELINE_FILE } from '../pipeline/load.js
 import { workspaceReader } from '../pipeline/stage-state.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked } from '../repo/tracked.js';
+import type { Document, Node, YAMLMap, isMap, parseDocument, stringify } from 'yaml';
+import { yaml } from '../io/yaml.js';
 
 export interface StageAddOptions {
   cwd: string;
@@ -61,7 +62,7 @@ function spliceStage(text: string, doc: Document, smap: YAMLMap, name: string, s
   if (text && !smap.flow && items.length && range(items[0]!.key)) {
     const first = range(items[0]!.key)![0];
     const indent = first - (text.lastIndexOf('\n', first - 1) + 1);
-    const body = stringify({ [name]: stage }, { lineWidth: 0 })
+    const body = yaml().stringify({ [name]: stage }, { lineWidth: 0 })
       .trimEnd()
       .split('\n')
       .map((l) => ' '.repeat(indent) + l)
@@ -97,11 +98,11 @@ export async function stageAdd(opts: StageAddOptions): Promise<StageAddResult> {
     const readFile = workspaceReader(repo.root);
     const text = readFile(fileRel) ?? '';
     parsePipeline({ text, file: fileRel, readFile });
-    const doc: Document = parseDocument(text); // a new file gets block style, not flow
-    if (!isMap(doc.contents)) doc.contents = new YAMLMap() as typeof doc.contents;
+    const doc: Document = yaml().parseDocument(text); // a new file gets block style, not flow
+    if (!yaml().isMap(doc.contents)) doc.contents = new (yaml().YAMLMap)() as typeof doc.contents;
     let stages = doc.get('stages', true);
-    if (!isMap(stages)) {
-      stages = new YAMLMap();
+    if (!yaml().isMap(stages)) {
+      stages = new (yaml().YAMLMap)();
       doc.set('stages', stages);
     }
     const smap = stages as YAMLMap;

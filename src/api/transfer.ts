@@ -17,6 +17,7 @@ import { collectRefs, hasHistory, type RefScope } from '../repo/revisions.js';
 import type { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';
 import { tempIn } from '../io/tempname.js';
+import type { ByteMeter } from '../core/progress.js';
 
 export interface TransferCommonOptions {
   cwd: string;
@@ -34,6 +35,8 @@ export interface TransferCommonOptions {
   allCommits?: boolean;
   revs?: string[];
   onProgress?: (done: number, total: number, what: string) => void;
+  /** bytes sent or received (core/progress.ts) */
+  meter?: ByteMeter;
 }
 
 export interface TransferSummary {
@@ -69,7 +72,9 @@ export async function selectItems(repo: Repo, cwd: string, targets: string[] | u
     seen.add(k);
     return true;
   });
-  if (!targets || targets.length === 0) return refs.map((r) => ({ path: r.path, id: r.id }));
+  // the size (when the pointer records it) gives the byte meter its total
+  const item = (r: (typeof refs)[number]): TransferItem => ({ path: r.path, id: r.id, ...(r.size !== undefined && !r.id.endsWith('.dir') ? { size: r.size } : {}) });
+  if (!targets || targets.length === 0) return refs.map(item);
   const out: TransferItem[] = [];
   for (const t of targets) {
     const rel = resolveTarget(repo, cwd, t);
@@ -80,7 +85,7 @@ export async function selectItems(repo: Repo, cwd: string, targets: string[] | u
         data: { target: t },
       });
     }
-    for (const h of hits) out.push({ path: h.path, id: h.id });
+    for (const h of hits) out.push(item(h));
   }
   return out;
 }
@@ -141,7 +146,9 @@ export function transferError(s: TransferSummary, verb: 'push' | 'fetch' | 'pull
             : 'run `cairn push` again: it sends only what is still missing'
           : integrity
             ? 'on a machine that has good data run `cairn push --verify-remote` (it replaces the bad remote copies), then fetch again'
-            : `run \`cairn ${verb}\` again: it fetches only what is still missing`,
+            : s.missing.length && !s.failed.length
+              ? `the remote never received ${s.missing.length === 1 ? 'this object' : 'these objects'}: run \`cairn push\` where the data was added (\`cairn status --cloud\` shows what the remote holds)`
+              : `run \`cairn ${verb}\` again: it fetches only what is still missing${s.missing.length ? ' (objects the remote never received need a `cairn push` where the data was added)' : ''}`,
       data: { failed: s.failed, missing: s.missing, incompleteDirs: s.incompleteDirs },
     },
   );

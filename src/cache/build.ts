@@ -57,7 +57,10 @@ export function hashTarget(ws: Workspace, rel: string, opts: { store?: boolean; 
   const p = abs(ws, rel);
   const st = bstat(p);
   if (!st) {
-    throw new CairnError('CAIRN_NOT_FOUND', `'${rel}' does not exist`, { data: { path: rel } });
+    throw new CairnError('CAIRN_NOT_FOUND', `'${rel}' does not exist`, {
+      hint: 'check the path (relative to the current folder; `ls` shows what is there); `cairn status` lists what is tracked',
+      data: { path: rel },
+    });
   }
   const snap = ws.state.load(rel, ws.algo);
   if (st.isFile()) {

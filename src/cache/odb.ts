@@ -32,6 +32,7 @@ import { join } from 'node:path';
 import { CairnError, hashMismatchError, ioError } from '../core/errors.js';
 import { tempIn } from '../io/tempname.js';
 import { hashBytesWith, hashFileSync, ID_HEX_LENGTH, type HashAlgorithm, type HasherFactory } from '../core/hash.js';
+import type { ByteMeter } from '../core/progress.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 
 /** 2001-09-09T01:46:40Z: the stamp every verified cache object carries as its mtime. */
@@ -115,6 +116,8 @@ const SMALL_FILE = 1024 * 1024;
 let smallBuf: Buffer | undefined;
 
 export class LocalCache implements ObjectStore {
+  /** bytes hashed into the cache are reported here while set (core/progress.ts) */
+  meter?: ByteMeter;
   readonly algo: HashAlgorithm;
   readonly dir: string;
   readonly tmpDir: string;
@@ -363,7 +366,7 @@ export class LocalCache implements ObjectStore {
         copyFileSync(src, tmp, fsConstants.COPYFILE_FICLONE_FORCE);
         this.cloneWorks = true;
         try {
-          return this.admit(tmp, hashFileSync(tmp, this.factory), src, expectedId);
+          return this.admit(tmp, hashFileSync(tmp, this.factory, this.meter && ((c) => this.meter?.add(c.length))), src, expectedId);
         } catch (e) {
           rmSync(tmp, { force: true });
           throw e;
@@ -385,6 +388,7 @@ export class LocalCache implements ObjectStore {
       const digest = hashFileSync(src, this.factory, (chunk) => {
         let off = 0;
         while (off < chunk.length) off += writeSync(out, chunk, off, chunk.length - off);
+        this.meter?.add(chunk.length);
       });
       futimesSync(fd, OBJECT_MTIME, OBJECT_MTIME);
       closeSync(fd);

@@ -4,12 +4,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { CairnError, ioError } from '../core/errors.js';
 import { isHashAlgorithm, type HashAlgorithm } from '../core/hash.js';
 import { isValidId, type ObjectId } from '../core/ids.js';
 import { isSafeRelpath } from '../core/paths.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import type { parse, stringify } from 'yaml';
+import { yaml } from '../io/yaml.js';
 
 export const RUNS_DIR = 'runs';
 
@@ -92,7 +93,7 @@ export function readRunEntry(file: string): RunEntry {
   }
   let data: Record<string, unknown>;
   try {
-    data = parse(text) as Record<string, unknown>;
+    data = yaml().parse(text) as Record<string, unknown>;
   } catch (e) {
     throw new CairnError('CAIRN_INTEGRITY', `run-cache entry ${file}: malformed YAML: ${(e as Error).message.split('\n')[0]}`, { data: { file } });
   }
@@ -122,7 +123,7 @@ export function writeRunEntry(cacheDir: string, key: string, entry: RunEntry): v
   const file = runEntryFile(cacheDir, key);
   mkdirSync(join(cacheDir, RUNS_DIR, key.slice(0, 2)), { recursive: true });
   const item = (e: RunEntryItem) => (e.nfiles === undefined ? { path: e.path, hash: e.hash, id: e.id, size: e.size } : { path: e.path, hash: e.hash, id: e.id, size: e.size, nfiles: e.nfiles });
-  writeFileAtomic(file, stringify({ cmd: entry.cmd, deps: entry.deps.map(item), params: entry.params, outs: entry.outs.map(item) }, { lineWidth: 0, singleQuote: true }));
+  writeFileAtomic(file, yaml().stringify({ cmd: entry.cmd, deps: entry.deps.map(item), params: entry.params, outs: entry.outs.map(item) }, { lineWidth: 0, singleQuote: true }));
 }
 
 export function removeRunEntry(cacheDir: string, key: string): void {

@@ -8,8 +8,9 @@
 // and every failure is a CairnError with the file's code (CAIRN_BAD_POINTER, ...), naming
 // the file and, for YAML, the line.
 import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { LineCounter, parseDocument, visit, YAMLParseError, type Document, type Node } from 'yaml';
 import { CairnError, type ErrorCode } from '../core/errors.js';
+import type { Document, LineCounter, Node, YAMLParseError, parseDocument, visit } from 'yaml';
+import { yaml } from './yaml.js';
 
 /** Largest own file cairn reads (a cairn.lock of thousands of stages is a few MB). */
 export const OWN_FILE_MAX_BYTES = 16 * 1024 * 1024;
@@ -133,11 +134,11 @@ export interface ParsedYaml {
  * naming the file and line; alias expansion is bounded (YAML_MAX_ALIASES).
  */
 export function parseOwnYaml(text: string, file: string, kind: OwnFileKind): ParsedYaml {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e instanceof YAMLParseError && e.linePos ? e.linePos[0].line : Array.isArray(e.pos) && typeof e.pos[0] === 'number' ? lc.linePos(e.pos[0]).line : undefined;
+    const line = e instanceof yaml().YAMLParseError && e.linePos ? e.linePos[0].line : Array.isArray(e.pos) && typeof e.pos[0] === 'number' ? lc.linePos(e.pos[0]).line : undefined;
     throw fail(kind, file, `malformed ${kind.what}: ${e.message.split('\n')[0]}`, line);
   }
   const line = (node: Node | null | undefined): number | undefined => {
@@ -163,10 +164,10 @@ export function parseOwnYaml(text: string, file: string, kind: OwnFileKind): Par
 
 function aliasError(e: unknown, doc: Document, kind: OwnFileKind, file: string, line: (n: Node | null | undefined) => number | undefined): CairnError {
   let at: number | undefined; // line of the first alias, the usual culprit
-  visit(doc, {
+  yaml().visit(doc, {
     Alias(_k, node) {
       at = line(node as unknown as Node);
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   const msg = (e as Error)?.message ?? String(e);

@@ -1,8 +1,9 @@
 // Metrics and params files as flat key → value maps: nested keys joined with dots, a list
 // one value (core/flatten.ts).
-import { parse } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { flatten, type FlatMap, type Value } from '../core/flatten.js';
+import type { parse } from 'yaml';
+import { yaml } from '../io/yaml.js';
 
 /** A metrics or params value: a number, string, boolean, null, or a list (one value). */
 export type Scalar = Value;
@@ -13,7 +14,7 @@ export { flatten };
 export function parseMetrics(text: string, file: string): Flat {
   let data: unknown;
   try {
-    data = file.endsWith('.json') ? JSON.parse(text) : parse(text);
+    data = file.endsWith('.json') ? JSON.parse(text) : yaml().parse(text);
   } catch (e) {
     throw new CairnError('CAIRN_BAD_METRICS', `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, {
       hint: `fix ${file} (metrics are a JSON or YAML mapping of names to numbers)`,

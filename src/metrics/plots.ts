@@ -4,11 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { PlotProps } from '../core/plot-props.js';
 import { renderPlotsPage, type PageChart, type VegaScripts } from '../render/plots-page.js';
+import type { parse } from 'yaml';
+import { yaml } from '../io/yaml.js';
 
 export type Row = Record<string, unknown>;
 export type Template = NonNullable<PlotProps['template']>;
@@ -34,7 +35,7 @@ export function parseSeries(text: string, file: string): Row[] {
   }
   let data: unknown;
   try {
-    data = file.endsWith('.json') ? JSON.parse(text) : parse(text);
+    data = file.endsWith('.json') ? JSON.parse(text) : yaml().parse(text);
   } catch (e) {
     throw badPlot(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
   }

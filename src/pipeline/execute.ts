@@ -114,7 +114,9 @@ function lineSplitter(emit: (line: string) => void) {
   };
 }
 
-export async function executePlan(o: ExecOptions): Promise<{ results: StageResult[]; interrupted: boolean }> {
+export async function executePlan(o: ExecOptions): Promise<{ results: StageResult[]; interrupted: boolean; written: string[] }> {
+  /** repo-relative files written for git (lock files, .gitignore files), for the `git add` hint */
+  const written = new Set<string>();
   const { ws, graph } = o;
   const jobs = Math.max(1, o.jobs ?? 1);
   const runner = o.runner ?? shellRunner;
@@ -320,16 +322,19 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     const lf = lockOf(file);
     lf.stages[name] = entry;
     const dir = dirname(file);
-    ws.guard.check(dir === '.' ? LOCK_FILE : `${dir}/${LOCK_FILE}`, { action: 'write' });
+    const rel = dir === '.' ? LOCK_FILE : `${dir}/${LOCK_FILE}`;
+    ws.guard.check(rel, { action: 'write' });
     writeLock(join(ws.root, dir, LOCK_FILE), lf);
+    written.add(rel);
   }
 
   function ignoreOuts(id: string): void {
     for (const out of graph.byId.get(id)!.stage.outs) {
       if (!out.cache) continue;
       const dir = posix.dirname(out.path);
-      ws.guard.check(dir === '.' ? '.gitignore' : `${dir}/.gitignore`, { action: 'write' });
-      ignoreInGit(join(ws.root, dir), posix.basename(out.path));
+      const rel = dir === '.' ? '.gitignore' : `${dir}/.gitignore`;
+      ws.guard.check(rel, { action: 'write' });
+      if (ignoreInGit(join(ws.root, dir), posix.basename(out.path))) written.add(rel);
     }
   }
 
@@ -377,5 +382,5 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     o.signal?.removeEventListener('abort', onAbort);
   }
   for (const s of pending) if (!results.has(s.id)) result(s.id, ctl.signal.aborted ? 'interrupted' : 'not-run', { reasons: s.reasons });
-  return { results: o.steps.map((s) => results.get(s.id)!), interrupted: ctl.signal.aborted };
+  return { results: o.steps.map((s) => results.get(s.id)!), interrupted: ctl.signal.aborted, written: [...written].sort() };
 }

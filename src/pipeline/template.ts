@@ -1,7 +1,8 @@
 // Templating of cairn.yaml: ${...} references resolved against params and vars, with
 // errors naming the file and line (Src).
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import { CairnError } from '../core/errors.js';
+import type { Document, LineCounter, Node, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { yaml } from '../io/yaml.js';
 
 export type Ctx = Record<string, unknown>;
 
@@ -67,12 +68,12 @@ function interpolate(s: string, ctx: Ctx, src: Src, node: Node, key: string): un
 /** Node → JS value with every string templated. */
 export function resolveNode(node: Node | null | undefined, ctx: Ctx, src: Src, key: string): unknown {
   if (node === null || node === undefined) return null;
-  if (isScalar(node)) {
+  if (yaml().isScalar(node)) {
     const v = node.value;
     return typeof v === 'string' && v.includes('${') ? interpolate(v, ctx, src, node, key) : v;
   }
-  if (isSeq(node)) return node.items.map((it, i) => resolveNode(it as Node, ctx, src, `${key}[${i}]`));
-  if (isMap(node)) {
+  if (yaml().isSeq(node)) return node.items.map((it, i) => resolveNode(it as Node, ctx, src, `${key}[${i}]`));
+  if (yaml().isMap(node)) {
     const o: Record<string, unknown> = {};
     for (const p of node.items) {
       const k = String(resolveNode(p.key as Node, ctx, src, key));
@@ -80,7 +81,7 @@ export function resolveNode(node: Node | null | undefined, ctx: Ctx, src: Src, k
     }
     return o;
   }
-  if (isAlias(node) && src.doc) {
+  if (yaml().isAlias(node) && src.doc) {
     // bounded: parseOwnYaml already expanded the whole document under the alias limit
     const target = node.resolve(src.doc);
     if (target) return resolveNode(target as Node, ctx, src, key);

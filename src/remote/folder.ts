@@ -1,12 +1,31 @@
 // A remote that is a folder: a mounted share, another disk, a path in tests. Objects are
 // copied to a temp name beside their final place and renamed, so a reader never sees a
 // half-written object.
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { isTempName, sweepStaleTempsUnder, tempBeside } from '../io/tempname.js';
 import { newStats, type PutSource, type Remote } from './remote.js';
+
+/** Objects from this size up are streamed when progress is shown (copyFile reports nothing until done). */
+const STREAM_MIN = 16 * 1024 * 1024;
+
+/** Copy a file as a stream, telling `onBytes` each chunk; returns the bytes copied. */
+async function copyCounted(from: string, to: string, onBytes: (n: number) => void): Promise<number> {
+  let total = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      total += chunk.length;
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(from, { highWaterMark: 1 << 20 }), count, createWriteStream(to));
+  return total;
+}
 
 export class FolderRemote implements Remote {
   readonly kind = 'folder' as const;
@@ -90,14 +109,16 @@ export class FolderRemote implements Remote {
     yield* walk.call(this, base);
   }
 
-  async put(key: string, src: PutSource): Promise<void> {
+  async put(key: string, src: PutSource, onBytes?: (n: number) => void): Promise<void> {
     const dst = this.abs(key);
     const tmp = tempBeside(dst);
     this.stats.requests++;
     try {
       await mkdir(dirname(dst), { recursive: true });
-      if (src.file !== undefined) await copyFile(src.file, tmp, fsConstants.COPYFILE_FICLONE);
+      if (src.file !== undefined && onBytes && src.size >= STREAM_MIN) await copyCounted(src.file, tmp, onBytes);
+      else if (src.file !== undefined) await copyFile(src.file, tmp, fsConstants.COPYFILE_FICLONE);
       else await writeFile(tmp, src.bytes!);
+      if (onBytes && !(src.file !== undefined && src.size >= STREAM_MIN)) onBytes(src.size);
       await rename(tmp, dst);
     } catch (e) {
       await rm(tmp, { force: true });
@@ -121,9 +142,16 @@ export class FolderRemote implements Remote {
     }
   }
 
-  async get(key: string, dest: string): Promise<number> {
+  async get(key: string, dest: string, onBytes?: (n: number) => void): Promise<number> {
     this.stats.requests++;
     try {
+      if (onBytes) {
+        const size = (await stat(this.abs(key))).size;
+        if (size >= STREAM_MIN) return await copyCounted(this.abs(key), dest, onBytes);
+        await copyFile(this.abs(key), dest);
+        onBytes(size);
+        return size;
+      }
       await copyFile(this.abs(key), dest);
       return (await stat(dest)).size;
     } catch (e) {

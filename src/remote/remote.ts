@@ -30,10 +30,10 @@ export interface Remote {
   existsMany(keys: string[]): Promise<Set<string>>;
   /** every key under `prefix` (a folder path like 'xxh64x2/ab/' or ''), in no set order */
   list(prefix: string): AsyncIterable<string>;
-  /** store an object; a partially written object is never visible under `key` on folder remotes */
-  put(key: string, src: PutSource): Promise<void>;
-  /** download `key` into the local file `dest` (created or truncated); returns the bytes written */
-  get(key: string, dest: string): Promise<number>;
+  /** store an object (a partially written object is never visible under `key` on folder remotes); `onBytes` (progress) hears the bytes sent, as they go */
+  put(key: string, src: PutSource, onBytes?: (n: number) => void): Promise<void>;
+  /** download `key` into the local file `dest` (created or truncated); returns the bytes written; `onBytes` as for put */
+  get(key: string, dest: string, onBytes?: (n: number) => void): Promise<number>;
   deleteMany(keys: string[]): Promise<void>;
   close(): Promise<void>;
 }

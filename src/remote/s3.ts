@@ -304,7 +304,7 @@ export class S3Remote implements Remote {
     yield* keys;
   }
 
-  async put(key: string, src: PutSource): Promise<void> {
+  async put(key: string, src: PutSource, onBytes?: (n: number) => void): Promise<void> {
     await this.ready();
     const { sdk, client } = await this.s3();
     const o = this.opts;
@@ -323,6 +323,15 @@ export class S3Remote implements Remote {
         });
         const parts = Math.ceil(src.size / partSizeFor(src.size));
         this.stats.requests += parts + 1; // create + parts + complete (call() counted one)
+        // the library reports bytes loaded so far; a retried upload starts again from 0
+        let sent = 0;
+        if (onBytes) {
+          up.on('httpUploadProgress', (p) => {
+            const loaded = p.loaded ?? 0;
+            if (loaded > sent) onBytes(loaded - sent);
+            sent = Math.max(sent, loaded);
+          });
+        }
         await up.done();
       });
       return;
@@ -332,6 +341,7 @@ export class S3Remote implements Remote {
         src.bytes ?? (src.size <= 8 * MiB ? readFileSync(src.file!) : createReadStream(src.file!, { highWaterMark: MiB }));
       return client.send(new sdk.PutObjectCommand({ Bucket: o.bucket, Key: this.key(key), Body: body, ContentLength: src.size, ...sse }));
     });
+    onBytes?.(src.size);
   }
 
   /**
@@ -339,7 +349,7 @@ export class S3Remote implements Remote {
    * object's remaining ranges are fetched in parallel (up to 8) and written at their offsets,
    * each retried on its own. Stores that ignore Range answer 200 with the whole body.
    */
-  async get(key: string, dest: string): Promise<number> {
+  async get(key: string, dest: string, onBytes?: (n: number) => void): Promise<number> {
     await this.ready();
     const { sdk, client } = await this.s3();
     const part = 16 * MiB;
@@ -356,6 +366,7 @@ export class S3Remote implements Remote {
         return { buf: Buffer.from(await r.Body!.transformToByteArray()), range: undefined };
       }
     });
+    onBytes?.(first.buf.length);
     const m = first.range ? /\/(\d+)$/.exec(first.range) : null;
     const total = m ? Number(m[1]) : first.buf.length;
     if (total <= first.buf.length) {
@@ -375,6 +386,7 @@ export class S3Remote implements Remote {
             return Buffer.from(await r.Body!.transformToByteArray());
           });
           await fh.write(buf, 0, buf.length, off);
+          onBytes?.(buf.length);
         });
       }
       await runPool(tasks, Math.max(2, Math.min(this.opts.jobs, 8)));

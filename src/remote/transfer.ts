@@ -5,6 +5,7 @@
 //  - whatever comes down lands in .cairn/tmp/, is rehashed, and enters the cache by rename
 //    only if it hashes to its id (else CAIRN_INTEGRITY, exit 5), manifests are parsed as
 //    untrusted input (unsafe relpaths rejected) before they are admitted.
+import { statSync } from 'node:fs';
 import { CairnError, hashMismatchError } from '../core/errors.js';
 import { isDirId, objectKey, type ObjectId } from '../core/ids.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
@@ -16,11 +17,14 @@ import { RejectedObjects } from './rejected.js';
 import type { Remote, RemoteStats } from './remote.js';
 import { runPool } from './pool.js';
 import { tempIn } from '../io/tempname.js';
+import type { ByteMeter } from '../core/progress.js';
 
 export interface TransferItem {
   /** repo-relative path of the data, for messages */
   path: string;
   id: ObjectId;
+  /** bytes, when the pointer records them (a file object's size; the byte meter's total) */
+  size?: number;
 }
 
 export interface TransferFailure {
@@ -53,6 +57,8 @@ export type Progress = (done: number, total: number, what: string) => void;
 export interface TransferOptions {
   jobs: number;
   onProgress?: Progress;
+  /** bytes sent or received, for a progress line in bytes (core/progress.ts) */
+  meter?: ByteMeter;
 }
 
 function emptyResult(remote: Remote): TransferResult {
@@ -187,13 +193,16 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
   const sent: ObjectId[] = [];
   let done = 0;
   const total = plan.upload.length + plan.manifests.length;
+  const meter = opts.meter;
+  if (meter && plan.upload.length) meter.start('push', plan.upload.reduce((n, u) => n + cachedSize(repo, u.id), 0));
+  const onBytes = meter && ((n: number) => meter.add(n));
   await runPool(
     plan.upload.map(({ id, path }) => async () => {
       if (fatal) return;
       try {
         // hashed on the way out: a corrupt cache object is quarantined, never pushed
         const src = repo.cache.export(id, path);
-        await remote.put(key(id), src);
+        await remote.put(key(id), src, onBytes);
         res.transferred++;
         res.bytes += src.size;
         sent.push(id);
@@ -207,6 +216,7 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
     }),
     opts.jobs,
   );
+  if (meter && plan.upload.length) meter.end();
   if (fatal) throw fatal;
   const pushedDirs: ObjectId[] = [];
   for (const d of plan.manifests) {
@@ -246,9 +256,18 @@ export async function pushObjects(repo: Repo, remote: Remote, items: TransferIte
  * hashed, and is returned uncommitted. Bytes that do not hash to `id` (or are short) are
  * discarded and throw CAIRN_INTEGRITY naming the remote key and the data path.
  */
-async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, expectedSize?: number): Promise<Incoming> {
+/** an object's size in the local cache (0 when unknown): the byte meter's total for a push */
+function cachedSize(repo: Repo, id: ObjectId): number {
+  try {
+    return statSync(repo.cache.pathOf(id)).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function download(repo: Repo, remote: Remote, id: ObjectId, path: string, expectedSize?: number, onBytes?: (n: number) => void): Promise<Incoming> {
   const key = objectKey(repo.algo, id);
-  const inc = await repo.cache.receive((tmp) => remote.get(key, tmp));
+  const inc = await repo.cache.receive((tmp) => remote.get(key, tmp, onBytes));
   const { digest } = inc;
   const want = isDirId(id) ? id.slice(0, -4) : id;
   if (digest.id !== want || (expectedSize !== undefined && digest.size !== expectedSize)) {
@@ -278,7 +297,7 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
 
   // 1. manifests: from the cache, or downloaded, verified and parsed (not yet admitted)
   const dirs: (DirInfo & { incoming?: Incoming })[] = [];
-  const files = new Map<ObjectId, { path: string; size?: number }>();
+  const files = new Map<ObjectId, { path: string; size?: number; shown?: number }>();
   const seenDirs = new Set<ObjectId>();
   const pendingDirs: TransferItem[] = [];
   for (const it of items) {
@@ -287,7 +306,7 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
       seenDirs.add(it.id);
       if (repo.cache.has(it.id)) dirs.push({ id: it.id, path: it.path, manifest: parseManifest(repo.cache.get(it.id, it.path), algo, `${it.id} (${it.path})`) });
       else pendingDirs.push(it);
-    } else if (!repo.cache.has(it.id) && !files.has(it.id)) files.set(it.id, { path: it.path });
+    } else if (!repo.cache.has(it.id) && !files.has(it.id)) files.set(it.id, { path: it.path, shown: it.size }); // the pointer's size: for progress only, never checked against
     else if (repo.cache.has(it.id)) res.skipped++;
   }
   let fatal: unknown;
@@ -324,11 +343,17 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
   const failedIds = new Set<ObjectId>();
   const list = [...files.entries()];
   let done = 0;
+  const meter = opts.meter;
+  if (meter && list.length) {
+    const sizes = list.map(([, f]) => f.size ?? f.shown);
+    meter.start('fetch', sizes.every((n) => n !== undefined) ? sizes.reduce((a: number, b) => a + b!, 0) : undefined);
+  }
+  const onBytes = meter && ((n: number) => meter.add(n));
   await runPool(
     list.map(([id, f]) => async () => {
       if (fatal) return;
       try {
-        const inc = await download(repo, remote, id, f.path, f.size);
+        const inc = await download(repo, remote, id, f.path, f.size, onBytes);
         inc.commit(id);
         res.transferred++;
         res.bytes += inc.digest.size;
@@ -341,6 +366,7 @@ export async function fetchObjects(repo: Repo, remote: Remote, items: TransferIt
     }),
     opts.jobs,
   );
+  if (meter && list.length) meter.end();
   if (fatal) throw fatal;
 
   // 3. manifests enter the cache last, once their files did

@@ -1,11 +1,14 @@
 // Repo config: .cairn/config.yaml (committed) overlaid by .cairn/config.local.yaml
 // (git-ignored: credentials, machine paths). Keys are dotted: core.hash, cache.type,
 // core.remote, remote.<name>.url, ...
-import { isMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { CONFIG_KIND, parseOwnYaml, readOwnText, type OwnFileCode } from '../io/own-file.js';
 import { isSecretKey, registerSecret } from '../core/secrets.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { lstatSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { isMap } from 'yaml';
+import { yaml } from '../io/yaml.js';
 
 export type ConfigTree = Record<string, unknown>;
 
@@ -23,6 +26,50 @@ export function readYamlFile(file: string, what: string): unknown {
 /** Parse YAML, turning syntax errors and alias bombs into errors (CAIRN_CONFIG by default) that name file and line. */
 export function parseYamlText(text: string, file: string, what: string, code: OwnFileCode = 'CAIRN_CONFIG'): unknown {
   return parseOwnYaml(text, file, { what, code }).value;
+}
+
+/**
+ * .cairn/config.yaml, parsed once per change: the parsed tree is kept in .cairn/state/ (local,
+ * git-ignored) beside the exact text it came from and the file's identity (device, inode, size,
+ * mtime and ctime in ns), so a command whose config did not change never loads the YAML parser
+ * (~50 ms of start-up here). The text is still read through own-file (no symlinks, size cap)
+ * every time. A cache file that arrived with a hostile clone cannot match: the ctime is the
+ * victim's own checkout's. The state folder must be a real folder, not a symlink. Any doubt
+ * means parse. config.local.yaml (credentials) is never copied there.
+ */
+function readSharedConfig(file: string): unknown {
+  const text = readOwnText(file, { what: 'config', code: 'CAIRN_CONFIG' });
+  if (text === undefined) return undefined;
+  const meta = dirname(file);
+  const stateDir = join(meta, 'state');
+  let cacheFile: string | undefined;
+  let stamp: string | undefined;
+  try {
+    if (basename(meta) === '.cairn' && lstatSync(stateDir).isDirectory()) {
+      const st = lstatSync(file, { bigint: true });
+      stamp = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+      cacheFile = join(stateDir, 'config.parsed.json');
+    }
+  } catch {
+    cacheFile = undefined; // no state folder yet: parse, keep nothing
+  }
+  if (cacheFile) {
+    try {
+      const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as { stamp?: unknown; text?: unknown; value?: unknown };
+      if (c.stamp === stamp && c.text === text) return c.value;
+    } catch {
+      // absent or unreadable: parse below
+    }
+  }
+  const value = parseYamlText(text, file, 'config');
+  if (cacheFile) {
+    try {
+      writeFileAtomic(cacheFile, JSON.stringify({ stamp, text, value }));
+    } catch {
+      // a read-only checkout still works, only slower
+    }
+  }
+  return value;
 }
 
 function asTree(x: unknown, file: string): ConfigTree {
@@ -63,7 +110,7 @@ export class Config {
   static load(files: ConfigFiles): Config {
     const cfg = new Config(
       files,
-      asTree(readYamlFile(files.shared, 'config'), files.shared),
+      asTree(readSharedConfig(files.shared), files.shared),
       asTree(readYamlFile(files.local, 'config'), files.local),
     );
     rememberSecrets(cfg.shared);
@@ -89,7 +136,7 @@ export class Config {
     const file = where === 'shared' ? this.files.shared : this.files.local;
     const text = readOwnText(file, CONFIG_KIND) ?? '';
     const doc = parseOwnYaml(text, file, CONFIG_KIND).doc;
-    if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as never;
+    if (!yaml().isMap(doc.contents)) doc.contents = doc.createNode({}) as never;
     const path = key.split('.');
     if (value === undefined) doc.deleteIn(path);
     else doc.setIn(path, value);

@@ -1,11 +1,12 @@
 // Pointer files: <path>.cairn beside the tracked file or directory, committed to git.
-import { stringify, type Node } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { assertHashAlgorithm, isHashAlgorithm, type HashAlgorithm } from '../core/hash.js';
 import { assertValidId, isValidId, type ObjectId } from '../core/ids.js';
 import { repoPathProblem } from '../core/paths.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { parseOwnYaml, POINTER_KIND, readOwnText } from '../io/own-file.js';
+import type { Node, stringify } from 'yaml';
+import { yaml } from '../io/yaml.js';
 
 export const POINTER_SUFFIX = '.cairn';
 
@@ -97,7 +98,7 @@ export function serializePointer(p: Pointer): string {
     if (o.nfiles !== undefined) r.nfiles = o.nfiles;
     return r;
   });
-  return stringify({ ...(p.extra ?? {}), outs });
+  return yaml().stringify({ ...(p.extra ?? {}), outs });
 }
 
 export function writePointer(file: string, p: Pointer): void {

@@ -15,7 +15,8 @@ import { validateConfigEnv, validateConfigTree } from './config-schema.js';
 import { POINTER_SUFFIX } from './pointer.js';
 import { findRepoFiles } from './walk.js';
 
-export const DOT_DIR = '.cairn';
+import { DOT_DIR, findRepoRoot } from './root.js';
+export { DOT_DIR, findRepoRoot } from './root.js';
 
 export interface RepoPaths {
   root: string;
@@ -40,21 +41,6 @@ export function repoPaths(root: string): RepoPaths {
     localConfigFile: join(dotDir, 'config.local.yaml'),
     lockFile: join(dotDir, 'tmp', 'lock'),
   };
-}
-
-/** Walk up from `cwd` to the folder holding .cairn/ (CAIRN_ROOT is not consulted: it is set for stages). */
-export function findRepoRoot(cwd: string): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    try {
-      if (statSync(join(dir, DOT_DIR)).isDirectory()) return dir;
-    } catch {
-      /* keep walking */
-    }
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
 }
 
 export function parseLinkTypes(v: unknown): LinkType[] {

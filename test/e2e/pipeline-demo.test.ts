@@ -23,7 +23,13 @@ describe('npm run demo', () => {
     expect(out).toContain(`cairn demo in ${join(base, 'penguins')}`);
     expect(out).toContain('$ cairn add data/penguins.json');
     const runs = out.split('\n### the gate')[0]!.split('$ cairn repro\n').slice(1).map((s) => s.split('\n$ ')[0]!);
-    expect(runs).toHaveLength(5);
+    expect(runs).toHaveLength(7);
+    // the param set back, then forward again: both restored from the run-cache, nothing runs
+    const restored = runs.splice(3, 2);
+    for (const r of restored) {
+      expect(r).toContain("Stage 'train' restored from run-cache");
+      expect(r).toContain('0 ran, 2 restored from run-cache, 3 unchanged');
+    }
     expect(runs[0]).toContain("Running stage 'validate'");
     expect(runs[0]).toContain('5 ran, 0 restored from run-cache, 0 unchanged');
     expect(runs[1]).toContain('0 ran, 0 restored from run-cache, 5 unchanged');

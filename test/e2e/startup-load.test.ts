@@ -58,4 +58,36 @@ describe('start-up loads no heavy dependency', () => {
     expect(r.modules.some((m) => m.includes('/dist/api/status.js'))).toBe(true);
     expect(r.modules.filter((m) => HEAVY.test(m))).toEqual([]);
   });
+
+  // yaml is CommonJS loaded by require (src/io/yaml.ts), which the resolve hook does not see:
+  // an exit hook lists the CommonJS modules in require's cache instead
+  it('remote list and model list load no YAML parser once the config was parsed', async () => {
+    const dir = await tempRepo({});
+    const probe = join(tempDir(), 'probe.mjs');
+    writeFileSync(
+      probe,
+      `import { createRequire } from 'node:module';\nconst req = createRequire(import.meta.url);\nprocess.on('exit', () => { if (Object.keys(req.cache).some((k) => k.includes('/node_modules/yaml/'))) process.stderr.write('YAML-LOADED\\n'); });\n`,
+    );
+    const runWith = (args: string[]) => spawnSync(process.execPath, ['--import', probe, CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CAIRN_NO_PROGRESS: '1' } });
+    expect(cairn(dir, ['remote', 'add', 'store', join(dir, '..', 'store')]).code).toBe(0);
+    const first = runWith(['remote', 'list']); // parses config.yaml once, keeps the tree
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain('YAML-LOADED');
+    for (const args of [['remote', 'list'], ['model', 'list'], ['--help']]) {
+      const r = runWith(args);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr, args.join(' ')).not.toContain('YAML-LOADED');
+    }
+    // an edited config is parsed again, and its new value is the one used
+    writeFileSync(join(dir, '.cairn', 'config.yaml'), readFileSync(join(dir, '.cairn', 'config.yaml'), 'utf8').replace(/store/g, 'other'));
+    const edited = runWith(['remote', 'list']);
+    expect(edited.stdout).toContain('other');
+    expect(edited.stdout).not.toMatch(/\bstore\b/);
+    expect(edited.stderr).toContain('YAML-LOADED');
+    // a malformed config is still an error naming the file, cached tree or not
+    writeFileSync(join(dir, '.cairn', 'config.yaml'), 'core: [\n');
+    const bad = cairn(dir, ['remote', 'list']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('config.yaml');
+  });
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { formatBytes, out, progress } from '../output.js';
+import { formatBytes, out, progress, gitAddHint, byteMeter } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .action(
       run(async (o, _cmd, [targets]) => {
         const { add } = await import('../../api/add.js');
-        const r = await add({ cwd: process.cwd(), targets: targets as string[], gitAdd: !!o.gitAdd, onProgress: progress(o) });
+        const r = await add({ cwd: process.cwd(), targets: targets as string[], gitAdd: !!o.gitAdd, onProgress: progress(o), meter: byteMeter(o) });
         if (o.json) {
           out.json(r);
           return EXIT.OK;
@@ -22,10 +22,14 @@ export function register(program: Command): void {
         for (const t of r.targets) {
           const what = t.kind === 'dir' ? `${t.nfiles} files, ${formatBytes(t.size)}` : formatBytes(t.size);
           out.line(`${t.changed ? 'added' : 'unchanged'} ${t.path} (${what})`);
+          if (!t.changed && o.verbose) out.err(`  skipped writing ${t.pointerFile}: the content matches the id it records`);
           for (const s of t.skipped) out.err(`warning: skipped ${t.path}/${s} (a directory symlink, dangling link or special file)`);
         }
         if (r.staged) out.line(`\nStaged in git: ${r.gitFiles.join(' ')}`);
-        else if (r.gitFiles.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
+        else {
+          const hint = gitAddHint(r.gitFiles);
+          if (hint) out.line(hint);
+        }
         return EXIT.OK;
       }),
     );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out, progress } from '../output.js';
+import { out, progress, gitAddHint } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -22,7 +22,8 @@ export function register(program: Command): void {
           if (t.status === 'deleted') out.err(`warning: ${t.path} is deleted from the workspace; nothing recorded (restore it with \`cairn checkout\`)`);
           else if (t.status === 'committed' || o.verbose) out.line(`${t.status} ${t.path}`);
         }
-        if (r.gitFiles.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
+        const hint = gitAddHint(r.gitFiles);
+        if (hint) out.line(hint);
         else out.line('Nothing to commit: every target already matches its pointer.');
         return EXIT.OK;
       }),

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { EXIT, type CairnError, type ExitCode } from '../../core/errors.js';
 import type { TransferSummary } from '../../api/transfer.js';
 import { run } from '../main.js';
-import { formatBytes, out, progress, reportError } from '../output.js';
+import { formatBytes, out, progress, reportError, byteMeter } from '../output.js';
 import { errorExit } from '../outcome.js';
 
 function jobsArg(v: string): number {
@@ -75,7 +75,7 @@ export function register(program: Command): void {
     run(async (o, _c, [targets]) => {
       const { fetch } = await import('../../api/fetch.js');
       const { transferError } = await import('../../api/transfer.js');
-      const r = await fetch({ ...transferOpts(o, targets), onProgress: progress(o) });
+      const r = await fetch({ ...transferOpts(o, targets), onProgress: progress(o), meter: byteMeter(o) });
       return renderTransfer(r, 'fetch', transferError(r, 'fetch'), o);
     }),
   );

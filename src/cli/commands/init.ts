@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out } from '../output.js';
+import { out, gitAddHint } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -17,7 +17,8 @@ export function register(program: Command): void {
         if (o.json) out.json(r);
         else if (!o.quiet) {
           out.line(r.created ? `Initialized cairn repository in ${r.root}/.cairn` : `cairn repository already initialized in ${r.root}`);
-          if (r.gitAdd.length) out.line(`\nTo track the changes with git, run:\n\n\tgit add ${r.gitAdd.join(' ')}`);
+          const hint = gitAddHint(r.gitAdd);
+          if (hint) out.line(hint);
         }
         return EXIT.OK;
       }),

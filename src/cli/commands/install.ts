@@ -20,7 +20,7 @@ async function renderHook(api: InstallApi, hook: string): Promise<ExitCode> {
   }
   if (r.hook === 'post-checkout') {
     if (r.checkoutError) out.err(`cairn: checkout after git checkout failed: ${r.checkoutError.message}`);
-    else out.err(`cairn: checked out data for ${r.checkedOut ?? 0} target(s)`);
+    else if (r.checkedOut) out.err(`cairn: checked out data for ${r.checkedOut} target(s)`); // silent when nothing changed
     return EXIT.OK;
   }
   if (r.hook === 'pre-commit') {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out, progress } from '../output.js';
+import { out, progress, byteMeter } from '../output.js';
 import { addTransferFlags, summaryLine, transferOpts } from './fetch.js';
 
 export function register(program: Command): void {
@@ -14,7 +14,7 @@ export function register(program: Command): void {
   ).action(
     run(async (o, _c, [targets]) => {
       const { pull } = await import('../../api/pull.js');
-      const r = await pull({ ...transferOpts(o, targets), force: !!o.force, onProgress: progress(o) });
+      const r = await pull({ ...transferOpts(o, targets), force: !!o.force, onProgress: progress(o), meter: byteMeter(o) });
       if (o.json) {
         out.json(r);
         return EXIT.OK;

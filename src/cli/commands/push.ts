@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { run } from '../main.js';
-import { progress } from '../output.js';
+import { progress, byteMeter } from '../output.js';
 import { addTransferFlags, renderTransfer, transferOpts } from './fetch.js';
 
 export function register(program: Command): void {
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     run(async (o, _c, [targets]) => {
       const { push } = await import('../../api/push.js');
       const { transferError } = await import('../../api/transfer.js');
-      const r = await push({ ...transferOpts(o, targets), verifyRemote: !!o.verifyRemote, onProgress: progress(o) });
+      const r = await push({ ...transferOpts(o, targets), verifyRemote: !!o.verifyRemote, onProgress: progress(o), meter: byteMeter(o) });
       return renderTransfer(r, 'push', transferError(r, 'push'), o);
     }),
   );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out } from '../output.js';
+import { out, gitAddHint } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +19,8 @@ export function register(program: Command): void {
         }
         if (o.quiet) return EXIT.OK;
         for (const t of r.targets) out.line(`stopped tracking ${t.path} (data kept${t.copied ? `, ${t.copied} linked files made private copies` : ''})`);
-        if (r.gitFiles.length) out.line(`\nTo record this in git, run:\n\n\tgit add -A ${r.gitFiles.join(' ')}`);
+        const hint = gitAddHint(r.gitFiles, 'To record this in git, run:', 'git add -A');
+        if (hint) out.line(hint);
         return EXIT.OK;
       }),
     );

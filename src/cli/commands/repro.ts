@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CairnError } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out } from '../output.js';
+import { out, gitAddHint } from '../output.js';
 import { reportCarried } from '../outcome.js';
 
 export function register(program: Command): void {
@@ -71,7 +71,8 @@ export function register(program: Command): void {
           } else if (!quiet) {
             const c = r.counts;
             out.line(`\n${c.ran ?? 0} ran, ${c.restored ?? 0} restored from run-cache, ${c.skipped ?? 0} unchanged${c.frozen ? `, ${c.frozen} frozen` : ''}${c.failed ? `, ${c.failed} failed` : ''}${c.blocked || c['not-run'] ? `, ${(c.blocked ?? 0) + (c['not-run'] ?? 0)} not run` : ''}`);
-            if (r.ok && (c.ran || c.restored)) out.line(`To track the changes with git, run:\n\n\tgit add cairn.lock`);
+            const hint = gitAddHint(r.gitFiles);
+            if (hint) out.line(hint);
           }
           return reportCarried(r.error);
         } finally {

@@ -1,9 +1,27 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
-import { out } from '../output.js';
+import { gitAddHint, out } from '../output.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/**
+ * The command line the shell would run for these words: one word is the command as typed
+ * (`stage add ... "python train.py --lr 0.1"`); several words (after `--`) are joined with
+ * POSIX single quotes around each word that needs them, so `sh -c 'echo hello world > out'`
+ * is stored as `sh -c 'echo hello world > out'`, not `sh -c echo hello world > out`. Ten lines
+ * instead of the shell-quote package: only quoting is needed, never parsing, and single
+ * quotes are the one form every POSIX shell reads literally.
+ */
+export function joinCommand(words: readonly string[]): string {
+  if (words.length === 1) return words[0]!;
+  return words.map(quoteWord).join(' ');
+}
+
+function quoteWord(w: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w)) return w;
+  return `'${w.replace(/'/g, `'\\''`)}'`;
+}
 
 export function register(program: Command): void {
   const stage = program.command('stage').description('edit pipeline stages in cairn.yaml');
@@ -28,7 +46,7 @@ export function register(program: Command): void {
         const r = await stageAdd({
           cwd: process.cwd(),
           name: o.name as string,
-          cmd: (cmd as string[]).join(' '),
+          cmd: joinCommand(cmd as string[]),
           deps: o.deps as string[] | undefined,
           outs: o.outs as string[] | undefined,
           outsNoCache: o.outsNoCache as string[] | undefined,
@@ -40,7 +58,7 @@ export function register(program: Command): void {
           force: !!o.force,
         });
         if (o.json) out.json(r);
-        else if (!o.quiet) out.line(`${r.replaced ? 'Replaced' : 'Added'} stage '${r.name}' in ${r.file}\n\nTo run it: cairn repro ${r.name}`);
+        else if (!o.quiet) out.line(`${r.replaced ? 'Replaced' : 'Added'} stage '${r.name}' in ${r.file}\n\nTo run it: cairn repro ${r.name}\n${gitAddHint([r.file]) ?? ''}`);
         return EXIT.OK;
       }),
     );

@@ -33,7 +33,8 @@ export function register(program: Command): void {
           jobs: o.jobs as number | undefined,
           verifyRemote: !!o.verifyRemote,
         });
-        const code = changedExit(!r.clean, !!o.exitCode);
+        // -q answers with the exit code alone, as `dvc status -q` and `git diff --quiet` do
+        const code = changedExit(!r.clean, !!o.exitCode || !!o.quiet);
         if (o.json) {
           out.json(r);
           return code;

@@ -1,10 +1,11 @@
 // gate.yaml: what the gate checks (docs/gate.md, schema/gate.schema.json). Every error names
 // the file and line and is exit 2 (CAIRN_CONFIG). Pure: text in, GateConfig out.
-import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { CairnError } from '../../core/errors.js';
 import type { OnInconclusive } from '../../core/verdict.js';
 import { CORRECTIONS, type Correction } from '../../stats/multiple.js';
 import { METRIC_TESTS, type MetricTest } from './tests.js';
+import type { LineCounter, Node, Pair, isMap, isScalar, parseDocument } from 'yaml';
+import { yaml } from '../../io/yaml.js';
 
 export const GATE_FILE = 'gate.yaml';
 
@@ -52,7 +53,7 @@ const RULE = ['min', 'max', 'beat', 'margin', 'test', 'better'];
 export const MAX_RESAMPLES = 1_000_000;
 
 class Src {
-  readonly lc = new LineCounter();
+  readonly lc = new (yaml().LineCounter)();
   constructor(readonly file: string) {}
   line(node: unknown): number | undefined {
     const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
@@ -69,7 +70,7 @@ class Src {
 
 function scalar(src: Src, node: Node | null | undefined, key: string): unknown {
   if (node === null || node === undefined) return null;
-  if (!isScalar(node)) throw src.fail(node, key, 'expected a single value, not a list or mapping');
+  if (!yaml().isScalar(node)) throw src.fail(node, key, 'expected a single value, not a list or mapping');
   return node.value;
 }
 
@@ -92,14 +93,14 @@ function oneOf<T extends string>(src: Src, node: Node | null | undefined, key: s
 }
 
 function pairs(src: Src, node: Node | null | undefined, key: string): Pair<Node, Node>[] {
-  if (!isMap(node)) throw src.fail(node, key, 'expected a mapping');
+  if (!yaml().isMap(node)) throw src.fail(node, key, 'expected a mapping');
   return node.items as Pair<Node, Node>[];
 }
 
 /** Parse gate.yaml text; `file` is how errors name it. */
 export function parseGateConfig(text: string, file: string): GateConfig {
   const src = new Src(file);
-  const doc = parseDocument(text, { lineCounter: src.lc, prettyErrors: false, uniqueKeys: true });
+  const doc = yaml().parseDocument(text, { lineCounter: src.lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const l = e.linePos?.[0].line ?? (e.pos ? src.lc.linePos(e.pos[0]).line : undefined);
@@ -108,7 +109,7 @@ export function parseGateConfig(text: string, file: string): GateConfig {
       data: { file, line: l },
     });
   }
-  if (!isMap(doc.contents)) throw src.fail(doc.contents, '', 'a gate config must be a mapping (see docs/gate.md)');
+  if (!yaml().isMap(doc.contents)) throw src.fail(doc.contents, '', 'a gate config must be a mapping (see docs/gate.md)');
   const got = new Map<string, { key: Node; value: Node | null }>();
   for (const p of pairs(src, doc.contents as Node, '')) {
     const k = String(scalar(src, p.key, 'key'));

@@ -3,7 +3,8 @@
 // re-created by hand with an edited message is detected; the record's commit must also be
 // the commit the tag points to. Messages come from any clone: they are parsed as hostile.
 import { createHash } from 'node:crypto';
-import { parse, stringify } from 'yaml';
+import type { parse, stringify } from 'yaml';
+import { yaml } from '../../io/yaml.js';
 
 export type Value = number | string | boolean | null;
 
@@ -77,7 +78,7 @@ export function checksumOf(rec: object): string {
 /** The tag message: a first line GTO shows as the message, then the record as YAML. */
 export function toMessage(kind: 'version' | 'alias' | 'deprecation', rec: object): string {
   const body = { ...rec, checksum: checksumOf(rec) };
-  return `# cairn ${kind} record\n${stringify(body, { lineWidth: 0, sortMapEntries: false })}`;
+  return `# cairn ${kind} record\n${yaml().stringify(body, { lineWidth: 0, sortMapEntries: false })}`;
 }
 
 export interface Parsed<T> {
@@ -94,7 +95,7 @@ function parseYaml(message: string): { data: Record<string, unknown> | null; pro
   if (!message.trim()) return { data: null, problem: 'the tag message is empty (not written by cairn)' };
   let data: unknown;
   try {
-    data = parse(message, { maxAliasCount: 50, uniqueKeys: true, prettyErrors: false });
+    data = yaml().parse(message, { maxAliasCount: 50, uniqueKeys: true, prettyErrors: false });
   } catch (e) {
     return { data: null, problem: `the tag message is not a YAML record: ${(e as Error).message.split('\n')[0]}` };
   }

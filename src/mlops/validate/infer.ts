@@ -2,10 +2,11 @@
 // value fits (bool < int < float < date < datetime < string), nullability, a range widened by a
 // margin, the allowed set when there are few distinct values, uniqueness. The YAML is built
 // in a fixed order from the data alone, so the same data always gives the same bytes.
-import { Document, isMap, isSeq } from 'yaml';
 import type { RowBatch } from '../../io/tables/index.js';
 import { coercer, FAIL } from './coerce.js';
 import { DEFAULT_NULL_VALUES, type ColumnType } from './schema.js';
+import type { Document, isMap, isSeq } from 'yaml';
+import { yaml } from '../../io/yaml.js';
 
 /** at most this many distinct values make an allowed set (`in:`) */
 export const MAX_CATEGORIES = 20;
@@ -118,11 +119,11 @@ export class Inferrer {
       if (type === 'string' && !categorical && s.nonNull) spec.length = { max: Math.ceil(s.maxLen * 1.5) + 1 };
       columns[name] = spec;
     }
-    const d = new Document({ columns, rows: { min: this.rows ? 1 : 0 } });
+    const d = new (yaml().Document)({ columns, rows: { min: this.rows ? 1 : 0 } });
     for (const name of this.order) {
       for (const k of ['in', 'length']) {
         const n = d.getIn(['columns', name, k], true);
-        if (isSeq(n) || isMap(n)) n.flow = true;
+        if (yaml().isSeq(n) || yaml().isMap(n)) n.flow = true;
       }
     }
     return `# proposed by cairn validate --infer from ${this.rows} rows: review before relying on it\n${d.toString({ lineWidth: 0, flowCollectionPadding: false })}`;

@@ -3,8 +3,9 @@
 // must never switch a check off), and regexes run on V8's linear-time engine only, so no
 // pattern can backtrack catastrophically (backreferences and lookaround are refused).
 import { setFlagsFromString } from 'node:v8';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { CairnError } from '../../core/errors.js';
+import type { Document, LineCounter, isMap, parseDocument } from 'yaml';
+import { yaml } from '../../io/yaml.js';
 
 export type ColumnType = 'int' | 'float' | 'string' | 'bool' | 'date' | 'datetime' | 'category';
 export const COLUMN_TYPES: readonly ColumnType[] = ['int', 'float', 'string', 'bool', 'date', 'datetime', 'category'];
@@ -127,13 +128,13 @@ export function backtrackLimit(source: string): number {
 }
 
 class SchemaReader {
-  private readonly lc = new LineCounter();
+  private readonly lc = new (yaml().LineCounter)();
   readonly doc: Document;
   constructor(
     readonly text: string,
     readonly file: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
+    this.doc = yaml().parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
   }
 
   line(path: (string | number)[]): number | undefined {
@@ -147,7 +148,7 @@ class SchemaReader {
   /** the line of a mapping key (better than its value's line for "unknown key") */
   keyLine(path: (string | number)[]): number | undefined {
     const parent = path.length === 1 ? this.doc.contents : this.doc.getIn(path.slice(0, -1), true);
-    if (isMap(parent)) {
+    if (yaml().isMap(parent)) {
       for (const it of parent.items) {
         const k = it.key as { value?: unknown; range?: [number, number, number] } | null;
         if (k && String(k.value) === String(path[path.length - 1]) && k.range) return this.lc.linePos(k.range[0]).line;
