@@ -3,11 +3,11 @@
 // through a target (cairn serve's admin API, or user hooks), its state in
 // .cairn/deploy/<target>.json. Returns plain data with a verdict: pass = succeeded, fail = rolled
 // back or aborted, inconclusive = paused. HTTP, the hook runner and the clock can be passed in.
+import { yaml } from '../io/yaml.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { stringify } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import type { Verdict } from '../core/verdict.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -323,21 +323,21 @@ export async function deployEmit(opts: DeployEmitOptions): Promise<DeployEmitRes
   const cfg = settingsOf(repo, opts.flags);
   const format = opts.format as EmitFormat;
   const docs = emitManifests(format, { name: m[1]!, version: m[2] ?? null, config: cfg, image: opts.image });
-  const yaml = docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+  const text = docs.map((d) => yaml().stringify(d, { lineWidth: 0 })).join('---\n');
   let out: string | null = null;
   if (opts.out) {
     out = resolve(opts.cwd, opts.out);
     // inside the repository the write passes the containment guard (no symlinked folder out of it)
     if (out.startsWith(repo.root + sep)) repo.guard.checkAbs(out, { action: 'write' });
     if (!opts.force && existsSync(out)) throw new CairnError('CAIRN_USAGE', `${opts.out} exists`, { hint: 'pass --force to overwrite it' });
-    writeFileAtomic(out, yaml);
+    writeFileAtomic(out, text);
   }
   return {
     format,
     name: m[1]!,
     version: m[2] ?? null,
     documents: docs.map((d) => ({ apiVersion: String(d.apiVersion), kind: String(d.kind), name: String((d.metadata as { name: string }).name) })),
-    yaml,
+    yaml: text,
     out,
   };
 }

@@ -3,9 +3,10 @@
 // PATH, its cmd `cairn get-url URL PATH`; then run it. `cairn update PATH` reruns it when the
 // source changed (api/update.ts). The URL is checked (no credentials: they would be committed),
 // PATH must be inside the repo, and an existing PATH or stage is never replaced without force.
+import type { YAMLMap } from 'yaml';
+import { yaml } from '../io/yaml.js';
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { isMap, parseDocument, YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { repoPathProblem, repoRelative } from '../core/paths.js';
 import { hasUrlCredentials, maskText } from '../core/secrets.js';
@@ -62,10 +63,10 @@ export async function importUrl(opts: ImportUrlOptions): Promise<ImportUrlResult
   return repo.withLock('import-url', async () => {
     const file = join(repo.root, PIPELINE_FILE);
     const text = readOwnText(file, PIPELINE_KIND, { display: PIPELINE_FILE, root: repo.root }) ?? '';
-    const doc = parseDocument(text || 'stages: {}\n');
+    const doc = yaml().parseDocument(text || 'stages: {}\n');
     let stages = doc.get('stages', true);
-    if (!isMap(stages)) {
-      stages = new YAMLMap();
+    if (!yaml().isMap(stages)) {
+      stages = new (yaml().YAMLMap)();
       doc.set('stages', stages);
     }
     const exists = (stages as YAMLMap).has(name);

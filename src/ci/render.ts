@@ -1,6 +1,6 @@
 // Workflows as text: YAML for GitHub Actions and GitLab CI (the yaml package), Groovy for
 // Jenkins (ci/groovy.ts). Plain data in, a string out.
-import { stringify } from 'yaml';
+import { yaml } from '../io/yaml.js';
 import type { CiPlan } from './detect.js';
 import { GITHUB_FILE, githubWorkflow } from './github.js';
 import { GITLAB_FILE, gitlabCi } from './gitlab.js';
@@ -12,7 +12,7 @@ export const CI_FILES: Record<CiTarget, string> = { github: GITHUB_FILE, jenkins
 
 function yamlText(doc: unknown, target: string): string {
   // lineWidth 0: never fold long run: lines; aliasDuplicateObjects false: no &anchors
-  const body = stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  const body = yaml().stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   return `# Written by \`cairn ci init --${target}\` for this repository's pipeline (see docs/ci.md).\n${body}`;
 }
 

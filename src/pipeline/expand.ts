@@ -1,12 +1,13 @@
 // foreach/do and matrix: one `stages:` entry becomes the `name@key` stages it generates
 // (DVC's rule for the names: a scalar item names itself, a mapping or list item its index).
-import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
+import { yaml } from '../io/yaml.js';
 import { resolveNode, type Ctx, type Src } from './template.js';
 
 export interface ExpandedStage { name: string; body: Node; ctx: Ctx }
 
 function pairFor(m: YAMLMap, key: string): Pair | undefined {
-  return m.items.find((p) => isScalar(p.key) && String((p.key as { value: unknown }).value) === key) as Pair | undefined;
+  return m.items.find((p) => yaml().isScalar(p.key) && String((p.key as { value: unknown }).value) === key) as Pair | undefined;
 }
 
 function itemName(v: unknown, i: number): string {
@@ -15,7 +16,7 @@ function itemName(v: unknown, i: number): string {
 
 /** Expand one `stages:` entry into (name, body node, ctx) triples: one for a plain stage, `name@key` per item of `foreach:` or combination of `matrix:`. */
 export function expandStage(name: string, body: Node, ctx: Ctx, src: Src): ExpandedStage[] {
-  if (!isMap(body)) throw src.fail(body, `stages.${name}`, 'a stage must be a mapping (cmd, deps, outs, ...)');
+  if (!yaml().isMap(body)) throw src.fail(body, `stages.${name}`, 'a stage must be a mapping (cmd, deps, outs, ...)');
   const fe = pairFor(body, 'foreach');
   const mx = pairFor(body, 'matrix');
   if (!fe && !mx) return [{ name, body, ctx }];
@@ -25,7 +26,7 @@ export function expandStage(name: string, body: Node, ctx: Ctx, src: Src): Expan
       const k = String((p.key as { value: unknown }).value);
       if (k !== 'foreach' && k !== 'do') throw src.fail(p.key as Node, `stages.${name}.${k}`, 'unknown key beside `foreach:` (put the stage keys under `do:`)');
     }
-    if (!doPair || !isMap(doPair.value)) throw src.fail(fe.key as Node, `stages.${name}`, '`foreach:` needs a `do:` mapping holding the stage');
+    if (!doPair || !yaml().isMap(doPair.value)) throw src.fail(fe.key as Node, `stages.${name}`, '`foreach:` needs a `do:` mapping holding the stage');
     const items = resolveNode(fe.value as Node, ctx, src, `stages.${name}.foreach`);
     const out: ExpandedStage[] = [];
     if (Array.isArray(items)) items.forEach((v, i) => out.push({ name: `${name}@${itemName(v, i)}`, body: doPair.value as Node, ctx: { ...ctx, item: v } }));

@@ -1,8 +1,9 @@
 // cairn.yaml: parse, template (${...} from params.yaml and vars; pipeline/template.ts), expand
 // foreach/matrix (pipeline/expand.ts), validate, resolve paths to repo-relative POSIX. Errors
 // name file, line and key. Finding the cairn.yaml files is pipeline/discover.ts.
+import type { Document, Node, YAMLMap } from 'yaml';
+import { yaml } from '../io/yaml.js';
 import { posix } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { externalUrlProblem, isExternalDep } from '../remote/external-url.js';
 import { joinRepoPath, repoPathProblem } from '../core/paths.js';
@@ -66,7 +67,7 @@ function resolvePath(base: string, p: string, src: Src, node: Node | null | unde
 /** The node under `key`, an alias resolved to its anchor (bounded: parseOwnYaml expanded the document once under the alias limit). */
 function mapGet(m: YAMLMap, key: string, src?: Src): Node | undefined {
   const n = m.get(key, true) as Node | undefined;
-  return n && isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
+  return n && yaml().isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
 }
 
 function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) => string | undefined): Ctx {
@@ -74,13 +75,13 @@ function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) =>
   const defaults = readParamsFile(readFile, dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`);
   if (defaults) Object.assign(ctx, defaults);
   const varsNode = mapGet(root, 'vars', src);
-  if (!varsNode || (isScalar(varsNode) && varsNode.value === null)) return ctx;
-  if (!isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
+  if (!varsNode || (yaml().isScalar(varsNode) && varsNode.value === null)) return ctx;
+  if (!yaml().isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
   varsNode.items.forEach((it, i) => {
     const n = it as Node;
-    if (isMap(n)) {
+    if (yaml().isMap(n)) {
       Object.assign(ctx, resolveNode(n, ctx, src, `vars[${i}]`) as Ctx);
-    } else if (isScalar(n) && typeof n.value === 'string') {
+    } else if (yaml().isScalar(n) && typeof n.value === 'string') {
       const [fname, keysPart] = n.value.split(':');
       const rel = resolvePath(dir, fname!, src, n, `vars[${i}]`);
       const data = readParamsFile(readFile, rel);
@@ -121,8 +122,8 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
   const wdir = resolvePath(dir, (wdirV as string | null) ?? '.', src, at('wdir'), `stages.${name}.wdir`, true);
   const list = (k: string): { v: unknown; node: Node | undefined }[] => {
     const n = at(k);
-    if (!n || (isScalar(n) && n.value === null)) return [];
-    if (!isSeq(n)) throw src.fail(n, `stages.${name}.${k}`, 'must be a list');
+    if (!n || (yaml().isScalar(n) && n.value === null)) return [];
+    if (!yaml().isSeq(n)) throw src.fail(n, `stages.${name}.${k}`, 'must be a list');
     return n.items.map((it, i) => ({ v: resolveNode(it as Node, ctx, src, `stages.${name}.${k}[${i}]`), node: it as Node }));
   };
   const external: string[] = [];
@@ -230,8 +231,8 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   const dir = posix.dirname(file) === '' ? '.' : posix.dirname(file);
   const { doc, src } = parseText(text, file, PIPELINE_KIND);
   const root = doc.contents as Node | null;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { file, dir, stages: [] };
-  if (!isMap(root)) throw src.fail(root, '', 'expected a mapping with a `stages:` key');
+  if (root === null || (yaml().isScalar(root) && (root.value === null || root.value === ''))) return { file, dir, stages: [] };
+  if (!yaml().isMap(root)) throw src.fail(root, '', 'expected a mapping with a `stages:` key');
   for (const p of root.items) {
     const k = String((p.key as { value: unknown }).value);
     if (!TOP_KEYS.includes(k)) throw src.fail(p.key as Node, k, `unknown top-level key '${k}' (allowed: ${TOP_KEYS.join(', ')})`);
@@ -239,8 +240,8 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   const ctx = loadVars(root, dir, src, readFile);
   const stagesNode = mapGet(root, 'stages', src);
   const stages: Stage[] = [];
-  if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
-  if (!isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
+  if (!stagesNode || (yaml().isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
+  if (!yaml().isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
   const names = new Set<string>();
   for (const p of stagesNode.items) {
     const name = String((p.key as { value: unknown }).value);

@@ -1,9 +1,9 @@
 // cairn.lock: what each stage last ran with and produced. Deterministic bytes: stages by
 // name, deps/outs by path, params files and keys sorted, keys in a fixed order.
+import type { Node } from 'yaml';
+import { yaml } from '../io/yaml.js';
 import { statSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
-import { isMap, isSeq, isScalar, type Node } from 'yaml';
-import { stringify } from 'yaml';
 import { CairnError } from '../core/errors.js';
 import { assertHashAlgorithm, isHashAlgorithm, type HashAlgorithm } from '../core/hash.js';
 import { isValidId, type ObjectId } from '../core/ids.js';
@@ -75,16 +75,16 @@ export function parseLock(text: string, file: string, opts: ParseLockOptions = {
     });
   };
   const root = doc.contents;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { stages: {} };
-  if (!isMap(root)) throw fail('expected a mapping with `schema:` and `stages:`', root as Node);
-  const get = (m: Node, key: string): Node | undefined => (isMap(m) ? (m.get(key, true) as Node | undefined) : undefined);
+  if (root === null || (yaml().isScalar(root) && (root.value === null || root.value === ''))) return { stages: {} };
+  if (!yaml().isMap(root)) throw fail('expected a mapping with `schema:` and `stages:`', root as Node);
+  const get = (m: Node, key: string): Node | undefined => (yaml().isMap(m) ? (m.get(key, true) as Node | undefined) : undefined);
   const schema = get(root, 'schema');
   const schemaV = (y.value as Record<string, unknown>).schema;
   if (schema && String(schemaV) !== LOCK_SCHEMA) throw fail(`unsupported lock schema '${String(schemaV)}' (this cairn reads '${LOCK_SCHEMA}')`, schema);
   const stagesNode = get(root, 'stages');
   const out: LockFile = { stages: {} };
-  if (!stagesNode || (isScalar(stagesNode) && stagesNode.value === null)) return out;
-  if (!isMap(stagesNode)) throw fail('`stages:` must be a mapping', stagesNode);
+  if (!stagesNode || (yaml().isScalar(stagesNode) && stagesNode.value === null)) return out;
+  if (!yaml().isMap(stagesNode)) throw fail('`stages:` must be a mapping', stagesNode);
   const externalOf = (n: Node, v: Record<string, unknown>, at: string): ExternalEntry => {
     if (typeof v.path !== 'string' || v.path.length > 4096 || /[\s\0]/.test(v.path)) throw fail(`${at}.path must be a URL without spaces`, get(n, 'path') ?? n);
     if (!EXTERNAL_KINDS.includes(String(v.external))) throw fail(`${at}.external must be one of ${EXTERNAL_KINDS.join(', ')}`, get(n, 'external') ?? n);
@@ -96,12 +96,12 @@ export function parseLock(text: string, file: string, opts: ParseLockOptions = {
     return e;
   };
   const entries = (node: Node | undefined, where: string, ext?: ExternalEntry[]): LockEntry[] => {
-    if (!node || (isScalar(node) && node.value === null)) return [];
-    if (!isSeq(node)) throw fail(`${where} must be a list`, node);
+    if (!node || (yaml().isScalar(node) && node.value === null)) return [];
+    if (!yaml().isSeq(node)) throw fail(`${where} must be a list`, node);
     const seen = new Set<string>();
     return node.items.flatMap((it, i) => {
       const n = it as Node;
-      if (!isMap(n)) throw fail(`${where}[${i}] must be a mapping`, n);
+      if (!yaml().isMap(n)) throw fail(`${where}[${i}] must be a mapping`, n);
       const v = y.js(n) as Record<string, unknown>;
       if (ext && (v.external !== undefined || (typeof v.path === 'string' && URL_PATH.test(v.path)))) {
         ext.push(externalOf(n, v, `${where}[${i}]`));
@@ -125,15 +125,15 @@ export function parseLock(text: string, file: string, opts: ParseLockOptions = {
   for (const pair of stagesNode.items) {
     const name = String(y.js(pair.key as Node) ?? pair.key);
     const sn = pair.value as Node;
-    if (!isMap(sn)) throw fail(`stage '${name}' must be a mapping`, sn ?? (pair.key as Node));
+    if (!yaml().isMap(sn)) throw fail(`stage '${name}' must be a mapping`, sn ?? (pair.key as Node));
     const cmdNode = get(sn, 'cmd');
     const cmd = cmdNode ? y.js(cmdNode) : undefined;
     const okCmd = typeof cmd === 'string' || (Array.isArray(cmd) && cmd.every((c) => typeof c === 'string'));
     if (!okCmd) throw fail(`stages.${name}.cmd must be a string or a list of strings`, cmdNode ?? sn);
     const paramsNode = get(sn, 'params');
     const params: Record<string, Record<string, unknown>> = {};
-    if (paramsNode && !(isScalar(paramsNode) && paramsNode.value === null)) {
-      if (!isMap(paramsNode)) throw fail(`stages.${name}.params must be a mapping of file -> key -> value`, paramsNode);
+    if (paramsNode && !(yaml().isScalar(paramsNode) && paramsNode.value === null)) {
+      if (!yaml().isMap(paramsNode)) throw fail(`stages.${name}.params must be a mapping of file -> key -> value`, paramsNode);
       const pj = y.js(paramsNode) as Record<string, unknown>;
       for (const [f, kv] of Object.entries(pj)) {
         if (!kv || typeof kv !== 'object' || Array.isArray(kv)) throw fail(`stages.${name}.params.${f} must be a mapping of key -> value`, get(paramsNode, f) ?? paramsNode);
@@ -193,7 +193,7 @@ export function canonicalStage(s: LockStage): Record<string, unknown> {
 export function serializeLock(lock: LockFile): string {
   const stages: Record<string, unknown> = {};
   for (const name of Object.keys(lock.stages).sort(sortStr)) stages[name] = canonicalStage(lock.stages[name]!);
-  return stringify({ schema: LOCK_SCHEMA, stages }, { lineWidth: 0, sortMapEntries: false, singleQuote: true });
+  return yaml().stringify({ schema: LOCK_SCHEMA, stages }, { lineWidth: 0, sortMapEntries: false, singleQuote: true });
 }
 
 /**

@@ -1,6 +1,6 @@
 // `cairn export argo`: an Argo Workflows `Workflow` whose entrypoint is a DAG template with
 // one task per stage; every task runs one script template with the stage as its parameter.
-import { stringify } from 'yaml';
+import { yaml } from '../../io/yaml.js';
 import type { ExportPlan } from './plan.js';
 import { TASK_SCRIPT } from './plan.js';
 
@@ -60,5 +60,5 @@ export function argoWorkflow(plan: ExportPlan, o: { name: string; image: string;
 }
 
 export function renderArgo(plan: ExportPlan, o: { name: string; image: string; secret: string; version: string }): string {
-  return `# Written by \`cairn export argo\` from commit ${plan.commit}; re-export instead of editing.\n# The image needs git, bash and \`cairn\` on PATH; the secret '${o.secret}' holds the remote's credentials.\n${stringify(argoWorkflow(plan, o), { lineWidth: 0 })}`;
+  return `# Written by \`cairn export argo\` from commit ${plan.commit}; re-export instead of editing.\n# The image needs git, bash and \`cairn\` on PATH; the secret '${o.secret}' holds the remote's credentials.\n${yaml().stringify(argoWorkflow(plan, o), { lineWidth: 0 })}`;
 }

@@ -1,6 +1,6 @@
 // `cairn export github-matrix`: a GitHub Actions workflow with one job per stage (job id = the
 // stage's task id) and `needs:` following `cairn dag`.
-import { stringify } from 'yaml';
+import { yaml } from '../../io/yaml.js';
 import type { ExportPlan } from './plan.js';
 import { TASK_SCRIPT } from './plan.js';
 
@@ -42,5 +42,5 @@ export function githubWorkflow(plan: ExportPlan, o: { name: string; version: str
 }
 
 export function renderGithubMatrix(plan: ExportPlan, o: { name: string; version: string }): string {
-  return `# Written by \`cairn export github-matrix\` from commit ${plan.commit}; re-export instead of editing.\n${stringify(githubWorkflow(plan, o), { lineWidth: 0 })}`;
+  return `# Written by \`cairn export github-matrix\` from commit ${plan.commit}; re-export instead of editing.\n${yaml().stringify(githubWorkflow(plan, o), { lineWidth: 0 })}`;
 }
