@@ -3,6 +3,7 @@
 // (GitHub: 65,536 characters for a comment, 1 MiB for a job summary): over it, long
 // sections are cut to their first rows, then whole sections are left out, each time with a
 // note saying so. Pure: data in, text out.
+import { formatBytes } from '../render/bytes.js';
 import type { DiffRow } from '../metrics/diff.js';
 import { gateMarkdown } from '../mlops/gate/markdown.js';
 import type { GateReport } from '../mlops/gate/report.js';
@@ -81,26 +82,15 @@ export interface ReportData {
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const short = (id: string) => (id.length > 16 ? `${id.slice(0, 12)}…${id.endsWith('.dir') ? '.dir' : ''}` : id);
 
-export function formatSize(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
 function objCell(o: ObjectState | null): string {
   if (!o) return '-';
-  return `\`${short(o.id)}\` ${formatSize(o.size)}${o.nfiles !== undefined ? `, ${o.nfiles} files` : ''}`;
+  return `\`${short(o.id)}\` ${formatBytes(o.size)}${o.nfiles !== undefined ? `, ${o.nfiles} files` : ''}`;
 }
 
 function sizeChange(c: DataChange): string {
   if (!c.base || !c.head) return c.change;
   const d = c.head.size - c.base.size;
-  return d === 0 ? 'same size' : `${d > 0 ? '+' : '-'}${formatSize(Math.abs(d))}`;
+  return d === 0 ? 'same size' : `${d > 0 ? '+' : '-'}${formatBytes(Math.abs(d))}`;
 }
 
 interface Section {

@@ -1,4 +1,6 @@
 // Rendering helpers for the CLI edge: text for people, JSON for machines, errors with hints.
+import { formatBytes } from '../render/bytes.js';
+export { formatBytes };
 import { now as clockNow } from '../core/clock.js';
 import { CairnError, exitCodeFor, EXIT, type ExitCode } from '../core/errors.js';
 import { maskSecrets, maskText } from '../core/secrets.js';
@@ -59,17 +61,6 @@ export function reportError(e: unknown, flags: GlobalFlags): ExitCode {
   out.err(`${red('error')}: ${err?.message ?? String(e)}`);
   out.err(flags.verbose ? String(err?.stack) : 'hint: this looks like a bug in cairn; rerun with -v for the stack trace');
   return code || EXIT.FAILED;
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
 /** Progress lines on stderr: only on a TTY, never with --json, -q, in CI or with CAIRN_NO_PROGRESS (DESIGN.md, Output). */

@@ -14,26 +14,15 @@ import { CairnError } from '../core/errors.js';
 import { hasUrlCredentials, maskText } from '../core/secrets.js';
 import { isSafeRelpath } from '../core/paths.js';
 import type { Config } from '../repo/config.js';
+import type { ExternalEntry } from '../repo/lockfile.js';
 import { defaultRemoteName, openRemote, parseRemoteUrl, remoteNames, type RemoteSpec } from './open.js';
 import type { S3Remote } from './s3.js';
 
 import { parseExternalUrl, type ExternalKind } from './external-url.js';
 export { isExternalDep, parseExternalUrl, externalUrlProblem, type ExternalKind, type ExternalUrl } from './external-url.js';
 
-/** What an external dependency looked like when probed: its lock entry. */
-export interface ExternalState {
-  /** the URL as written in cairn.yaml */
-  path: string;
-  external: ExternalKind;
-  /** 32 hex: sha256 of the fingerprint below (ETag / version id / listing / Last-Modified) */
-  id: string;
-  size: number;
-  /** s3-prefix: objects under the prefix */
-  nfiles?: number;
-  etag?: string;
-  version_id?: string;
-  last_modified?: string;
-}
+/** What an external dependency looked like when probed: its lock entry (repo/lockfile.ts). */
+export type ExternalState = ExternalEntry;
 
 /** Objects under one S3 prefix cairn will list before refusing (a hostile or mistaken prefix). */
 export const MAX_PREFIX_OBJECTS = 100_000;

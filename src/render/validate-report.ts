@@ -1,6 +1,7 @@
 // cairn validate's report as text (people), Markdown (a pull request) and JUnit XML (one test
 // case per check, for Jenkins and GitHub test reporters). Pure: a report in, a string out.
 // The report's shape is declared here structurally so render/ imports nothing from above.
+import { xmlText as xml } from './xml.js';
 
 export interface ReportFailure {
   column: string | null;
@@ -100,17 +101,6 @@ export function validationMarkdown(r: ReportLike, examples = 5): string {
     }
   }
   return out.join('\n');
-}
-
-/** Characters XML 1.0 cannot carry at all (even escaped) are dropped. */
-function xml(s: string): string {
-  return s
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 /** JUnit XML: one testsuite, one testcase per check (failed, passed, warned or skipped). */

@@ -2,18 +2,9 @@
 // Jenkins' `junit` step and GitLab's test reports. A failing rule is a <failure>; an
 // inconclusive one fails too unless on_inconclusive is pass or warn (then it is noted in
 // <system-out>); a skipped rule is <skipped>. Pure.
+import { xmlText as xml } from '../../render/xml.js';
 import { ciText, fmt, ruleText } from './format.js';
 import type { GateReport } from './report.js';
-
-function xml(s: string): string {
-  return s
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 export function gateJunit(rep: GateReport): string {
   let failures = 0;
