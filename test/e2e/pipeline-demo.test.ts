@@ -163,7 +163,7 @@ describe('npm run demo', () => {
     expect(existsSync(join(base, 'penguins', '.github', 'workflows', 'cairn.yml'))).toBe(true);
     const prReport = out.split('$ cairn report --base main --md\n')[1]!;
     expect(prReport).toMatch(/### Metrics\n\n\| Path \| Metric .*\n.*\n\| metrics\.json \| accuracy \| 0\.\d+ \| 0\.\d+ \|/);
-    expect(prReport).toContain('| params.yaml | train.max_depth | 1 | 4 |');
+    expect(prReport).toContain('| params.yaml | train.max_depth | 5 | 4 |');
     expect(prReport).toMatch(/\| `models\/model\.json` \| output of `train` \| modified \|/);
     expect(prReport).toContain('```mermaid\nxychart-beta');
 
