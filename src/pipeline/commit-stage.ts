@@ -86,13 +86,15 @@ export function splitCommitTargets(repo: Repo, cwd: string, typed: string[]): { 
   let graph: Graph | undefined;
   const cwdRel = repoRelative(repo.root, cwd) ?? '.';
   for (const t of typed) {
-    let rel: string | undefined;
+    let rel: string;
     try {
       rel = resolveTarget(repo, cwd, t);
     } catch {
-      rel = undefined;
+      // outside the repo, the root, .cairn/: the data commit reports it as before
+      data.push(t);
+      continue;
     }
-    if (rel !== undefined && tracked.some((x) => overlaps(x.path, rel!))) {
+    if (tracked.some((x) => overlaps(x.path, rel))) {
       data.push(t);
       continue;
     }
@@ -102,7 +104,7 @@ export function splitCommitTargets(repo: Repo, cwd: string, typed: string[]): { 
       hit = resolveTargets(graph, [cwdRel !== '.' && (t.includes('/') || t.endsWith('.yaml')) ? `${cwdRel}/${t}` : t]);
     } catch (e) {
       if ((e as CairnError).code !== 'CAIRN_BAD_TARGET') throw e;
-      if (rel !== undefined) hit = graph.nodes.filter((n) => n.stage.outs.some((o) => overlaps(o.path, rel!))).map((n) => n.id);
+      hit = graph.nodes.filter((n) => n.stage.outs.some((o) => overlaps(o.path, rel))).map((n) => n.id);
     }
     if (!hit.length) data.push(t);
     for (const id of hit) if (!ids.includes(id)) ids.push(id);
