@@ -1,11 +1,14 @@
 // cairn commit: record the current content of tracked targets into the cache and their
-// pointer files (after editing tracked data in place, or after a stage wrote an out).
+// pointer files (after editing tracked data in place, or after a stage wrote an out); a
+// target naming a stage (or an out of one) writes that stage's cairn.lock entry instead,
+// without running it (pipeline/commit-stage.ts).
 import { join, posix } from 'node:path';
 import { hashTarget, saveTarget } from '../cache/build.js';
 import type { Workspace } from '../cache/workspace.js';
 import { writePointer, type Pointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
+import { commitStages, splitCommitTargets, type CommittedStage } from '../pipeline/commit-stage.js';
 
 export interface CommitOptions {
   cwd: string;
@@ -29,6 +32,8 @@ export interface CommittedTarget {
 
 export interface CommitResult {
   targets: CommittedTarget[];
+  /** stages named by the targets, whose lock entries were recorded */
+  stages: CommittedStage[];
   /** pointer files that changed (to `git add`) */
   gitFiles: string[];
 }
@@ -37,8 +42,11 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
   const repo = await Repo.open(opts.cwd);
   return repo.withLock('commit', async () => {
     const ws = repo.workspace(opts.onProgress);
-    const rels = (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t));
-    const selected = selectTracked(listTracked(repo), rels);
+    const typed = opts.targets ?? [];
+    const split = typed.length ? splitCommitTargets(repo, opts.cwd, typed) : { data: [], stages: [] };
+    const rels = split.data.map((t) => resolveTarget(repo, opts.cwd, t));
+    // only stages named: no data target (an empty selection would mean every tracked target)
+    const selected = typed.length && !rels.length ? [] : selectTracked(listTracked(repo), rels);
     const targets: CommittedTarget[] = [];
     const gitFiles = new Set<string>();
     // a pointer file may hold several outs: update them together, write once
@@ -77,6 +85,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       writePointer(join(repo.root, file), p);
       gitFiles.add(file);
     }
-    return { targets, gitFiles: [...gitFiles].sort() };
+    const st = split.stages.length ? await commitStages(repo, ws, split.stages) : { stages: [], gitFiles: [] };
+    for (const f of st.gitFiles) gitFiles.add(f);
+    return { targets, stages: st.stages, gitFiles: [...gitFiles].sort() };
   });
 }

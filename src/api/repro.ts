@@ -17,6 +17,7 @@ import { checkoutTracked } from '../repo/checkout.js';
 import type { Remote } from '../remote/remote.js';
 import type { Repo as RepoT } from '../repo/repo.js';
 import { fetchRuns, jobsFor, remoteFor } from './transfer.js';
+import { updateSources, type SourceUpdate } from '../pipeline/sources.js';
 
 export interface ReproOptions {
   cwd: string;
@@ -67,8 +68,14 @@ export interface ReproResult {
   stages: ReproStage[];
   counts: Partial<Record<ReproStatus, number>>;
   failed: { id: string; exitCode?: number; error?: string }[];
-  /** files written for git (every cairn.lock and .gitignore changed), repo-relative, sorted */
+  /** files written for git (every cairn.lock, .gitignore and pointer file changed), repo-relative, sorted */
   gitFiles: string[];
+  /**
+   * Pointer-tracked data the looked-at stages depend on that was edited in place, recorded
+   * (cache + pointer) before the stages ran, as `dvc repro` verifies its data sources
+   * (pipeline/sources.ts has the rule); with --dry, what would be recorded.
+   */
+  sources: SourceUpdate[];
   /**
    * The run's outcome when it is not ok, as data (the stages above are still reported):
    * CAIRN_INTERRUPTED (exit 130) or CAIRN_STAGE_FAILED (exit 1). The CLI maps it through
@@ -154,6 +161,11 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
       await pullTrackedDeps(repo, [...scope].flatMap((id) => graph.byId.get(id)!.stage.deps), fetchObjects, frozenOuts);
       if (opts.singleItem && targets.length) restoreOnly = new Set([...scope].filter((id) => !targets.includes(id)));
     }
+    // the data sources of the stages the user selected; DVC treats them as upstream stages,
+    // so --single-item leaves them alone
+    const selected = !targets.length ? graph.order : opts.singleItem ? [] : [...new Set([...targets, ...reach(opts.downstream ? graph.down : graph.up, targets)])];
+    const sources = updateSources(repo, ws, selected.map((id) => graph.byId.get(id)!.stage), { dry: opts.dry });
+    for (const s of sources) if (s.status === 'updated') opts.onEvent?.({ type: 'source', path: s.path, pointerFile: s.pointerFile });
     const planTargets = restoreOnly ? [...scope] : targets;
     const steps0: PlanStep[] = planRepro({
       graph,
@@ -176,7 +188,7 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
         const status: ReproStatus = s.action === 'run' ? 'would-run' : s.action === 'maybe' ? 'may-run' : s.action === 'skip' ? 'skipped' : 'frozen';
         return { id: s.id, name: st.name, file: st.file, status, reasons: s.reasons };
       });
-      return { dry: true, ok: true, interrupted: false, stages, counts: count(stages), failed: [], gitFiles: [] };
+      return { dry: true, ok: true, interrupted: false, stages, counts: count(stages), failed: [], gitFiles: [], sources };
     }
     const { results, interrupted, written } = await executePlan({
       external,
@@ -200,7 +212,8 @@ export async function repro(opts: ReproOptions): Promise<ReproResult> {
     const stages: ReproStage[] = results.map((r: StageResult) => ({ ...r }));
     const failed = stages.filter((s) => s.status === 'failed').map((s) => ({ id: s.id, exitCode: s.exitCode, error: s.error }));
     const error = reproError({ interrupted, failed }, opts.keepGoing);
-    return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, gitFiles: written, ...(error ? { error } : {}) };
+    const gitFiles = [...new Set([...written, ...sources.map((s) => s.pointerFile)])].sort();
+    return { dry: false, ok: !error, interrupted, stages, counts: count(stages), failed, gitFiles, sources, ...(error ? { error } : {}) };
   };
   const withRemoteClosed = async () => {
     try {

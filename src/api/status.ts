@@ -122,7 +122,8 @@ async function pipelineStatus(repo: Repo): Promise<PipelineStatusResult> {
   const external = urls.length ? await (await import('../remote/external.js')).probeAll(urls, { config: repo.config, base: repo.root }, { tolerant: true }) : undefined;
   const stages = graph.order.map((id): PipelineStageStatus => {
     const st = graph.byId.get(id)!.stage;
-    const { changes } = stageState(ws, st, lockOf(st.file).stages[st.name], readFile, external);
+    // tolerant: a missing params file or key is a deleted dep or param here, not an error
+    const { changes } = stageState(ws, st, lockOf(st.file).stages[st.name], readFile, external, false, true);
     return { id, name: st.name, file: st.file, frozen: st.frozen, ...changes };
   });
   return { stages, changed: stages.filter((s) => s.changed).map((s) => s.id) };

@@ -3,21 +3,19 @@
 // as it succeeds. Lock files are read-modified-written synchronously (no await between), so
 // concurrent stages in this process never interleave their updates: the event loop is the mutex.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { applyCheckout, recordSnapshots, verifyPlanObjects } from '../cache/materialize.js';
-import { hashTarget, saveTarget } from '../cache/build.js';
 import { planCheckout } from '../cache/checkout-plan.js';
 import type { Workspace } from '../cache/workspace.js';
 import { findRunEntry, runKey, writeRunEntry, type RunEntry } from '../cache/run-cache.js';
-import { CairnError } from '../core/errors.js';
-import { ignoreInGit } from '../repo/gitignore.js';
-import { readLock, writeLock, LOCK_FILE, type ExternalEntry, type LockEntry, type LockFile, type LockStage } from '../repo/lockfile.js';
+import { readLock, serializeLock, writeLock, LOCK_FILE, type ExternalEntry, type LockEntry, type LockFile, type LockStage } from '../repo/lockfile.js';
 import type { Graph } from './graph.js';
 import type { PlanStep } from './plan.js';
 import { describeChanges, lockCmd, lockPath, stageState, type ExternalStates } from './stage-state.js';
 import { recordRun, type RunLogOptions, type RunStart } from './run-record.js';
 import { summariseVerdictReport } from './verdict-report.js';
+import { ignoreOuts as ignoreStageOuts, recordOuts, runCacheable } from './record.js';
 
 export type StageStatus = 'ran' | 'restored' | 'skipped' | 'frozen' | 'failed' | 'blocked' | 'not-run' | 'interrupted';
 
@@ -37,7 +35,9 @@ export type ExecEvent =
   | { type: 'start'; id: string; cmd: string[]; reasons: string[] }
   | { type: 'cmd'; id: string; cmd: string }
   | { type: 'skip' | 'frozen' | 'restored' | 'done' | 'blocked'; id: string }
-  | { type: 'failed'; id: string; exitCode?: number; error: string };
+  | { type: 'failed'; id: string; exitCode?: number; error: string }
+  /** repro recorded edited pointer-tracked data a stage depends on (pipeline/sources.ts) */
+  | { type: 'source'; path: string; pointerFile: string };
 
 export interface ExecOptions {
   ws: Workspace;
@@ -144,17 +144,26 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     return r;
   };
 
+  /**
+   * Put a run's outs in place. As before running, each out is removed first (DVC removes a
+   * stage's outs before it restores or runs them): a checkout into an out folder keeps files
+   * it does not know, so a file added there by hand would leave the stage changed forever.
+   * The objects are verified before anything is removed.
+   */
   const restoreOuts = (entry: RunEntry, stageDir: string): boolean => {
     for (const out of entry.outs) if (!ws.cache.has(out.id)) return false;
     try {
-      for (const out of entry.outs) {
+      const plans = entry.outs.map((out) => {
         const rel = stageDir === '.' ? out.path : posix.join(stageDir, out.path);
+        ws.guard.checkTarget(rel, { action: 'restore' });
         const plan = planCheckout(ws, { path: rel, id: out.id, size: out.size });
         recordSnapshots(ws, plan);
         verifyPlanObjects(ws, plan);
-        ws.guard.checkTarget(rel, { action: 'restore' });
-        if (plan.conflicts.length) rmSync(join(ws.root, rel), { recursive: true, force: true });
-        const final = plan.conflicts.length ? planCheckout(ws, { path: rel, id: out.id, size: out.size }) : plan;
+        return { rel, out };
+      });
+      for (const { rel, out } of plans) {
+        rmSync(join(ws.root, rel), { recursive: true, force: true });
+        const final = planCheckout(ws, { path: rel, id: out.id, size: out.size });
         recordSnapshots(ws, final);
         applyCheckout(ws, final);
       }
@@ -201,8 +210,7 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
     const withExternal = (e: LockStage): LockStage => (external.length ? { ...e, external } : e);
     // external deps enter the key by URL and fingerprint: new upstream data, a new key
     const key = runKey({ cmd, deps: [...deps, ...external], params: cur.params, outPaths });
-    // persist outs carry state between runs, so a past run's outs are not a valid substitute
-    const cacheable = o.runCache !== false && !st.alwaysChanged && !st.outs.some((x) => x.persist);
+    const cacheable = runCacheable(st, o.runCache !== false);
     const fetchMissing = async (outs: { path: string; id: string }[]) => {
       const lacking = outs.filter((x) => !ws.cache.has(x.id));
       if (lacking.length && o.fetchObjects) {
@@ -290,26 +298,14 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
       return;
     }
     // outs to the cache; a claimed out that was not produced fails the stage
-    const outs: LockEntry[] = [];
-    const noLinkBack = ws.linkTypes[0] === 'hardlink' || ws.linkTypes[0] === 'symlink';
-    for (const out of st.outs) {
-      let th;
-      try {
-        th = hashTarget(ws, out.path, { store: out.cache || !noLinkBack });
-      } catch (e) {
-        if ((e as CairnError).code !== 'CAIRN_NOT_FOUND') throw e;
-        const msg = `stage '${step.id}' did not produce its out '${out.path}'`;
-        result(step.id, 'failed', { reasons, exitCode: 0, error: msg });
-        o.onEvent?.({ type: 'failed', id: step.id, exitCode: 0, error: msg });
-        return;
-      }
-      // cache: false outs live in git; their bytes still enter the cache (for the run-cache)
-      // unless the link mode would turn the workspace file into a link
-      if (out.cache || !noLinkBack) saveTarget(ws, th);
-      const e: LockEntry = { path: lockPath(st, out.path), hash: ws.algo, id: th.id, size: th.size };
-      if (th.kind === 'dir') e.nfiles = th.nfiles ?? th.manifest?.length ?? 0;
-      outs.push(e);
+    const rec = recordOuts(ws, st);
+    if ('missing' in rec) {
+      const msg = `stage '${step.id}' did not produce its out '${rec.missing}'`;
+      result(step.id, 'failed', { reasons, exitCode: 0, error: msg });
+      o.onEvent?.({ type: 'failed', id: step.id, exitCode: 0, error: msg });
+      return;
     }
+    const outs = rec.outs;
     commit(st.file, st.name, withExternal({ cmd, deps, params: cur.params, outs }));
     ignoreOuts(step.id);
     if (cacheable) writeRunEntry(o.cacheDir, key, { cmd, deps, params: cur.params, outs });
@@ -320,22 +316,19 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   /** Update one stage's lock entry and write the file atomically (synchronous: no interleaving). */
   function commit(file: string, name: string, entry: LockStage): void {
     const lf = lockOf(file);
+    const before = serializeLock(lf);
     lf.stages[name] = entry;
     const dir = dirname(file);
     const rel = dir === '.' ? LOCK_FILE : `${dir}/${LOCK_FILE}`;
+    // an entry that records the same state (a callback stage, a restore) leaves the file alone
+    if (existsSync(join(ws.root, dir, LOCK_FILE)) && serializeLock(lf) === before) return;
     ws.guard.check(rel, { action: 'write' });
     writeLock(join(ws.root, dir, LOCK_FILE), lf);
     written.add(rel);
   }
 
   function ignoreOuts(id: string): void {
-    for (const out of graph.byId.get(id)!.stage.outs) {
-      if (!out.cache) continue;
-      const dir = posix.dirname(out.path);
-      const rel = dir === '.' ? '.gitignore' : `${dir}/.gitignore`;
-      ws.guard.check(rel, { action: 'write' });
-      if (ignoreInGit(join(ws.root, dir), posix.basename(out.path))) written.add(rel);
-    }
+    for (const rel of ignoreStageOuts(ws, graph.byId.get(id)!.stage)) written.add(rel);
   }
 
   // scheduler

@@ -10,6 +10,7 @@ import { joinRepoPath, repoPathProblem } from '../core/paths.js';
 import { parseOwnJson, parseOwnYaml, PARAMS_KIND, PIPELINE_KIND, type OwnFileKind } from '../io/own-file.js';
 import { findPipelineFiles, ownFileReader } from './discover.js';
 import { expandStage } from './expand.js';
+import { cloneVarsState, loadVarsList, mergeVarsFile, newVarsState, type VarsEntryIO, type VarsState } from './vars.js';
 export { findPipelineFiles, ownFileReader } from './discover.js';
 
 export { PIPELINE_FILE } from './discover.js';
@@ -20,7 +21,7 @@ import type { Pipeline, Stage, StageOut, StageParam } from './model.js';
 export type { PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
 
 const TOP_KEYS = ['stages', 'vars', 'params', 'metrics', 'plots', 'serve'];
-const STAGE_KEYS = ['cmd', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta'];
+const STAGE_KEYS = ['cmd', 'vars', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta'];
 const OUT_KEYS = ['cache', 'persist', 'desc', 'x', 'y', 'title', 'template', 'x_label', 'y_label', 'remote', 'push'];
 const TEMPLATES = ['linear', 'scatter', 'confusion', 'bar'];
 
@@ -70,32 +71,25 @@ function mapGet(m: YAMLMap, key: string, src?: Src): Node | undefined {
   return n && yaml().isAlias(n) && src?.doc ? ((n.resolve(src.doc) as Node | undefined) ?? n) : n;
 }
 
-function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) => string | undefined): Ctx {
-  const ctx: Ctx = {};
-  const defaults = readParamsFile(readFile, dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`);
-  if (defaults) Object.assign(ctx, defaults);
-  const varsNode = mapGet(root, 'vars', src);
-  if (!varsNode || (yaml().isScalar(varsNode) && varsNode.value === null)) return ctx;
-  if (!yaml().isSeq(varsNode)) throw src.fail(varsNode, 'vars', 'must be a list of file names and inline mappings');
-  varsNode.items.forEach((it, i) => {
-    const n = it as Node;
-    if (yaml().isMap(n)) {
-      Object.assign(ctx, resolveNode(n, ctx, src, `vars[${i}]`) as Ctx);
-    } else if (yaml().isScalar(n) && typeof n.value === 'string') {
-      const [fname, keysPart] = n.value.split(':');
-      const rel = resolvePath(dir, fname!, src, n, `vars[${i}]`);
-      const data = readParamsFile(readFile, rel);
-      if (!data) throw src.fail(n, `vars[${i}]`, `vars file '${rel}' does not exist`);
-      if (keysPart) {
-        for (const k of keysPart.split(',').map((s) => s.trim()).filter(Boolean)) {
-          const r = lookup(data, k);
-          if (!r.found) throw src.fail(n, `vars[${i}]`, `key '${k}' is not in '${rel}'`);
-          ctx[k] = r.value;
-        }
-      } else Object.assign(ctx, data);
-    } else throw src.fail(n, `vars[${i}]`, 'must be a file name or an inline mapping');
-  });
-  return ctx;
+function loadVars(root: YAMLMap, dir: string, src: Src, readFile: (r: string) => string | undefined): VarsState {
+  const state = newVarsState();
+  const defaultFile = dir === '.' ? DEFAULT_PARAMS_FILE : `${dir}/${DEFAULT_PARAMS_FILE}`;
+  const defaults = readParamsFile(readFile, defaultFile);
+  if (defaults) mergeVarsFile(state, defaultFile, null, defaults, defaultFile);
+  loadVarsList(state, mapGet(root, 'vars', src), varsIO(src, dir, 'vars', '', readFile));
+  return state;
+}
+
+function varsIO(src: Src, base: string, key: string, label: string, readFile: (r: string) => string | undefined, reserved?: readonly string[]): VarsEntryIO {
+  return {
+    src,
+    base,
+    key,
+    label,
+    reserved,
+    resolveFile: (name, node, k) => resolvePath(base, name, src, node, k),
+    readData: (rel) => readParamsFile(readFile, rel),
+  };
 }
 
 function asBool(v: unknown, src: Src, node: Node | undefined, key: string): boolean {
@@ -104,12 +98,23 @@ function asBool(v: unknown, src: Src, node: Node | undefined, key: string): bool
   return v;
 }
 
-function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: string, dir: string): Stage {
+function buildStage(name: string, body: YAMLMap, base: VarsState, src: Src, file: string, dir: string, readFile: (r: string) => string | undefined, reserved: readonly string[]): Stage {
   for (const p of body.items) {
     const k = String((p.key as { value: unknown }).value);
     if (!STAGE_KEYS.includes(k)) throw src.fail(p.key as Node, `stages.${name}.${k}`, `unknown key '${k}' (allowed: ${STAGE_KEYS.join(', ')})`);
   }
   const at = (k: string) => mapGet(body, k, src);
+  // wdir is resolved before the stage's own vars (as DVC does), which are read relative to it
+  const wdirV = resolveNode(at('wdir'), base.ctx, src, `stages.${name}.wdir`);
+  if (wdirV !== null && typeof wdirV !== 'string') throw src.fail(at('wdir'), `stages.${name}.wdir`, 'must be a path');
+  const wdir = resolvePath(dir, (wdirV as string | null) ?? '.', src, at('wdir'), `stages.${name}.wdir`, true);
+  let ctx: Ctx = base.ctx;
+  const stageVars = at('vars');
+  if (stageVars && !(yaml().isScalar(stageVars) && stageVars.value === null)) {
+    const own = cloneVarsState(base);
+    loadVarsList(own, stageVars, varsIO(src, wdir, `stages.${name}.vars`, `${name}.`, readFile, reserved));
+    ctx = own.ctx;
+  }
   const val = (k: string) => resolveNode(at(k), ctx, src, `stages.${name}.${k}`);
   const cmdV = val('cmd');
   let cmd: string[];
@@ -117,9 +122,6 @@ function buildStage(name: string, body: YAMLMap, ctx: Ctx, src: Src, file: strin
   else if (Array.isArray(cmdV) && cmdV.length > 0 && cmdV.every((c) => typeof c === 'string' || typeof c === 'number')) cmd = cmdV.map(String);
   else if (cmdV === null || cmdV === undefined) throw src.fail(at('cmd') ?? body, `stages.${name}.cmd`, 'missing: every stage needs a command');
   else throw src.fail(at('cmd'), `stages.${name}.cmd`, 'must be a string or a list of strings');
-  const wdirV = val('wdir');
-  if (wdirV !== null && typeof wdirV !== 'string') throw src.fail(at('wdir'), `stages.${name}.wdir`, 'must be a path');
-  const wdir = resolvePath(dir, (wdirV as string | null) ?? '.', src, at('wdir'), `stages.${name}.wdir`, true);
   const list = (k: string): { v: unknown; node: Node | undefined }[] => {
     const n = at(k);
     if (!n || (yaml().isScalar(n) && n.value === null)) return [];
@@ -237,7 +239,7 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
     const k = String((p.key as { value: unknown }).value);
     if (!TOP_KEYS.includes(k)) throw src.fail(p.key as Node, k, `unknown top-level key '${k}' (allowed: ${TOP_KEYS.join(', ')})`);
   }
-  const ctx = loadVars(root, dir, src, readFile);
+  const vars = loadVars(root, dir, src, readFile);
   const stagesNode = mapGet(root, 'stages', src);
   const stages: Stage[] = [];
   if (!stagesNode || (yaml().isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
@@ -246,10 +248,11 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
   for (const p of stagesNode.items) {
     const name = String((p.key as { value: unknown }).value);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) throw src.fail(p.key as Node, `stages.${name}`, `invalid stage name '${name}' (letters, digits, '_', '-', '.')`);
-    for (const e of expandStage(name, p.value as Node, ctx, src)) {
+    for (const e of expandStage(name, p.value as Node, vars.ctx, src)) {
       if (names.has(e.name)) throw src.fail(p.key as Node, `stages.${name}`, `stage '${e.name}' is defined twice`);
       names.add(e.name);
-      stages.push(buildStage(e.name, e.body as YAMLMap, e.ctx, src, file, dir));
+      const base = e.reserved.length ? { ...vars, ctx: e.ctx } : vars;
+      stages.push(buildStage(e.name, e.body as YAMLMap, base, src, file, dir, readFile, e.reserved));
     }
   }
   return { file, dir, stages };

@@ -22,35 +22,67 @@ export function workspaceReader(root: string): (repoRel: string) => string | und
   return ownFileReader(root);
 }
 
-/** Tracked param values: lock-relative file → dotted key → value. Throws when a key is missing. */
-export function paramValues(stage: Stage, readFile: (repoRel: string) => string | undefined): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
+/** A params file, or one key of it, that a stage tracks and that is not there. */
+export interface MissingParam { file: string /* repo-relative */; key?: string }
+
+/**
+ * Tracked param values: lock-relative file → dotted key → value, and what is missing (a
+ * whole file, or a key of an existing file). Nothing throws here: status shows a missing
+ * file as a `deleted` dep and a missing key as a `deleted` param, as DVC does; paramValues
+ * (for repro) refuses them.
+ */
+export function paramState(stage: Stage, readFile: (repoRel: string) => string | undefined): { values: Record<string, Record<string, unknown>>; missing: MissingParam[] } {
+  const values: Record<string, Record<string, unknown>> = {};
+  const missing: MissingParam[] = [];
   for (const p of stage.params) {
     const data = readParamsFile(readFile, p.file);
     if (!data) {
-      throw new CairnError('CAIRN_BAD_PARAMS', `params file '${p.file}' of stage '${stage.name}' (${stage.file}) does not exist`, {
-        hint: `create ${p.file} or fix the params of stage '${stage.name}'`,
-        data: { stage: stage.name, file: p.file },
-      });
+      missing.push({ file: p.file });
+      continue;
     }
     const vals: FlatMap = {};
     if (p.keys === null) Object.assign(vals, flatten(data));
     else {
       for (const k of p.keys) {
         const r = lookup(data, k);
-        if (!r.found) {
-          throw new CairnError('CAIRN_BAD_PARAMS', `param '${k}' of stage '${stage.name}' is not in '${p.file}'`, {
-            hint: `add '${k}' to ${p.file} or remove it from the stage's params in ${stage.file}`,
-            data: { stage: stage.name, file: p.file, key: k },
-          });
-        }
+        if (!r.found) missing.push({ file: p.file, key: k });
         // a group key (a mapping) is tracked leaf by leaf, so changes name the exact key
-        flatten(r.value, k, vals);
+        else flatten(r.value, k, vals);
       }
     }
-    out[lockPath(stage, p.file)] = vals;
+    values[lockPath(stage, p.file)] = vals;
   }
-  return out;
+  return { values, missing };
+}
+
+/** The error for a missing params file or key (repro, commit: a stage cannot be recorded without them). */
+export function missingParamError(stage: Stage, m: MissingParam): CairnError {
+  if (m.key === undefined) {
+    return new CairnError('CAIRN_BAD_PARAMS', `params file '${m.file}' of stage '${stage.name}' (${stage.file}) does not exist`, {
+      hint: `create ${m.file} or fix the params of stage '${stage.name}'`,
+      data: { stage: stage.name, file: m.file },
+    });
+  }
+  return new CairnError('CAIRN_BAD_PARAMS', `param '${m.key}' of stage '${stage.name}' is not in '${m.file}'`, {
+    hint: `add '${m.key}' to ${m.file} or remove it from the stage's params in ${stage.file}`,
+    data: { stage: stage.name, file: m.file, key: m.key },
+  });
+}
+
+/** Tracked param values: lock-relative file → dotted key → value. Throws when a file or key is missing. */
+export function paramValues(stage: Stage, readFile: (repoRel: string) => string | undefined): Record<string, Record<string, unknown>> {
+  const { values, missing } = paramState(stage, readFile);
+  if (missing.length) throw missingParamError(stage, missing[0]!);
+  return values;
+}
+
+/**
+ * A callback stage (DVC's `is_callback`): a command with no deps (files, params, URLs) and
+ * no outs. Nothing can tell whether it is up to date, so it is always changed and runs on
+ * every repro.
+ */
+export function isCallback(stage: Stage): boolean {
+  return stage.deps.length === 0 && stage.params.length === 0 && !(stage.external?.length) && stage.outs.length === 0;
 }
 
 export function entryOf(ws: Workspace, stage: Stage, repoRel: string, store = false): LockEntry | undefined {
@@ -73,7 +105,10 @@ export interface StageChanges {
   /** no lock entry yet */
   new: boolean;
   cmd: boolean;
+  /** always_changed: true, or a callback stage (no deps, no outs) */
   alwaysChanged: boolean;
+  /** a callback stage: no deps and no outs, so it runs on every repro */
+  callback: boolean;
   deps: PathChange[];
   params: ParamChange[];
   outs: PathChange[];
@@ -90,10 +125,13 @@ export interface CurrentState {
   outs: (LockEntry | undefined)[];
   /** the stage's external deps, in its order (undefined: not probed or not reachable) */
   external?: (ExternalEntry | undefined)[];
+  /** tracked params files or keys that are not there */
+  missingParams?: MissingParam[];
 }
 
 export function compareStage(stage: Stage, lock: LockStage | undefined, cur: CurrentState): StageChanges {
-  const ch: StageChanges = { changed: false, new: !lock, cmd: false, alwaysChanged: stage.alwaysChanged, deps: [], params: [], outs: [] };
+  const callback = isCallback(stage);
+  const ch: StageChanges = { changed: false, new: !lock, cmd: false, alwaysChanged: stage.alwaysChanged || callback, callback, deps: [], params: [], outs: [] };
   const paths = (list: (LockEntry | undefined)[], repoRels: string[], locked: LockEntry[] | undefined, into: PathChange[]) => {
     const byPath = new Map((locked ?? []).map((e) => [e.path, e]));
     repoRels.forEach((r, i) => {
@@ -120,10 +158,17 @@ export function compareStage(stage: Stage, lock: LockStage | undefined, cur: Cur
     else if (l.id !== c.id) ch.deps.push({ path: u, change: 'modified' });
   });
   for (const l of extLocked.values()) ch.deps.push({ path: l.path, change: 'deleted' });
+  // a params file that is gone is a deleted dep (DVC: `deleted: params.yaml`); a key gone from
+  // an existing file a deleted param, whether or not the lock had it
+  for (const m of cur.missingParams ?? []) {
+    if (m.key === undefined) ch.deps.push({ path: m.file, change: 'deleted' });
+  }
   if (lock) {
     ch.cmd = !same(lock.cmd, lockCmd(stage));
     const files = new Set([...Object.keys(lock.params), ...Object.keys(cur.params)]);
+    const gone = new Set((cur.missingParams ?? []).filter((m) => m.key === undefined).map((m) => lockPath(stage, m.file)));
     for (const f of [...files].sort()) {
+      if (gone.has(f)) continue; // reported once, as a deleted dep
       const a = lock.params[f] ?? {};
       const b = cur.params[f] ?? {};
       for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
@@ -133,15 +178,27 @@ export function compareStage(stage: Stage, lock: LockStage | undefined, cur: Cur
       }
     }
   }
+  for (const m of cur.missingParams ?? []) {
+    if (m.key === undefined) continue;
+    const f = lockPath(stage, m.file);
+    const gone = (k: string) => k === m.key || k.startsWith(m.key + '.');
+    if (!ch.params.some((q) => q.file === f && gone(q.key) && q.change === 'deleted')) ch.params.push({ file: f, key: m.key, change: 'deleted' });
+  }
   ch.changed = ch.new || ch.cmd || ch.alwaysChanged || ch.deps.length > 0 || ch.params.length > 0 || ch.outs.length > 0;
   return ch;
 }
 
-/** Current state and changes of a stage against its lock entry. */
-export function stageState(ws: Workspace, stage: Stage, lock: LockStage | undefined, readFile: (r: string) => string | undefined, ext?: ExternalStates, allowMissing = false) {
+/**
+ * Current state and changes of a stage against its lock entry. A missing params file or key
+ * throws (repro) unless `tolerant` (status), where it is reported as a deleted dep or param.
+ */
+export function stageState(ws: Workspace, stage: Stage, lock: LockStage | undefined, readFile: (r: string) => string | undefined, ext?: ExternalStates, allowMissing = false, tolerant = false) {
+  const ps = paramState(stage, readFile);
+  if (!tolerant && ps.missing.length) throw missingParamError(stage, ps.missing[0]!);
   const cur: CurrentState = {
+    ...(ps.missing.length ? { missingParams: ps.missing } : {}),
     deps: stage.deps.map((d) => entryOf(ws, stage, d)),
-    params: paramValues(stage, readFile),
+    params: ps.values,
     outs: stage.outs.map((o) => entryOf(ws, stage, o.path)),
     ...(stage.external?.length ? { external: stage.external.map((u) => ext?.get(u)) } : {}),
   };
@@ -166,7 +223,8 @@ export function relaxMissing(stage: Stage, lock: LockStage | undefined, ch: Stag
 export function describeChanges(ch: StageChanges): string[] {
   const r: string[] = [];
   if (ch.new) r.push('never run');
-  if (ch.alwaysChanged) r.push('always_changed');
+  if (ch.callback) r.push('always changed (no deps and no outs)');
+  else if (ch.alwaysChanged) r.push('always_changed');
   if (ch.cmd) r.push('cmd changed');
   for (const d of ch.deps) r.push(`dep '${d.path}' ${d.change}`);
   for (const p of ch.params) r.push(`param '${p.key}' (${p.file}) ${p.change}`);

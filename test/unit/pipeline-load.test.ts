@@ -60,6 +60,35 @@ describe('parsePipeline', () => {
     expect(p.stages[7]!.cmd).toEqual(['echo 2v']);
   });
 
+  it('merges vars as DVC: nested mappings merge across params.yaml and vars entries; a redefined key is an error naming both', () => {
+    const fs: Record<string, string> = { ...files, 'extra.yaml': 'train:\n  epochs: 3\nsel: {a: 1}\nother: 2\n' };
+    const p = parsePipeline({ text: 'vars:\n  - extra.yaml:sel,train\n  - train: {batch: 8}\n  - params.yaml\nstages:\n  t:\n    cmd: echo ${train.lr} ${train.epochs} ${train.batch} ${sel.a}\n', file: 'cairn.yaml', readFile: (r) => fs[r] });
+    expect(p.stages[0]!.cmd).toEqual(['echo 0.1 3 8 1']);
+    const redefine = err(() => parse('vars:\n  - {train: {lr: 0.2}}\nstages:\n  t:\n    cmd: x\n'));
+    expect(redefine.message).toBe("cairn.yaml:2: vars[0]: cannot redefine 'train.lr' from 'vars[0]' as it already exists in 'params.yaml'");
+    expect(redefine.exitCode).toBe(2);
+    expect(err(() => parse('vars:\n  - {a: {b: 1}}\n  - {a: 2}\nstages:\n  t:\n    cmd: x\n')).message).toContain("cannot redefine 'a' from 'vars[1]' as it already exists in 'vars[0]'");
+    expect(err(() => parse('vars:\n  - params.yaml:train\nstages:\n  t:\n    cmd: x\n')).message).toContain("cannot partially load 'params.yaml:train' as it's already loaded");
+    expect(err(() => parse('vars:\n  - sub/vars.yaml:nope\nstages:\n  t:\n    cmd: x\n')).message).toContain("could not find 'nope' in 'sub/vars.yaml'");
+  });
+
+  it('stage-level vars: read relative to the wdir, merged into a copy of the pipeline vars, reserved item/key', () => {
+    const p = parse('stages:\n  a:\n    wdir: sub\n    vars:\n      - vars.yaml\n      - {n: 2}\n    cmd: echo ${seed} ${n} ${train.lr}\n  b:\n    cmd: echo ${train.lr}\n');
+    expect(p.stages.map((s) => s.cmd[0])).toEqual(['echo 7 2 0.1', 'echo 0.1']);
+    // the first stage's vars do not leak into the second
+    expect(err(() => parse('stages:\n  a:\n    vars: [{n: 2}]\n    cmd: x\n  b:\n    cmd: echo ${n}\n')).message).toMatch(/stages\.b\.cmd: \$\{n\} is not defined/);
+    expect(err(() => parse('stages:\n  a:\n    vars: [{train: {lr: 1}}]\n    cmd: x\n')).message).toContain("cannot redefine 'train.lr' from 'a.vars[0]' as it already exists in 'params.yaml'");
+    expect(err(() => parse('stages:\n  a:\n    foreach: [x]\n    do:\n      vars: [{item: 1}]\n      cmd: x\n')).message).toContain("attempted to modify reserved key 'item'");
+    const m = parse('stages:\n  m:\n    matrix: {a: [1]}\n    vars: [{z: 3}]\n    cmd: echo ${item.a} ${z} ${key}\n');
+    expect(m.stages[0]!.cmd).toEqual(['echo 1 3 1']);
+  });
+
+  it('names generated stages as DVC: ${...} in matrix values, <axis><index> for composite values, index for foreach lists holding any composite', () => {
+    const p = parse('stages:\n  m:\n    matrix:\n      model: ${models}\n      cfg: [{n: 1}, [2]]\n      lr: ["${train.lr}"]\n    cmd: echo ${key} ${item.lr}\n  f:\n    foreach: [x, {v: 2}]\n    do:\n      cmd: echo f\n');
+    expect(p.stages.map((s) => s.name)).toEqual(['m@a-cfg0-0.1', 'm@a-cfg1-0.1', 'm@b-cfg0-0.1', 'm@b-cfg1-0.1', 'f@0', 'f@1']);
+    expect(p.stages[3]!.cmd).toEqual(['echo b-cfg1-0.1 0.1']);
+  });
+
   it('names file, line and key for bad YAML, unknown keys, wrong types and undefined vars', () => {
     const bad = err(() => parse('stages:\n  a:\n    cmd: [unclosed\n'));
     expect(bad.code).toBe('CAIRN_BAD_PIPELINE');

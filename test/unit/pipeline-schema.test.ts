@@ -20,6 +20,17 @@ describe('schema/cairn.schema.json', () => {
     expect(p.stages.map((s) => s.name)).toEqual(['prepare', 'train', 'fit@a', 'fit@b', 'grid@0.1-3', 'grid@0.1-5', 'grid@0.01-3', 'grid@0.01-5', 'report']);
   });
 
+  it('accepts stage-level vars (plain, matrix and foreach stages) and the loader expands them', () => {
+    const text = readFileSync(join(examples, 'stage-vars.yaml'), 'utf8');
+    expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
+    const files: Record<string, string> = { 'params.yaml': 'train: {lr: 1}\nmodels: [a, b]\n', 'config/extra.yaml': 'seed: 1\n' };
+    const p = parsePipeline({ text, file: 'cairn.yaml', readFile: (r) => files[r] });
+    expect(p.stages.map((s) => s.name)).toEqual(['fit', 'grid@a-0.1', 'grid@a-0.01', 'grid@b-0.1', 'grid@b-0.01', 'each@a', 'each@b']);
+    expect(p.stages[0]!.cmd).toEqual(['python fit.py --lr 1 --epochs 3 --depth 4 --seed 1']);
+    expect(p.stages[4]!.outs[0]!.path).toBe('grid/b-0.01.json');
+    expect(validate({ stages: { a: { cmd: 'x', vars: 'not-a-list' } } })).toBe(false);
+  });
+
   it('rejects what the loader rejects: unknown keys, wrong types, missing cmd', () => {
     expect(validate(parse(readFileSync(join(examples, 'bad-unknown-key.yaml'), 'utf8')))).toBe(false);
     expect(validate({ stages: { a: { cmd: 'x', deps: 3 } } })).toBe(false);

@@ -1,7 +1,8 @@
 // Stage comparison is pure: a stage, its lock entry and the current state in, the changes out.
 import { describe, expect, it } from 'vitest';
 import { parsePipeline, type Stage } from '../../src/pipeline/load.js';
-import { compareStage, describeChanges, lockPath, paramValues } from '../../src/pipeline/stage-state.js';
+import { compareStage, describeChanges, isCallback, lockPath, paramState, paramValues } from '../../src/pipeline/stage-state.js';
+import { runCacheable } from '../../src/pipeline/record.js';
 import type { LockEntry, LockStage } from '../../src/repo/lockfile.js';
 import { CairnError } from '../../src/core/errors.js';
 
@@ -23,7 +24,7 @@ describe('pipeline/stage-state (pure comparison)', () => {
 
   it('an unchanged stage is unchanged', () => {
     const ch = compareStage(stage, lock, cur);
-    expect(ch).toEqual({ changed: false, new: false, cmd: false, alwaysChanged: false, deps: [], params: [], outs: [] });
+    expect(ch).toEqual({ changed: false, new: false, cmd: false, alwaysChanged: false, callback: false, deps: [], params: [], outs: [] });
     expect(describeChanges(ch)).toEqual([]);
   });
 
@@ -69,6 +70,36 @@ describe('pipeline/stage-state (pure comparison)', () => {
   it('a missing param key names the key, the file and the stage (exit 2)', () => {
     const s = stageOf('stages:\n  s:\n    cmd: x\n    params: [train.nope]\n');
     expect(() => paramValues(s, read)).toThrow(CairnError);
+    expect(() => paramValues(s, read)).toThrow("param 'train.nope' of stage 's' is not in 'sub/params.yaml'");
+  });
+
+  it('a stage with no deps and no outs is a callback stage: always changed, never run-cached (DVC is_callback)', () => {
+    const cb = stageOf('stages:\n  s:\n    cmd: notify\n');
+    expect(isCallback(cb)).toBe(true);
+    const ch = compareStage(cb, { cmd: 'notify', deps: [], params: {}, outs: [] }, { deps: [], params: {}, outs: [] });
+    expect(ch).toMatchObject({ changed: true, alwaysChanged: true, callback: true });
+    expect(describeChanges(ch)).toEqual(['always changed (no deps and no outs)']);
+    // outs but no deps: not a callback (DVC skips it when unchanged), but no run-cache either
+    const stamp = stageOf('stages:\n  s:\n    cmd: date > out\n    outs: [out]\n');
+    expect(isCallback(stamp)).toBe(false);
+    expect(runCacheable(stamp)).toBe(false);
+    // a params dep is a dep
+    const p = stageOf('stages:\n  s:\n    cmd: x\n    params: [seed]\n    outs: [o]\n');
+    expect(isCallback(p)).toBe(false);
+    expect(runCacheable(p)).toBe(true);
+    expect(runCacheable(p, false)).toBe(false);
+    expect(runCacheable(stageOf('stages:\n  s:\n    cmd: x\n    deps: [i]\n'))).toBe(false);
+  });
+
+  it('a missing params file is a deleted dep and a missing key a deleted param (status), never both for one file', () => {
+    const s = stageOf('stages:\n  s:\n    cmd: x\n    params: [seed, train.nope, {gone.yaml: }]\n');
+    const ps = paramState(s, read);
+    expect(ps.missing).toEqual([{ file: 'sub/params.yaml', key: 'train.nope' }, { file: 'sub/gone.yaml' }]);
+    const locked: LockStage = { cmd: 'x', deps: [], params: { 'params.yaml': { seed: 1, 'train.nope': 3 }, 'gone.yaml': { a: 1 } }, outs: [] };
+    const ch = compareStage(s, locked, { deps: [], params: ps.values, outs: [], missingParams: ps.missing });
+    expect(ch.deps).toEqual([{ path: 'sub/gone.yaml', change: 'deleted' }]);
+    expect(ch.params).toEqual([{ file: 'params.yaml', key: 'train.nope', change: 'deleted', old: 3 }]);
+    expect(ch.changed).toBe(true);
     expect(() => paramValues(s, read)).toThrow("param 'train.nope' of stage 's' is not in 'sub/params.yaml'");
   });
 });

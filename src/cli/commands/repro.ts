@@ -50,7 +50,8 @@ export function register(program: Command): void {
             allowMissing: !!o.allowMissing,
             signal: ctl.signal,
             onEvent: (e) => {
-              if (e.type === 'start') say(`Running stage '${e.id}' (${e.reasons.join('; ')})`);
+              if (e.type === 'source') say(`Updated data source '${e.path}' (${e.pointerFile}): its content changed`);
+              else if (e.type === 'start') say(`Running stage '${e.id}' (${e.reasons.join('; ')})`);
               else if (e.type === 'cmd') say(`> ${e.cmd}`);
               else if (e.type === 'skip') say(`Stage '${e.id}' didn't change, skipping`);
               else if (e.type === 'frozen') say(`Stage '${e.id}' is frozen, skipping`);
@@ -64,6 +65,7 @@ export function register(program: Command): void {
           });
           if (json) out.json(r);
           else if (r.dry) {
+            for (const s of r.sources) out.line(`${'would update'.padEnd(10)} ${s.pointerFile}  (data source '${s.path}' changed)`);
             for (const s of r.stages) {
               const what = s.status === 'would-run' ? 'would run' : s.status === 'may-run' ? 'may run' : s.status === 'frozen' ? 'frozen' : 'unchanged';
               out.line(`${what.padEnd(10)} ${s.id}${s.reasons.length ? `  (${s.reasons.join('; ')})` : ''}`);
