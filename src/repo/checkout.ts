@@ -208,13 +208,15 @@ function planVanished(repo: Repo, ws: Workspace, tracked: Tracked[]): VanishedTa
     if (tracked.some((t) => overlaps(t.path, path))) continue;
     if (!repo.exists(path)) continue;
     if (inGitIndex(repo.root, path)) continue;
-    repo.guard.checkTarget(path, { source: 'known-targets', action: 'delete' });
     const record: SnapshotWrite[] = [];
     let cur;
     try {
+      // a path that became a symlinked folder, or lies under a symlink leaving the repo,
+      // or is neither a file nor a folder now, is not cairn's to touch: left alone
+      repo.guard.checkTarget(path, { source: 'known-targets', action: 'delete' });
       cur = hashTarget(ws, path, { record });
     } catch {
-      continue; // neither a file nor a folder now: not cairn's to touch
+      continue;
     }
     if (cur.id !== id) {
       out.push({ path, id, status: 'kept', reason: 'modified' });

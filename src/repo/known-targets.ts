@@ -46,5 +46,13 @@ export function updateKnownTargets(repo: Repo, change: { set?: Iterable<[string,
   for (const [p, id] of change.set ?? []) known.set(p, id);
   for (const p of change.forget ?? []) known.delete(p);
   const d: KnownFile = { v: 1, algo: repo.algo, targets: Object.fromEntries([...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
-  writeFileAtomic(file(repo), JSON.stringify(d), { fsync: false });
+  const text = JSON.stringify(d);
+  let before: string | undefined;
+  try {
+    before = readFileSync(file(repo), 'utf8');
+  } catch {
+    /* absent */
+  }
+  // a no-op checkout writes nothing
+  if (text !== before) writeFileAtomic(file(repo), text, { fsync: false });
 }

@@ -149,12 +149,18 @@ function editPointerText(p: Pointer): string | undefined {
       items.push(doc.createNode(outRecord(o)));
       continue;
     }
-    node.set('hash', o.hash);
-    node.set('id', o.id);
-    node.set('size', o.size);
-    if (o.nfiles !== undefined) node.set('nfiles', o.nfiles);
+    // a scalar that is there keeps its node, so a comment after the value stays too
+    const set = (k: string, v: unknown) => {
+      const cur = node.get(k, true);
+      if (Y.isScalar(cur)) cur.value = v;
+      else node.set(k, v);
+    };
+    set('hash', o.hash);
+    set('id', o.id);
+    set('size', o.size);
+    if (o.nfiles !== undefined) set('nfiles', o.nfiles);
     else node.delete('nfiles');
-    if (o.isexec) node.set('isexec', true);
+    if (o.isexec) set('isexec', true);
     else node.delete('isexec');
   }
   return doc.toString();

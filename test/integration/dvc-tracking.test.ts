@@ -267,7 +267,7 @@ describe('re-adding keeps what the user wrote in the pointer', () => {
       '  - path: raw.csv # the file itself',
       '    hash: xxh64x2',
       `    id: ${id}`,
-      `    size: ${size}`,
+      `    size: ${size} # bytes`,
       '    desc: raw export',
       '    type: dataset',
       '    labels:',
