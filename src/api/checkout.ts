@@ -24,6 +24,8 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
   return repo.withLock('checkout', () => {
     const candidates = checkoutCandidates(repo);
     const targets = pipelineTargets(repo, candidates, opts);
+    // stages named whose outputs git keeps (`cache: false`): nothing to do, and never "everything"
+    if (targets && targets.length === 0) return { targets: [], written: 0, removed: 0, missing: [], vanished: [] };
     return checkoutTracked(repo, candidates, { ...opts, cwd: targets ? repo.root : opts.cwd, targets: targets ?? opts.targets });
   });
 }
@@ -38,13 +40,8 @@ function pipelineTargets(repo: Repo, candidates: Tracked[], opts: CheckoutOption
   const typed = opts.targets ?? [];
   if (typed.length === 0) return undefined;
   const isTracked = (rel: string) => candidates.some((t) => overlaps(t.path, rel));
-  const rels = typed.map((t) => {
-    try {
-      return resolveTarget(repo, opts.cwd, t);
-    } catch {
-      return undefined; // a stage name like `cairn.yaml:train`, or a bad path checkoutTracked reports
-    }
-  });
+  // undefined: a stage name like `cairn.yaml:train`, or a bad path checkoutTracked reports
+  const rels = typed.map((t) => tryResolve(repo, opts.cwd, t));
   if (rels.every((r) => r !== undefined && isTracked(r))) return undefined;
   let stages: Stage[];
   try {
@@ -70,7 +67,8 @@ function pipelineTargets(repo: Repo, candidates: Tracked[], opts: CheckoutOption
     const rel = rels[i];
     if (rel !== undefined && isTracked(rel)) return void out.push(rel);
     const [file, name] = t.includes(':') ? [t.slice(0, t.lastIndexOf(':')), t.slice(t.lastIndexOf(':') + 1)] : [undefined, t];
-    const byName = stages.filter((st) => st.name === name && (file === undefined || st.file === file || st.file === resolveTarget(repo, opts.cwd, file)));
+    const fileRel = file === undefined ? undefined : tryResolve(repo, opts.cwd, file);
+    const byName = stages.filter((st) => st.name === name && (file === undefined || st.file === file || st.file === fileRel));
     if (byName.length > 0 && (rel === undefined || !repo.exists(rel))) {
       for (const st of byName) {
         const recorded = ran(st);
@@ -89,4 +87,12 @@ function pipelineTargets(repo: Repo, candidates: Tracked[], opts: CheckoutOption
     } else out.push(t);
   });
   return out;
+}
+
+function tryResolve(repo: Repo, cwd: string, target: string): string | undefined {
+  try {
+    return resolveTarget(repo, cwd, target);
+  } catch {
+    return undefined;
+  }
 }

@@ -250,8 +250,15 @@ describe('checkout', () => {
     }
     const j = JSON.parse(cairn(root, ['checkout', 'train', '--json']).stdout);
     expect(j.error).toMatchObject({ code: 'CAIRN_NOT_FOUND', data: { stage: 'train', outs: ['model.bin'] } });
+    // a stage whose outputs git keeps has nothing to check out, and never means "everything"
+    gen(root, { 'data.csv': 'd' });
+    ok(root, ['add', 'data.csv']);
+    rmSync(join(root, 'data.csv'));
+    ok(root, ['stage', 'add', '-n', 'report', '-d', 'in.txt', '-O', 'report.txt', 'cp in.txt report.txt']);
+    expect(ok(root, ['checkout', 'report']).stdout).toContain('Everything is up to date.');
+    expect(existsSync(join(root, 'data.csv'))).toBe(false);
     // once it ran, the stage name checks out its outputs
-    ok(root, ['repro']);
+    ok(root, ['repro', 'train']);
     rmSync(join(root, 'model.bin'));
     expect(ok(root, ['checkout', 'train']).stdout).toContain('restored model.bin');
     expect(read(join(root, 'model.bin'))).toBe('in');
