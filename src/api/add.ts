@@ -1,13 +1,17 @@
 // cairn add: hash targets into the cache, write pointer files, ignore the data in git.
-import { lstatSync } from 'node:fs';
+import { copyFileSync, lstatSync, renameSync, rmSync, statSync } from 'node:fs';
 import { posix, join } from 'node:path';
-import { CairnError } from '../core/errors.js';
+import { CairnError, ioError } from '../core/errors.js';
 import { hashTarget, saveTarget } from '../cache/build.js';
 import type { Workspace } from '../cache/workspace.js';
-import { gitAdd, listIndexFiles } from '../git/worktree.js';
+import { gitAdd, isGitIgnored, listIndexFiles } from '../git/worktree.js';
+import { tempBeside } from '../io/tempname.js';
+import { loadPipelines } from '../pipeline/load.js';
+import { overlaps } from '../core/paths.js';
 import { checkIgnorable, ignoreInGit } from '../repo/gitignore.js';
-import { writePointer, type Pointer } from '../repo/pointer.js';
+import { writePointer, type Pointer, type PointerOut } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
+import { updateKnownTargets } from '../repo/known-targets.js';
 import { findOverlap, listTracked, pointerFileFor, resolveTarget } from '../repo/tracked.js';
 import { findGitRoot } from '../git/worktree.js';
 import type { ByteMeter } from '../core/progress.js';
@@ -68,6 +72,7 @@ export async function add(opts: AddOptions): Promise<AddResult> {
     const gitRoot = await findGitRoot(repo.root);
     const indexed = gitRoot ? await listIndexFiles(gitRoot) : [];
     const indexedSet = new Set(indexed);
+    const stageOuts = pipelineOuts(repo.root);
     for (const rel of rels) {
       // every file add writes (the pointer, the .gitignore) and the target itself pass the
       // containment check before anything is hashed: `add link/x` with link -> /elsewhere
@@ -89,7 +94,25 @@ export async function add(opts: AddOptions): Promise<AddResult> {
           throw new CairnError('CAIRN_BAD_TARGET', `targets '${rel}' and '${r2}' overlap`, { hint: 'add only the outer one' });
         }
       }
+      const out = stageOuts.find((o) => overlaps(o.path, rel));
+      if (out) {
+        throw new CairnError(
+          'CAIRN_BAD_TARGET',
+          out.path === rel ? `'${rel}' is an output of stage '${out.stage}' (${out.file})` : `'${rel}' overlaps '${out.path}', an output of stage '${out.stage}' (${out.file})`,
+          {
+            hint: `the pipeline tracks it: run \`cairn repro ${out.stage}\` or \`cairn commit ${out.stage}\` instead of adding it`,
+            data: { target: rel, output: out.path, stage: out.stage, file: out.file },
+          },
+        );
+      }
       if (gitRoot) {
+        const pf = relFromGit(gitRoot, repo.root, pointerFileFor(rel));
+        if (await isGitIgnored(gitRoot, pf)) {
+          throw new CairnError('CAIRN_BAD_TARGET', `'${rel}': its pointer file ${pointerFileFor(rel)} would be ignored by git (a .gitignore rule matches it), so git would never record it`, {
+            hint: `change the .gitignore rule that matches it (\`git check-ignore -v ${pf}\` names it), then \`cairn add ${rel}\``,
+            data: { target: rel, pointerFile: pointerFileFor(rel) },
+          });
+        }
         const prefix = relFromGit(gitRoot, repo.root, rel);
         const hit = indexedSet.has(prefix) ? prefix : indexed.find((f) => f.startsWith(prefix + '/'));
         if (hit) {
@@ -104,6 +127,9 @@ export async function add(opts: AddOptions): Promise<AddResult> {
     const results: AddedTarget[] = [];
     const gitFiles = new Set<string>();
     for (const rel of rels) {
+      // a symlink to a file becomes the file itself (as DVC): a private copy of its bytes
+      // replaces the link, so the pointer tracks a regular file that checkout can restore
+      replaceFileLink(repo.root, rel);
       const size = opts.meter ? fileSize(join(repo.root, rel)) : undefined;
       if (size !== undefined) {
         opts.meter!.start(`adding ${rel}`, size);
@@ -120,17 +146,24 @@ export async function add(opts: AddOptions): Promise<AddResult> {
       }
       const saved = saveTarget(ws, th);
       const pointerFile = pointerFileFor(rel);
-      const out = {
+      const fresh: PointerOut = {
         path: posix.basename(rel),
         hash: repo.algo,
         id: th.id,
         size: th.size,
         ...(th.kind === 'dir' ? { nfiles: th.nfiles } : {}),
+        ...(th.kind === 'file' && th.isexec ? { isexec: true } : {}),
       };
       const prev = tracked.find((t) => t.path === rel);
-      const changed = !prev || prev.out.id !== out.id || prev.out.hash !== out.hash || prev.out.size !== out.size;
+      const changed =
+        !prev || prev.out.id !== fresh.id || prev.out.hash !== fresh.hash || prev.out.size !== fresh.size || !!prev.out.isexec !== !!fresh.isexec;
       if (changed) {
-        const pointer: Pointer = { outs: [out], extra: prev?.pointer.extra };
+        // re-adding keeps what the user wrote in the pointer: other outs, per-output fields
+        // (desc, meta, type, labels, ...), top-level keys and comments
+        const out: PointerOut = prev ? { ...fresh, path: prev.out.path, ...(prev.out.extra ? { extra: prev.out.extra } : {}) } : fresh;
+        const pointer: Pointer = prev
+          ? { outs: prev.pointer.outs.map((o) => (o === prev.out ? out : o)), extra: prev.pointer.extra, text: prev.pointer.text }
+          : { outs: [out] };
         writePointer(join(repo.root, pointerFile), pointer);
       }
       const dir = posix.dirname(rel);
@@ -150,6 +183,7 @@ export async function add(opts: AddOptions): Promise<AddResult> {
         skipped: th.skipped,
       });
     }
+    updateKnownTargets(repo, { set: results.map((r) => [r.path, r.id] as [string, string]) });
     const files = [...gitFiles].sort();
     let staged = false;
     if (opts.gitAdd && gitRoot) {
@@ -158,6 +192,36 @@ export async function add(opts: AddOptions): Promise<AddResult> {
     }
     return { targets: results, gitFiles: files, staged };
   });
+}
+
+/** Stage outputs declared in every cairn.yaml (a file that does not parse declares none here; the pipeline commands report it). */
+function pipelineOuts(root: string): { path: string; stage: string; file: string }[] {
+  try {
+    return loadPipelines(root).flatMap((p) => p.stages.flatMap((st) => st.outs.map((o) => ({ path: o.path, stage: st.name, file: st.file }))));
+  } catch {
+    return [];
+  }
+}
+
+/** Replace a symlink to a regular file by a copy of that file (temp beside it, renamed over the link). */
+function replaceFileLink(root: string, rel: string): void {
+  const p = join(root, rel);
+  let st;
+  try {
+    if (!lstatSync(p).isSymbolicLink()) return;
+    st = statSync(p);
+  } catch {
+    return; // absent or dangling: hashTarget reports it
+  }
+  if (!st.isFile()) return;
+  const tmp = tempBeside(p);
+  try {
+    copyFileSync(p, tmp);
+    renameSync(tmp, p);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw ioError(e, 'cannot replace the symlink by the file it points to', p);
+  }
 }
 
 function relFromGit(gitRoot: string, repoRoot: string, rel: string): string {

@@ -7,6 +7,7 @@ import { hashTarget, saveTarget } from '../cache/build.js';
 import type { Workspace } from '../cache/workspace.js';
 import { writePointer, type Pointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
+import { updateKnownTargets } from '../repo/known-targets.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
 import { commitStages, splitCommitTargets, type CommittedStage } from '../pipeline/commit-stage.js';
 
@@ -60,7 +61,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       repo.guard.checkTarget(t.path, { source: t.pointerFile, action: 'commit' });
       const th = hashTarget(ws, t.path, { store: true });
       const saved = saveTarget(ws, th);
-      const changed = th.id !== t.out.id || t.out.hash !== repo.algo || th.size !== t.out.size;
+      const isexec = th.kind === 'file' && !!th.isexec;
+      const changed = th.id !== t.out.id || t.out.hash !== repo.algo || th.size !== t.out.size || (th.kind === 'file' && isexec !== !!t.out.isexec);
       targets.push({
         path: t.path,
         pointerFile: t.pointerFile,
@@ -72,12 +74,21 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
         added: saved.added,
       });
       if (!changed) continue;
-      const p = pointers.get(t.pointerFile) ?? { outs: t.pointer.outs.map((o) => ({ ...o })), extra: t.pointer.extra };
+      // the rewrite keeps the user's per-output fields, top-level keys and comments
+      const p = pointers.get(t.pointerFile) ?? { outs: t.pointer.outs.map((o) => ({ ...o })), extra: t.pointer.extra, text: t.pointer.text };
       const i = t.pointer.outs.indexOf(t.out);
       const name = posix.basename(t.path);
       const idx = i >= 0 ? i : p.outs.findIndex((o) => posix.basename(o.path) === name);
       const prev = p.outs[idx]!;
-      p.outs[idx] = { path: prev.path, hash: repo.algo, id: th.id, size: th.size, ...(th.kind === 'dir' ? { nfiles: th.nfiles } : {}) };
+      p.outs[idx] = {
+        path: prev.path,
+        hash: repo.algo,
+        id: th.id,
+        size: th.size,
+        ...(th.kind === 'dir' ? { nfiles: th.nfiles } : {}),
+        ...(isexec ? { isexec: true } : {}),
+        ...(prev.extra ? { extra: prev.extra } : {}),
+      };
       pointers.set(t.pointerFile, p);
     }
     for (const [file, p] of pointers) {
@@ -85,6 +96,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       writePointer(join(repo.root, file), p);
       gitFiles.add(file);
     }
+    updateKnownTargets(repo, { set: targets.filter((t) => t.id && t.status !== 'deleted').map((t) => [t.path, t.id!] as [string, string]) });
     const st = split.stages.length ? await commitStages(repo, ws, split.stages) : { stages: [], gitFiles: [] };
     for (const f of st.gitFiles) gitFiles.add(f);
     return { targets, stages: st.stages, gitFiles: [...gitFiles].sort() };

@@ -7,6 +7,7 @@ import { CairnError } from '../core/errors.js';
 import { unignoreInGit } from '../repo/gitignore.js';
 import { writePointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
+import { updateKnownTargets } from '../repo/known-targets.js';
 import { listTracked, pointerFileFor, resolveTarget } from '../repo/tracked.js';
 import { makePrivateTree } from '../cache/protect.js';
 
@@ -58,12 +59,14 @@ export async function remove(opts: RemoveOptions): Promise<RemoveResult> {
       const rest = t.pointer.outs.filter((o) => o !== t.out);
       const pf = join(repo.root, t.pointerFile);
       if (rest.length === 0) rmSync(pf, { force: true });
-      else writePointer(pf, { outs: rest, extra: t.pointer.extra });
+      else writePointer(pf, { outs: rest, extra: t.pointer.extra, text: t.pointer.text });
       t.pointer.outs = rest;
       if (unignoreInGit(join(repo.root, dir), posix.basename(t.path))) gitFiles.add(ignoreFile);
       gitFiles.add(t.pointerFile);
       targets.push({ path: t.path, pointerFile: t.pointerFile, pointerDeleted: rest.length === 0, copied });
     }
+    // data remove leaves behind is the user's: a later checkout must never delete it
+    updateKnownTargets(repo, { forget: targets.map((t) => t.path) });
     return { targets, gitFiles: [...gitFiles].sort() };
   });
 }

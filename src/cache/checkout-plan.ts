@@ -1,5 +1,6 @@
 // The checkout plan: what making the workspace match a target would write, remove, keep,
 // and which workspace content it would destroy (conflicts).
+import { CairnError } from '../core/errors.js';
 import { repoPathProblem } from '../core/paths.js';
 import { isDirId, type ObjectId } from '../core/ids.js';
 import type { Manifest } from '../core/manifest.js';
@@ -12,6 +13,8 @@ export interface CheckoutTarget {
   path: string;
   id: ObjectId;
   size?: number;
+  /** a single file's recorded exec bit (a pointer's `isexec`); undefined: not recorded (see keepExec) */
+  isexec?: boolean;
 }
 
 export interface CheckoutPlan {
@@ -29,6 +32,10 @@ export interface CheckoutPlan {
   manifest?: Manifest;
   /** true when nothing needs doing */
   clean: boolean;
+  /** the folder is absent: it is created even when its manifest lists no file */
+  create?: boolean;
+  /** the plan covers only this relpath (a file or a folder) inside the target */
+  only?: string;
   /** stat-cache snapshots learned while hashing the workspace: the caller records them (recordSnapshots) */
   snapshots: SnapshotWrite[];
 }
@@ -47,6 +54,8 @@ export interface CheckoutPlanOptions {
   keptConflicts?: boolean;
   /** --force: files outside the manifest go too, cached or not (conflicts are still listed) */
   force?: boolean;
+  /** plan only this relpath (a file or folder) inside a directory target; the rest is left as it is */
+  only?: string;
 }
 
 export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: CheckoutPlanOptions = {}): CheckoutPlan {
@@ -56,14 +65,17 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: Checko
   const plan: CheckoutPlan = { path: target.path, kind, id: target.id, write: [], remove: [], conflicts: [], kept: [], clean: true, snapshots: [] };
   const st = bstat(p);
   if (kind === 'file') {
+    const wsExec = !!st?.isFile() && (st.mode & 0o111) !== 0;
     if (st?.isDirectory()) {
       plan.conflicts.push('');
     } else if (st) {
       const cur = hashTarget(ws, target.path, { record: plan.snapshots });
-      if (cur.id === target.id && !opts.relink) return plan;
+      // same content but another exec bit than the pointer records: rewritten from the
+      // cache (same bytes, nothing lost) with the recorded mode
+      if (cur.id === target.id && !opts.relink && (target.isexec === undefined || target.isexec === wsExec)) return plan;
       if (cur.id !== target.id && !ws.cache.has(cur.id)) plan.conflicts.push('');
     }
-    plan.write.push({ rel: '', id: target.id, size: target.size ?? -1, isexec: !!opts.keepExec && !!st?.isFile() && (st.mode & 0o111) !== 0 });
+    plan.write.push({ rel: '', id: target.id, size: target.size ?? -1, isexec: target.isexec ?? (!!opts.keepExec && wsExec) });
     plan.clean = false;
     return plan;
   }
@@ -74,6 +86,17 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: Checko
     if (why) throw badPath(`${target.path}/${e.relpath}`, `${why} (listed in the manifest ${target.id})`, { action: 'check out' });
   }
   plan.manifest = manifest;
+  const only = opts.only;
+  const inside = only === undefined ? () => true : (rel: string) => rel === only || rel.startsWith(only + '/');
+  if (only !== undefined) {
+    plan.only = only;
+    if (!manifest.some((e) => inside(e.relpath))) {
+      throw new CairnError('CAIRN_BAD_TARGET', `'${target.path}/${only}' is not part of '${target.path}' (its manifest lists no such file or folder)`, {
+        hint: `\`cairn status ${target.path}\` shows what it holds; \`cairn checkout ${target.path}\` restores all of it`,
+        data: { path: `${target.path}/${only}`, target: target.path },
+      });
+    }
+  }
   if (st && !st.isDirectory()) {
     const cur = hashTarget(ws, target.path, { record: plan.snapshots });
     if (!ws.cache.has(cur.id)) plan.conflicts.push('');
@@ -83,14 +106,17 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: Checko
     return plan;
   }
   if (!st) {
-    for (const e of manifest) plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
-    plan.clean = manifest.length === 0;
+    for (const e of manifest) if (inside(e.relpath)) plan.write.push({ rel: e.relpath, id: e.hash, size: e.size, isexec: e.isexec });
+    // a tracked empty folder is recreated too
+    plan.create = true;
+    plan.clean = false;
     return plan;
   }
   const cur = hashTarget(ws, target.path, { record: plan.snapshots });
   if (cur.id === target.id && !opts.relink) return plan;
   const have = new Map(cur.manifest!.map((e) => [e.relpath, e]));
   for (const e of manifest) {
+    if (!inside(e.relpath)) continue;
     const c = have.get(e.relpath);
     if (c && c.hash === e.hash && c.isexec === e.isexec && !opts.relink) continue;
     if (c && c.hash !== e.hash && !ws.cache.has(c.hash)) plan.conflicts.push(e.relpath);
@@ -98,7 +124,7 @@ export function planCheckout(ws: Workspace, target: CheckoutTarget, opts: Checko
   }
   const want = new Set(manifest.map((e) => e.relpath));
   for (const c of cur.manifest!) {
-    if (want.has(c.relpath)) continue;
+    if (want.has(c.relpath) || !inside(c.relpath)) continue;
     if (ws.cache.has(c.hash)) plan.remove.push(c.relpath);
     else plan.kept.push(c.relpath);
   }

@@ -115,7 +115,7 @@ export function verifyPlanObjects(ws: Workspace, plan: CheckoutPlan): void {
   }
 }
 
-export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: number; removed: number } {
+export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: number; removed: number; created: boolean } {
   const p = abs(ws, plan.path);
   let written = 0;
   let removed = 0;
@@ -131,7 +131,7 @@ export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: num
     }
     const st = bstat(p);
     if (st) ws.state.save({ path: plan.path, algo: ws.algo, id: plan.id, rows: new Map([['', statRow(st, plan.id)]]) });
-    return { written, removed };
+    return { written, removed, created: false };
   }
   ws.guard.checkTarget(plan.path, { action: 'check out' });
   if (plan.remove.includes('')) rmSync(p, { force: true });
@@ -142,6 +142,7 @@ export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: num
     removed++;
     pruneEmptyParents(join(p, r), p);
   }
+  const created = !bstat(p);
   mkdirSync(p, { recursive: true });
   let n = 0;
   for (const w of plan.write) {
@@ -158,8 +159,10 @@ export function applyCheckout(ws: Workspace, plan: CheckoutPlan): { written: num
     const st = bstat(join(p, e.relpath));
     if (st) rows.set(e.relpath, statRow(st, e.hash));
   }
-  if (plan.kept.length === 0) ws.state.save(snap);
-  return { written, removed };
+  // a partial checkout (plan.only) saw only part of the folder: the old snapshot stays,
+  // and the files rewritten here no longer match its rows, so they are rehashed next time
+  if (plan.kept.length === 0 && plan.only === undefined) ws.state.save(snap);
+  return { written, removed, created };
 }
 
 function clearWay(dirAbs: string, rel: string): void {

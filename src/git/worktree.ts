@@ -35,3 +35,15 @@ export async function gitRemoveFromIndex(root: string, files: string[]): Promise
   const g = await git();
   for (const f of files) await g.remove({ fs, dir: root, filepath: f });
 }
+
+/**
+ * True when git would ignore `filepath` (POSIX, relative to the work tree `root`): the
+ * .gitignore files on the way to it and .git/info/exclude, as isomorphic-git reads them.
+ */
+export async function isGitIgnored(root: string, filepath: string): Promise<boolean> {
+  try {
+    return await (await git()).isIgnored({ fs, dir: root, filepath });
+  } catch {
+    return false;
+  }
+}

@@ -58,7 +58,7 @@ export function updateSources(repo: Repo, ws: Workspace, stages: Stage[], opts: 
     }
     const th = hashTarget(ws, t.path, { store: true });
     saveTarget(ws, th);
-    const p = pointers.get(t.pointerFile) ?? { outs: t.pointer.outs.map((o) => ({ ...o })), ...(t.pointer.extra ? { extra: t.pointer.extra } : {}) };
+    const p = pointers.get(t.pointerFile) ?? { outs: t.pointer.outs.map((o) => ({ ...o })), ...(t.pointer.extra ? { extra: t.pointer.extra } : {}), ...(t.pointer.text !== undefined ? { text: t.pointer.text } : {}) };
     const i = t.pointer.outs.indexOf(t.out);
     const prev = p.outs[i]!;
     // the other fields of the entry (desc, meta, ...) stay as they were

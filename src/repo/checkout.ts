@@ -4,7 +4,12 @@
 //   2. refuse if a write would destroy content that exists only in the workspace,
 //      and verify every object the plans need (exit 5 on a corrupt one),
 //   3. apply.
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gitSync } from '../git/cli.js';
+import { overlaps } from '../core/paths.js';
+import { hashTarget, loadManifest, type SnapshotWrite } from '../cache/build.js';
+import { readKnownTargets, updateKnownTargets } from './known-targets.js';
 import { sweepStaleTemps, sweepStaleTempsUnder } from '../io/tempname.js';
 import { CairnError } from '../core/errors.js';
 import type { ObjectId } from '../core/ids.js';
@@ -41,12 +46,26 @@ export interface CheckoutTargetResult {
   kept: string[];
 }
 
+/**
+ * Data cairn had put in the workspace under a pointer file that no longer exists (a `git
+ * checkout` of a branch without it). removed: it was exactly what the pointer recorded and
+ * that content is in the cache; kept: it was modified since, or its content is not cached.
+ */
+export interface VanishedTarget {
+  path: string;
+  id: ObjectId;
+  status: 'removed' | 'kept';
+  reason?: 'modified' | 'not-in-cache';
+}
+
 export interface CheckoutResult {
   targets: CheckoutTargetResult[];
   written: number;
   removed: number;
   /** targets skipped because their objects are not in the cache (only with allowMissing) */
   missing: { path: string; id: ObjectId; pointerFile: string }[];
+  /** only on a checkout of everything: data whose pointer file is gone (see VanishedTarget) */
+  vanished: VanishedTarget[];
 }
 
 /**
@@ -59,9 +78,10 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
   const selected = checkoutTargets(repo, tracked, rels);
 
   // 1. plan
-  const plans: { t: Tracked; plan: CheckoutPlan }[] = [];
+  const plans: { t: Tracked; plan: CheckoutPlan; only?: string }[] = [];
+  const jobs = selected.flatMap((t) => partsOf(t, rels).map((only) => ({ t, only })));
   const missing: CheckoutResult['missing'] = [];
-  for (const t of selected) {
+  for (const { t, only } of jobs) {
     if (t.out.hash !== repo.algo) {
       throw new CairnError('CAIRN_CONFIG', `${t.pointerFile} records hash ${t.out.hash} but this repo uses ${repo.algo}`, {
         hint: `re-add the data with \`cairn add ${t.path}\`, or set \`cairn config core.hash ${t.out.hash}\``,
@@ -69,11 +89,15 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
       });
     }
     try {
-      const plan = planCheckout(ws, { path: t.path, id: t.out.id, size: t.out.nfiles === undefined ? t.out.size : undefined }, {
+      // a pointer's `isexec: true` is restored; without it an existing file keeps its bit
+      // (pointers written before cairn recorded it, and lock outs, do not say)
+      const isexec = t.from === 'pointer' && t.out.isexec ? true : undefined;
+      const plan = planCheckout(ws, { path: t.path, id: t.out.id, size: t.out.nfiles === undefined ? t.out.size : undefined, isexec }, {
         relink: opts.relink,
         keepExec: true,
         keptConflicts: true,
         force: opts.force,
+        only,
       });
       // the plan is pure: the stat-cache snapshots it learned are written here
       recordSnapshots(ws, plan);
@@ -85,7 +109,7 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
           data: { id: absent.id, path: t.path, file: t.pointerFile },
         });
       }
-      plans.push({ t, plan });
+      plans.push({ t, plan, only });
     } catch (e) {
       if (e instanceof CairnError && e.code === 'CAIRN_MISSING_FROM_CACHE') {
         // a pipeline output missing from the cache is skipped: `cairn repro` can rebuild it
@@ -118,14 +142,23 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
     }
   }
   for (const { plan } of plans) verifyPlanObjects(ws, plan);
+  // data whose pointer is gone: only a checkout of everything looks (it alone knows that
+  // no pointer names the path); repo/known-targets.ts remembers what was there
+  const vanished = rels.length === 0 ? planVanished(repo, ws, tracked) : [];
 
   // 3. apply
   const results: CheckoutTargetResult[] = [];
   let written = 0;
   let removed = 0;
-  for (const { t, plan } of plans) {
+  for (const v of vanished) {
+    if (v.status !== 'removed') continue;
+    repo.guard.checkTarget(v.path, { source: 'known-targets', action: 'delete' });
+    rmSync(join(repo.root, v.path), { recursive: true, force: true });
+  }
+  for (const { t, plan, only } of plans) {
+    const path = only === undefined ? t.path : `${t.path}/${only}`;
     if (plan.clean && plan.remove.length === 0) {
-      results.push({ path: t.path, pointerFile: t.pointerFile, id: t.out.id, status: 'unchanged', written: 0, removed: 0, kept: plan.kept });
+      results.push({ path, pointerFile: t.pointerFile, id: t.out.id, status: 'unchanged', written: 0, removed: 0, kept: plan.kept });
       continue;
     }
     const r = applyCheckout(ws, plan);
@@ -136,16 +169,82 @@ export function checkoutTracked(repo: Repo, tracked: Tracked[], opts: CheckoutTr
     written += r.written;
     removed += r.removed;
     results.push({
-      path: t.path,
+      path,
       pointerFile: t.pointerFile,
       id: t.out.id,
-      status: r.written || r.removed ? 'updated' : 'unchanged',
+      status: r.written || r.removed || r.created ? 'updated' : 'unchanged',
       written: r.written,
       removed: r.removed,
       kept: plan.kept,
     });
   }
-  return { targets: results, written, removed, missing };
+  // remember what is now in place; a checkout of everything also forgets the vanished
+  const placed = plans.filter((p) => p.t.from === 'pointer' && p.only === undefined).map((p) => [p.t.path, p.t.out.id] as [string, ObjectId]);
+  if (rels.length === 0) updateKnownTargets(repo, { set: placed, replace: true });
+  else if (placed.length) updateKnownTargets(repo, { set: placed });
+  return { targets: results, written, removed, missing, vanished };
+}
+
+/**
+ * The parts of `t` a checkout of `rels` covers: [undefined] for all of it, else the
+ * relpaths inside it that were named (`checkout data/sub/file` restores only that).
+ */
+function partsOf(t: Tracked, rels: string[]): (string | undefined)[] {
+  if (rels.length === 0 || rels.some((r) => r === t.path || t.path.startsWith(r + '/'))) return [undefined];
+  const inner = rels.filter((r) => r.startsWith(t.path + '/')).map((r) => r.slice(t.path.length + 1));
+  // a part inside another named part is covered by it
+  return inner.filter((r, i) => inner.indexOf(r) === i && !inner.some((o) => o !== r && r.startsWith(o + '/')));
+}
+
+/**
+ * Remembered data that no pointer file (nor cairn.lock) names any more. The safe rule: it
+ * is removed only when the workspace holds exactly the content the pointer recorded and
+ * that content is in the cache (switching back and `cairn checkout` restores it); modified
+ * data, data whose objects are not cached, and paths git now tracks are kept. Reads only.
+ */
+function planVanished(repo: Repo, ws: Workspace, tracked: Tracked[]): VanishedTarget[] {
+  const out: VanishedTarget[] = [];
+  for (const [path, id] of readKnownTargets(repo)) {
+    if (tracked.some((t) => overlaps(t.path, path))) continue;
+    if (!repo.exists(path)) continue;
+    if (inGitIndex(repo.root, path)) continue;
+    const record: SnapshotWrite[] = [];
+    let cur;
+    try {
+      // a path that became a symlinked folder, or lies under a symlink leaving the repo,
+      // or is neither a file nor a folder now, is not cairn's to touch: left alone
+      repo.guard.checkTarget(path, { source: 'known-targets', action: 'delete' });
+      cur = hashTarget(ws, path, { record });
+    } catch {
+      continue;
+    }
+    if (cur.id !== id) {
+      out.push({ path, id, status: 'kept', reason: 'modified' });
+      continue;
+    }
+    out.push(cachedWhole(ws, path, id) ? { path, id, status: 'removed' } : { path, id, status: 'kept', reason: 'not-in-cache' });
+  }
+  return out;
+}
+
+/** The object and, for a folder, every file object its manifest lists are in the cache. */
+function cachedWhole(ws: Workspace, path: string, id: ObjectId): boolean {
+  if (!ws.cache.has(id)) return false;
+  if (!id.endsWith('.dir')) return true;
+  try {
+    return loadManifest(ws, id, path).every((e) => ws.cache.has(e.hash));
+  } catch {
+    return false;
+  }
+}
+
+/** git tracks something at `path` (then git, not cairn, owns it); false outside git */
+function inGitIndex(root: string, path: string): boolean {
+  try {
+    return gitSync(root, ['--literal-pathspecs', 'ls-files', '-z', '--', path]).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /**

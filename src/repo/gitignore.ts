@@ -1,6 +1,6 @@
 // Entries cairn writes to the .gitignore beside a tracked target ("/name"), so git never
 // sees the data while the pointer file stays visible.
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -56,7 +56,11 @@ export function ignoreInGit(dirAbs: string, name: string): boolean {
   return true;
 }
 
-/** Remove "/name" from dir/.gitignore. Returns true when the file changed. */
+/**
+ * Remove "/name" from dir/.gitignore. Returns true when the file changed. A file left
+ * with nothing but blank lines is deleted (as DVC does): it only ever held cairn's entries.
+ * One that keeps a comment or any other line stays.
+ */
 export function unignoreInGit(dirAbs: string, name: string): boolean {
   const file = join(dirAbs, '.gitignore');
   const entry = ignoreEntryFor(name);
@@ -64,6 +68,7 @@ export function unignoreInGit(dirAbs: string, name: string): boolean {
   const lines = text.split('\n');
   const kept = lines.filter((l) => l.replace(/\r$/, '') !== entry);
   if (kept.length === lines.length) return false;
-  writeFileAtomic(file, kept.join('\n'));
+  if (kept.every((l) => l.trim() === '')) rmSync(file, { force: true });
+  else writeFileAtomic(file, kept.join('\n'));
   return true;
 }

@@ -5,7 +5,7 @@ import { assertValidId, isValidId, type ObjectId } from '../core/ids.js';
 import { repoPathProblem } from '../core/paths.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { parseOwnYaml, POINTER_KIND, readOwnText } from '../io/own-file.js';
-import type { Node, stringify } from 'yaml';
+import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import { yaml } from '../io/yaml.js';
 
 export const POINTER_SUFFIX = '.cairn';
@@ -17,13 +17,22 @@ export interface PointerOut {
   id: ObjectId;
   size: number;
   nfiles?: number;
+  /** a single file's executable bit (written only when true, as DVC does) */
+  isexec?: boolean;
+  /** any other per-output field (desc, meta, type, labels, ...), kept as it was */
+  extra?: Record<string, unknown>;
 }
 
 export interface Pointer {
   outs: PointerOut[];
   /** any other top-level keys (desc, meta, ...) kept as they were */
   extra?: Record<string, unknown>;
+  /** the text it was parsed from: a rewrite edits it in place, keeping comments and layout */
+  text?: string;
 }
+
+/** the fields cairn owns in an out; everything else is the user's and kept */
+const OWN_FIELDS = ['path', 'hash', 'id', 'size', 'nfiles', 'isexec'] as const;
 
 export function parsePointer(text: string, file: string): Pointer {
   const y = parseOwnYaml(text, file, POINTER_KIND);
@@ -74,9 +83,18 @@ export function parsePointer(text: string, file: string): Pointer {
       if (typeof r.nfiles !== 'number' || !Number.isSafeInteger(r.nfiles) || r.nfiles < 0) throw bad(`outs[${i}].nfiles must be a non-negative integer`, ['outs', i, 'nfiles']);
       out.nfiles = r.nfiles;
     }
+    if (r.isexec !== undefined) {
+      if (typeof r.isexec !== 'boolean') throw bad(`outs[${i}].isexec must be true or false`, ['outs', i, 'isexec']);
+      if (r.isexec) out.isexec = true;
+    }
+    const rest = Object.entries(r).filter(([k]) => !(OWN_FIELDS as readonly string[]).includes(k));
+    if (rest.length) out.extra = Object.fromEntries(rest);
     return out;
   });
-  return { outs: parsed, extra: Object.keys(extra).length ? extra : undefined };
+  const pointer: Pointer = { outs: parsed, extra: Object.keys(extra).length ? extra : undefined };
+  // not enumerable: results that carry a pointer print and compare as before
+  Object.defineProperty(pointer, 'text', { value: text, enumerable: false, writable: true });
+  return pointer;
 }
 
 /**
@@ -92,13 +110,60 @@ export function readPointer(file: string, display: string = file, root?: string)
   return parsePointer(text, display);
 }
 
+function outRecord(o: PointerOut): Record<string, unknown> {
+  const r: Record<string, unknown> = { path: o.path, hash: o.hash, id: o.id, size: o.size };
+  if (o.nfiles !== undefined) r.nfiles = o.nfiles;
+  if (o.isexec) r.isexec = true;
+  return { ...r, ...(o.extra ?? {}) };
+}
+
 export function serializePointer(p: Pointer): string {
-  const outs = p.outs.map((o) => {
-    const r: Record<string, unknown> = { path: o.path, hash: o.hash, id: o.id, size: o.size };
-    if (o.nfiles !== undefined) r.nfiles = o.nfiles;
-    return r;
-  });
-  return yaml().stringify({ ...(p.extra ?? {}), outs });
+  if (p.text !== undefined) {
+    const edited = editPointerText(p);
+    if (edited !== undefined) return edited;
+  }
+  return yaml().stringify({ ...(p.extra ?? {}), outs: p.outs.map(outRecord) });
+}
+
+/**
+ * Rewrite the text a pointer was read from so it says `p`: cairn's own fields of each out
+ * are set (or dropped), outs no longer listed go, new ones are appended; comments, key
+ * order and every other field stay as they were (the yaml Document API). Undefined when
+ * the text no longer has the expected shape (then the caller writes it afresh).
+ */
+function editPointerText(p: Pointer): string | undefined {
+  const Y = yaml();
+  const doc = Y.parseDocument(p.text!);
+  if (doc.errors.length || !Y.isMap(doc.contents)) return undefined;
+  const seq = doc.get('outs', true);
+  if (!Y.isSeq(seq)) return undefined;
+  const items = (seq as YAMLSeq).items;
+  const pathOf = (n: unknown) => (Y.isMap(n) ? (n as YAMLMap).get('path') : undefined);
+  const wanted = new Set(p.outs.map((o) => o.path));
+  for (let i = items.length - 1; i >= 0; i--) {
+    if (!wanted.has(pathOf(items[i]) as string)) items.splice(i, 1);
+  }
+  for (const o of p.outs) {
+    const node = items.find((n) => pathOf(n) === o.path) as YAMLMap | undefined;
+    if (!node) {
+      items.push(doc.createNode(outRecord(o)));
+      continue;
+    }
+    // a scalar that is there keeps its node, so a comment after the value stays too
+    const set = (k: string, v: unknown) => {
+      const cur = node.get(k, true);
+      if (Y.isScalar(cur)) cur.value = v;
+      else node.set(k, v);
+    };
+    set('hash', o.hash);
+    set('id', o.id);
+    set('size', o.size);
+    if (o.nfiles !== undefined) set('nfiles', o.nfiles);
+    else node.delete('nfiles');
+    if (o.isexec) set('isexec', true);
+    else node.delete('isexec');
+  }
+  return doc.toString();
 }
 
 export function writePointer(file: string, p: Pointer): void {

@@ -154,6 +154,47 @@ describe('planCheckout', () => {
     expect(planCheckout(ws, { path: 'run.sh', id }, { keepExec: true }).write[0]!.isexec).toBe(true);
   });
 
+  it("a recorded isexec wins over keepExec, and a lost bit alone makes the plan write", () => {
+    const ws = workspace({ 'run.sh': { content: '#!/bin/sh\n', mode: 0o755 } });
+    const id = add(ws, 'run.sh');
+    expect(planCheckout(ws, { path: 'run.sh', id, isexec: true }, { keepExec: true }).clean).toBe(true);
+    chmodSync(join(ws.root, 'run.sh'), 0o644);
+    const plan = planCheckout(ws, { path: 'run.sh', id, isexec: true }, { keepExec: true });
+    expect(plan.clean).toBe(false);
+    expect(plan.conflicts).toEqual([]); // same bytes, cached: nothing is lost
+    expect(plan.write).toEqual([{ rel: '', id, size: -1, isexec: true }]);
+    // not recorded: the workspace's bit stays, nothing to do
+    expect(planCheckout(ws, { path: 'run.sh', id }, { keepExec: true }).clean).toBe(true);
+  });
+
+  it('an absent tracked folder is created, even with an empty manifest', () => {
+    const ws = workspace({});
+    mkdirSync(join(ws.root, 'empty'));
+    const id = add(ws, 'empty');
+    rmSync(join(ws.root, 'empty'), { recursive: true });
+    const plan = planCheckout(ws, { path: 'empty', id });
+    expect(plan.create).toBe(true);
+    expect(plan.write).toEqual([]);
+    expect(plan.clean).toBe(false);
+    expect(existsSync(join(ws.root, 'empty'))).toBe(false); // planning wrote nothing
+  });
+
+  it('only: plans just one path inside a folder, and refuses one its manifest lacks', () => {
+    const ws = workspace({ 'd/sub/a': 'A', 'd/sub/b': 'B', 'd/top': 'T' });
+    const id = add(ws, 'd');
+    rmSync(join(ws.root, 'd/sub/a'));
+    rmSync(join(ws.root, 'd/sub/b'));
+    writeFileSync(join(ws.root, 'd/top'), 'edited, uncached');
+    gen(ws.root, { 'd/extra': 'uncached extra' });
+    const plan = planCheckout(ws, { path: 'd', id }, { only: 'sub/a', keptConflicts: true });
+    expect(plan.only).toBe('sub/a');
+    expect(plan.write.map((w) => w.rel)).toEqual(['sub/a']);
+    expect(plan.conflicts).toEqual([]); // d/top's edit is outside the part
+    expect(plan.kept).toEqual([]); // and so is d/extra
+    expect(planCheckout(ws, { path: 'd', id }, { only: 'sub' }).write.map((w) => w.rel)).toEqual(['sub/a', 'sub/b']);
+    expect(() => planCheckout(ws, { path: 'd', id }, { only: 'nope' })).toThrow(/'d\/nope' is not part of 'd'/);
+  });
+
   it('keptConflicts: an uncached file under a folder a manifest file replaces is a conflict', () => {
     const ws = workspace({ 'd/x': 'X' });
     const id = add(ws, 'd');

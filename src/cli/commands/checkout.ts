@@ -31,13 +31,25 @@ export function register(program: Command): void {
         for (const m of r.missing) {
           out.err(`warning: ${m.path} (${m.pointerFile}) is not in the cache: run \`cairn pull\` to download it or \`cairn repro\` to rebuild it`);
         }
+        // untracked files left inside a tracked folder are named even when nothing else changed
+        for (const t of r.targets) {
+          for (const k of t.kept) out.err(`warning: kept ${t.path}/${k}: untracked (not in the pointer and not in the cache; use --force to delete)`);
+        }
+        for (const v of r.vanished) {
+          if (v.status === 'kept') {
+            out.err(
+              `warning: kept ${v.path}: no pointer file tracks it any more and ${v.reason === 'modified' ? 'it was modified since cairn recorded it' : 'its content is not in the cache'}; it is now untracked`,
+            );
+          }
+        }
         if (o.quiet) return code;
+        for (const v of r.vanished) if (v.status === 'removed') out.line(`removed ${v.path} (no pointer file tracks it any more; its content is in the cache)`);
         for (const t of r.targets) {
           if (t.status === 'unchanged' && !o.verbose) continue;
           out.line(`${t.status === 'updated' ? 'restored' : 'unchanged'} ${t.path}${t.written || t.removed ? ` (${t.written} written, ${t.removed} removed)` : ''}`);
-          for (const k of t.kept) out.err(`warning: kept ${t.path}/${k}: not in the pointer and not in the cache (use --force to delete)`);
         }
-        if (r.written === 0 && r.removed === 0 && code === 0) out.line('Everything is up to date.');
+        const changed = r.targets.some((t) => t.status === 'updated') || r.vanished.some((v) => v.status === 'removed');
+        if (!changed && code === 0) out.line('Everything is up to date.');
         return code;
       }),
     );
