@@ -2,7 +2,7 @@
 // read from that revision's params files, flattened with dotted keys.
 import { type DiffRow } from '../metrics/diff.js';
 import { Repo } from '../repo/repo.js';
-import { openHistory, openViews, readParamsAt, WORKSPACE } from './history.js';
+import { openHistory, openViews, readParamsAt, WORKSPACE } from '../pipeline/rev-views.js';
 import { diffRevisions, type RevError, type RevLabel, type RevMetrics } from '../metrics/revisions.js';
 
 export interface ParamsShowOptions {

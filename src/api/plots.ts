@@ -5,7 +5,7 @@ import { CairnError } from '../core/errors.js';
 import { buildPlot, parseSeries, plotChart, writePlotsPage, type PlotSeries, type PlotSpec } from '../metrics/plots.js';
 import type { PlotProps } from '../pipeline/load.js';
 import { Repo } from '../repo/repo.js';
-import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE } from './history.js';
+import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE } from '../pipeline/rev-views.js';
 import { targetPaths, type RevError } from '../metrics/revisions.js';
 
 export interface PlotsOptions {

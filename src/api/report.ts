@@ -23,7 +23,7 @@ import { commentTarget, postComment, type Fetch, type PostResult } from '../ci/c
 import { metricsXychart, plotXychart } from '../ci/mermaid.js';
 import { COMMENT_LIMIT, reportMarkdown, SUMMARY_LIMIT, utf8Bytes, type DataChange, type ReportData, type ReportPlot, type ValidationSummary } from '../ci/report.js';
 import { renderSvg } from '../ci/svg.js';
-import { openHistory, openViews, pipelinesAt, readDataAt, readMetricsAt, readParamsAt, WORKSPACE, type RevView } from './history.js';
+import { openHistory, openViews, pipelinesAt, readDataAt, readMetricsAt, readParamsAt, WORKSPACE, type RevView } from '../pipeline/rev-views.js';
 
 export type { ReportData, DataChange, ValidationSummary, ReportPlot, PostResult };
 

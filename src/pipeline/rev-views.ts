@@ -5,12 +5,13 @@
 // cairn.lock (or pointer file): from the local cache, else fetched from the default remote.
 import { findRepoFiles } from '../repo/walk.js';
 import { CairnError } from '../core/errors.js';
+import { flatten, type FlatMap as Flat } from '../core/flatten.js';
+import type { RevError, RevMetrics } from '../core/revs.js';
 import { History } from '../git/revision.js';
-import { parsePipeline, readParamsFile, type Pipeline } from '../pipeline/load.js';
-import { commitSource, refsAt as walkRefs, workspaceSource, WORKSPACE, type ObjectRef, type RefSource, type UncachedOuts } from '../repo/revisions.js';
-import { uncachedOuts } from '../pipeline/outs.js';
-import { flatten, parseMetrics, type Flat } from '../metrics/flatten.js';
-import type { RevError, RevMetrics } from '../metrics/revisions.js';
+import { parseMetrics } from '../io/metrics-file.js';
+import { parsePipeline, readParamsFile, type Pipeline } from './load.js';
+import { commitSource, hasHistory, refsAt as walkRefs, workspaceSource, WORKSPACE, type CollectOptions, type ObjectRef, type RefScope, type RefSource, type UncachedOuts } from '../repo/revisions.js';
+import { uncachedOuts } from './outs.js';
 import { Repo } from '../repo/repo.js';
 
 export { WORKSPACE };
@@ -200,4 +201,14 @@ export async function readParamsAt(view: RevView, errors: RevError[]): Promise<R
     }
   }
   return res;
+}
+
+/**
+ * The reference walk's options for a scope (--all-branches, --all-tags, --all-commits,
+ * --rev): git history opened when the scope needs it, and the `cache: false` outs read at
+ * each revision (push, fetch, status --cloud and gc walk the same references).
+ */
+export async function walkOptions(repo: Repo, scopes: RefScope): Promise<CollectOptions> {
+  const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+  return { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) };
 }
