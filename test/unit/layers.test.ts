@@ -69,6 +69,41 @@ const SIDE_GROUPS = [
   ['cache', 'remote', 'git', 'repo'],
 ];
 
+/** Strongly connected groups of more than one module (Tarjan): each is an import cycle. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  let n = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, n);
+    low.set(v, n++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) out.push(group);
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
@@ -140,6 +175,14 @@ describe('layers', () => {
     }
     expect([...found].filter((e) => !(e in SIDEWAYS)).sort(), 'sideways imports not in SIDEWAYS').toEqual([]);
     expect(Object.keys(SIDEWAYS).filter((e) => !found.has(e)).sort(), 'SIDEWAYS entries whose import is gone: delete them').toEqual([]);
+  });
+
+  it('no import cycle spans two folders (the old api/gc.ts ↔ api/history.ts registration kind)', () => {
+    const graph = new Map(all.map((f) => [f, imports(f).filter((d) => all.includes(d))]));
+    const crossing = cycles(graph).filter((c) => new Set(c.map(layerOf)).size > 1 || c.some((f) => layerOf(f) === 'api'));
+    expect(crossing.map((c) => c.map((f) => relative(SRC, f)).sort().join(' ↔ '))).toEqual([]);
+    // the finder finds a planted one
+    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])).map((c) => c.sort())).toEqual([['a', 'b', 'c']]);
   });
 
   it('the import scan sees type and dynamic imports (guards the guards)', () => {
