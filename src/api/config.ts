@@ -34,7 +34,7 @@ export interface ConfigResult {
 }
 
 /** Turn the typed string into the stored value, checked against the known keys (exit 2 when bad). */
-export function coerceConfigValue(key: string, raw: string): unknown {
+function coerceConfigValue(key: string, raw: string): unknown {
   return parseConfigValue(key, raw);
 }
 

@@ -12,7 +12,7 @@ import { History } from '../git/revision.js';
 import { collectKept, hasHistory, type KeptRefs, type RefScope } from '../repo/revisions.js';
 import { Repo } from '../repo/repo.js';
 import { listRunEntries, readRunEntry } from '../cache/run-cache.js';
-import { uncachedOutsAt } from './history.js';
+import { uncachedOutsAt } from '../pipeline/rev-views.js';
 import { sweepStaleTempsUnder } from '../io/tempname.js';
 import { FolderRemote } from '../remote/folder.js';
 

@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CairnError } from '../core/errors.js';
 import { Repo } from '../repo/repo.js';
-import type { PushResult } from './push.js';
 
 export const HOOKS = ['post-checkout', 'pre-push', 'pre-commit'] as const;
 export type HookName = (typeof HOOKS)[number];
@@ -121,49 +120,4 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     res.mergeDriver = 'added';
   }
   return res;
-}
-
-export interface HookResult {
-  hook: HookName;
-  /** post-checkout: how many targets were checked out */
-  checkedOut?: number;
-  /** post-checkout: why checkout failed (a post-checkout hook never blocks git) */
-  checkoutError?: { code: string; message: string };
-  /** pre-commit: tracked data that changed without its pointer file being updated */
-  modified?: { path: string; pointerFile: string }[];
-  /** pre-push: no remote is configured, so nothing was pushed */
-  noRemote?: boolean;
-  /**
-   * pre-push: what `push` did. Failed and missing objects are data here; the CLI blocks the
-   * git push on any of them with the same rule and exit code as `cairn push`.
-   */
-  push?: PushResult;
-}
-
-/**
- * The body of an installed hook. Returns data; never prints. A pre-push whose push throws
- * (credentials, missing remote) throws, which also blocks the git push.
- */
-export async function runHook(opts: { cwd: string; hook: string }): Promise<HookResult> {
-  const hook = opts.hook as HookName;
-  if (!HOOKS.includes(hook)) throw new CairnError('CAIRN_USAGE', `unknown hook '${opts.hook}' (known: ${HOOKS.join(', ')})`, {});
-  if (hook === 'post-checkout') {
-    const { checkout } = await import('./checkout.js');
-    try {
-      const r = await checkout({ cwd: opts.cwd });
-      return { hook, checkedOut: r.targets.length };
-    } catch (e) {
-      return { hook, checkoutError: { code: e instanceof CairnError ? e.code : 'CAIRN_INTERNAL', message: (e as Error).message } };
-    }
-  }
-  if (hook === 'pre-commit') {
-    const { status } = await import('./status.js');
-    const r = await status({ cwd: opts.cwd });
-    return { hook, modified: r.targets.filter((t) => t.state === 'modified').map((t) => ({ path: t.path, pointerFile: t.pointerFile })) };
-  }
-  const repo = await Repo.open(opts.cwd);
-  const { remoteNames } = await import('../remote/open.js');
-  if (remoteNames(repo.config).length === 0) return { hook, noRemote: true };
-  const { push } = await import('./push.js');
-  return { hook, push: await push({ cwd: opts.cwd }) };
 }

@@ -4,7 +4,7 @@ import type { Verdict } from '../core/verdict.js';
 import { checkRules, parseRule, type DiffRow, type RuleResult } from '../metrics/diff.js';
 import { diffRevisions, targetPaths, type RevError, type RevMetrics } from '../metrics/revisions.js';
 import { Repo } from '../repo/repo.js';
-import { openHistory, openViews, readMetricsAt, WORKSPACE, type RevView } from './history.js';
+import { openHistory, openViews, readMetricsAt, WORKSPACE, type RevView } from '../pipeline/rev-views.js';
 
 /** The views of two revisions (git is opened only when one of them is not the workspace). */
 async function openPair(repo: Repo, a: string, b: string): Promise<[RevView, RevView]> {

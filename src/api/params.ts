@@ -2,8 +2,8 @@
 // read from that revision's params files, flattened with dotted keys.
 import { type DiffRow } from '../metrics/diff.js';
 import { Repo } from '../repo/repo.js';
-import { openHistory, openViews, readParamsAt, WORKSPACE } from './history.js';
-import { diffRevisions, type RevError, type RevLabel, type RevMetrics } from '../metrics/revisions.js';
+import { openHistory, openViews, readParamsAt, WORKSPACE } from '../pipeline/rev-views.js';
+import { diffRevisions, targetPaths, type RevError, type RevLabel, type RevMetrics } from '../metrics/revisions.js';
 
 export interface ParamsShowOptions {
   cwd: string;
@@ -30,6 +30,8 @@ export interface ParamsDiffOptions {
   a?: string;
   b?: string;
   all?: boolean;
+  /** params files (relative to cwd) to compare; default: every file a stage tracks */
+  targets?: string[];
 }
 
 export interface ParamsDiffResult {
@@ -44,7 +46,8 @@ export async function paramsDiff(opts: ParamsDiffOptions): Promise<ParamsDiffRes
   const [a, b] = [opts.a ?? 'HEAD', opts.b ?? WORKSPACE];
   const h = a !== WORKSPACE || b !== WORKSPACE ? await openHistory(repo) : undefined;
   const [va, vb] = await openViews(repo, h, [a, b]);
-  const d = await diffRevisions([va!, vb!], !!opts.all, readParamsAt);
+  const targets = targetPaths(repo.root, opts.cwd, opts.targets);
+  const d = await diffRevisions([va!, vb!], !!opts.all, (v, e) => readParamsAt(v, e, targets));
   return { a: { rev: d.a.rev, oid: d.a.oid }, b: { rev: d.b.rev, oid: d.b.oid }, rows: d.rows, errors: d.errors };
 }
 

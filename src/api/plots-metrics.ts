@@ -5,7 +5,7 @@ import { CairnError } from '../core/errors.js';
 import type { History } from '../git/revision.js';
 import { buildTrendSpec, withoutTitle, writePlotsPage, type TrendPoint } from '../metrics/plots.js';
 import { Repo } from '../repo/repo.js';
-import { commitView, openHistory, readMetricsAt, workspaceView, WORKSPACE, type RevView } from './history.js';
+import { commitView, openHistory, readMetricsAt, workspaceView, WORKSPACE, type RevView } from '../pipeline/rev-views.js';
 import { targetPaths, type RevError } from '../metrics/revisions.js';
 
 export interface PlotsMetricsOptions {

@@ -5,7 +5,7 @@ import { CairnError } from '../core/errors.js';
 import { buildPlot, parseSeries, plotChart, writePlotsPage, type PlotSeries, type PlotSpec } from '../metrics/plots.js';
 import type { PlotProps } from '../pipeline/load.js';
 import { Repo } from '../repo/repo.js';
-import { openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE } from './history.js';
+import { declaredFiles, openHistory, openViews, pipelinesAt, readDataAt, WORKSPACE } from '../pipeline/rev-views.js';
 import { targetPaths, type RevError } from '../metrics/revisions.js';
 
 export interface PlotsOptions {
@@ -42,7 +42,7 @@ export async function plots(opts: PlotsOptions): Promise<PlotsResult> {
   const declared = new Map<string, PlotProps>();
   for (const v of views) {
     try {
-      for (const p of await pipelinesAt(v)) for (const s of p.stages) for (const o of s.outs) if (o.kind === 'plot' && !declared.has(o.path)) declared.set(o.path, o.plot ?? {});
+      for (const [path, props] of declaredFiles(await pipelinesAt(v), 'plot')) if (!declared.has(path)) declared.set(path, props);
     } catch (e) {
       errors.push({ rev: v.rev, path: 'cairn.yaml', message: (e as Error).message });
     }

@@ -4,16 +4,18 @@ import { Repo } from '../repo/repo.js';
 import { checkoutCandidates } from '../pipeline/outs.js';
 import { checkoutTargets, checkoutTracked, type CheckoutResult } from '../repo/checkout.js';
 import { resolveTarget } from '../repo/tracked.js';
-import { fetchIn, type FetchOptions, type FetchResult } from './fetch.js';
-import { transferError } from './transfer.js';
+import { walkOptions } from '../pipeline/rev-views.js';
+import { fetchItems } from '../remote/fetch.js';
+import { transferError, type TransferCommonOptions, type TransferSummary } from '../remote/selection.js';
+import { selectItems } from '../repo/selection.js';
 
-export interface PullOptions extends FetchOptions {
+export interface PullOptions extends TransferCommonOptions {
   /** passed to checkout: overwrite workspace changes that are not in the cache */
   force?: boolean;
 }
 
 export interface PullResult {
-  fetch: FetchResult;
+  fetch: TransferSummary;
   checkout: CheckoutResult;
 }
 
@@ -24,7 +26,7 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
     // before anything is downloaded
     const candidates = checkoutCandidates(repo);
     checkoutTargets(repo, candidates, (opts.targets ?? []).map((t) => resolveTarget(repo, opts.cwd, t)));
-    const f = await fetchIn(repo, opts);
+    const f = await fetchItems(repo, await selectItems(repo, opts.cwd, opts.targets, await walkOptions(repo, opts)), opts);
     const err = transferError(f, 'pull');
     if (err) {
       err.data.fetch = f;

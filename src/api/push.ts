@@ -1,8 +1,11 @@
 // cairn push: send the objects the workspace (or the targets) refers to, which the remote
 // lacks. Directory manifests go last, only once all their files are there.
 import { pushObjects } from '../remote/transfer.js';
+import { walkOptions } from '../pipeline/rev-views.js';
+import { localRuns, pushRuns } from '../remote/run-sync.js';
+import { jobsFor, remoteFor, summarize, type TransferCommonOptions, type TransferSummary } from '../remote/selection.js';
 import { Repo } from '../repo/repo.js';
-import { jobsFor, localRuns, pushRuns, remoteFor, selectItems, summarize, type TransferCommonOptions, type TransferSummary } from './transfer.js';
+import { selectItems } from '../repo/selection.js';
 
 export interface PushOptions extends TransferCommonOptions {
   /** download and hash every object the remote says it has; replace copies that are bad */
@@ -12,7 +15,7 @@ export type PushResult = TransferSummary;
 
 export async function push(opts: PushOptions): Promise<PushResult> {
   const repo = await Repo.open(opts.cwd);
-  const items = await selectItems(repo, opts.cwd, opts.targets, opts);
+  const items = await selectItems(repo, opts.cwd, opts.targets, await walkOptions(repo, opts));
   const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);
   const jobs = jobsFor(repo, name, opts.jobs);
   const t0 = performance.now();

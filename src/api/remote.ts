@@ -247,7 +247,8 @@ export async function remoteModify(o: RemoteModifyOptions): Promise<RemoteInfo> 
     try {
       value = spec.parse(o.value);
     } catch (e) {
-      throw e instanceof CairnError ? e : new CairnError('CAIRN_CONFIG', `${o.key}: ${(e as Error).message}`, { data: { key: o.key } });
+      // the setting's validator says what is wrong with the value; the key is named here
+      throw new CairnError('CAIRN_CONFIG', `${o.key}: ${(e as Error).message}`, { data: { key: o.key } });
     }
     cfg.set(`remote.${o.name}.${o.key}`, value, where);
   }

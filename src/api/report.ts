@@ -23,7 +23,7 @@ import { commentTarget, postComment, type Fetch, type PostResult } from '../ci/c
 import { metricsXychart, plotXychart } from '../ci/mermaid.js';
 import { COMMENT_LIMIT, reportMarkdown, SUMMARY_LIMIT, utf8Bytes, type DataChange, type ReportData, type ReportPlot, type ValidationSummary } from '../ci/report.js';
 import { renderSvg } from '../ci/svg.js';
-import { openHistory, openViews, pipelinesAt, readDataAt, readMetricsAt, readParamsAt, WORKSPACE, type RevView } from './history.js';
+import { declaredFiles, openHistory, openViews, pipelinesAt, readDataAt, readMetricsAt, readParamsAt, WORKSPACE, type RevView } from '../pipeline/rev-views.js';
 
 export type { ReportData, DataChange, ValidationSummary, ReportPlot, PostResult };
 
@@ -133,7 +133,7 @@ async function reportPlots(repo: Repo, views: RevView[], dir: string, svg: boole
   const declared = new Map<string, PlotProps>();
   for (const v of views) {
     try {
-      for (const p of await pipelinesAt(v)) for (const s of p.stages) for (const o of s.outs) if (o.kind === 'plot' && !declared.has(o.path)) declared.set(o.path, o.plot ?? {});
+      for (const [path, props] of declaredFiles(await pipelinesAt(v), 'plot')) if (!declared.has(path)) declared.set(path, props);
     } catch (e) {
       notes.push(`cairn.yaml at ${v.rev}: ${(e as Error).message}`);
     }

@@ -16,7 +16,8 @@ import { overlaps } from '../core/paths.js';
 import { checkoutTracked } from '../repo/checkout.js';
 import type { Remote } from '../remote/remote.js';
 import type { Repo as RepoT } from '../repo/repo.js';
-import { fetchRuns, jobsFor, remoteFor } from './transfer.js';
+import { fetchRuns } from '../remote/run-sync.js';
+import { jobsFor, remoteFor } from '../remote/selection.js';
 import { updateSources, type SourceUpdate } from '../pipeline/sources.js';
 
 export interface ReproOptions {

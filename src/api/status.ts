@@ -10,7 +10,9 @@ import { compareWithRemote, type CloudComparison } from '../remote/cloud-compare
 import { Repo } from '../repo/repo.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
 import { loadGraph, lockReader } from '../pipeline/project.js';
-import { jobsFor, remoteFor, selectItems } from './transfer.js';
+import { walkOptions } from '../pipeline/rev-views.js';
+import { jobsFor, remoteFor } from '../remote/selection.js';
+import { selectItems } from '../repo/selection.js';
 
 export type { CloudState, CloudTarget } from '../remote/cloud-compare.js';
 
@@ -102,7 +104,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
 }
 
 async function cloudStatus(repo: Repo, opts: StatusOptions): Promise<CloudStatusResult> {
-  const items = await selectItems(repo, opts.cwd, opts.targets);
+  const items = await selectItems(repo, opts.cwd, opts.targets, await walkOptions(repo, {}));
   const { remote, name, url } = await remoteFor(repo, opts.remote, opts.jobs);
   try {
     const c = await compareWithRemote(repo, remote, items, { jobs: jobsFor(repo, name, opts.jobs), verify: opts.verifyRemote });

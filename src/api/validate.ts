@@ -14,7 +14,7 @@ import { MAX_SCHEMA_BYTES, parseSchema } from '../mlops/validate/schema.js';
 import { numericColumns, Validator, type CheckResult, type Failure, type TableFileInfo } from '../mlops/validate/validator.js';
 import { parsePointer, POINTER_SUFFIX, readPointer, type PointerOut } from '../repo/pointer.js';
 import { findRepoRoot, Repo } from '../repo/repo.js';
-import { commitView, openHistory, readDataAt, refsAt } from './history.js';
+import { commitView, openHistory, readDataAt, refsAt } from '../pipeline/rev-views.js';
 
 export interface ValidateOptions {
   cwd: string;

@@ -265,7 +265,7 @@ export class LocalCache implements ObjectStore {
       digest,
       read: () => readFileSync(tmp),
       commit: (id) => {
-        if (!open) throw new Error('incoming object already committed or discarded');
+        if (!open) throw new CairnError('CAIRN_IO', 'incoming object already committed or discarded');
         open = false;
         const want = isDirId(id) ? id.slice(0, -4) : id;
         if (digest.id !== want) {

@@ -76,7 +76,7 @@ export function appendRunLines(dotDir: string, lines: string[]): void {
     for (const line of lines) {
       const buf = Buffer.from(line);
       const n = writeSync(fd, buf, 0, buf.length);
-      if (n !== buf.length) throw new Error(`short append to ${join(dir, RUN_LOG_FILE)} (${n} of ${buf.length} bytes)`);
+      if (n !== buf.length) throw new CairnError('CAIRN_IO', `short append to ${join(dir, RUN_LOG_FILE)} (${n} of ${buf.length} bytes)`);
     }
   } finally {
     closeSync(fd);

@@ -4,25 +4,9 @@
 import { relative, resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
 import { diffFlat, type DiffRow } from './diff.js';
-import type { Flat } from './flatten.js';
+import type { RevError, RevMetrics } from '../core/revs.js';
 
-/** A file that could not be read or parsed at a revision (reported, not thrown). */
-export interface RevError {
-  rev: string;
-  path: string;
-  message: string;
-}
-
-/** What a revision is called: the name as given and the commit it resolved to. */
-export interface RevLabel {
-  rev: string;
-  oid?: string;
-}
-
-export interface RevMetrics extends RevLabel {
-  /** file → flat key → value */
-  files: Record<string, Flat>;
-}
+export type { RevError, RevLabel, RevMetrics } from '../core/revs.js';
 
 export interface RevisionsDiff {
   a: RevMetrics;

@@ -17,8 +17,8 @@ export { PIPELINE_FILE } from './discover.js';
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
 import type { PlotProps } from '../core/plot-props.js';
-import type { Pipeline, Stage, StageOut, StageParam } from './model.js';
-export type { PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
+import type { DeclaredFile, Pipeline, Stage, StageOut, StageParam } from './model.js';
+export type { DeclaredFile, PlotProps, Pipeline, Stage, StageOut, StageParam } from './model.js';
 
 const TOP_KEYS = ['stages', 'vars', 'params', 'metrics', 'plots', 'serve'];
 const STAGE_KEYS = ['cmd', 'vars', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta'];
@@ -96,6 +96,53 @@ function asBool(v: unknown, src: Src, node: Node | undefined, key: string): bool
   if (v === null || v === undefined) return false;
   if (typeof v !== 'boolean') throw src.fail(node, key, `expected true or false, got ${JSON.stringify(v)}`);
   return v;
+}
+
+/** A plot's display options (x, y, title, template, labels), undefined when none are set. */
+function plotProps(opts: Record<string, unknown>, src: Src, node: Node | undefined, key: string): PlotProps | undefined {
+  const pp: PlotProps = {};
+  if (typeof opts.x === 'string') pp.x = opts.x;
+  if (typeof opts.y === 'string' || Array.isArray(opts.y)) pp.y = opts.y as string | string[];
+  if (typeof opts.title === 'string') pp.title = opts.title;
+  if (opts.template !== undefined) {
+    if (!TEMPLATES.includes(String(opts.template))) throw src.fail(node, `${key}.template`, `unknown template '${String(opts.template)}' (one of ${TEMPLATES.join(', ')})`);
+    pp.template = opts.template as PlotProps['template'];
+  }
+  if (typeof opts.x_label === 'string') pp.x_label = opts.x_label;
+  if (typeof opts.y_label === 'string') pp.y_label = opts.y_label;
+  return Object.keys(pp).length ? pp : undefined;
+}
+
+const TOP_PLOT_KEYS = ['x', 'y', 'title', 'template', 'x_label', 'y_label'];
+
+/**
+ * Top-level `metrics:` and `plots:` (DVC 3): files that are metrics or plots without being a
+ * stage's out, paths relative to the pipeline file's folder. A plot is a path or
+ * `{path: {x, y, template, ...}}`.
+ */
+function topLevelFiles(root: YAMLMap, ctx: Ctx, src: Src, dir: string): Pick<Pipeline, 'metrics' | 'plots'> {
+  const out: Pick<Pipeline, 'metrics' | 'plots'> = {};
+  for (const k of ['metrics', 'plots'] as const) {
+    const n = mapGet(root, k, src);
+    if (!n || (yaml().isScalar(n) && n.value === null)) continue;
+    if (!yaml().isSeq(n)) throw src.fail(n, k, 'must be a list of files');
+    const files: DeclaredFile[] = [];
+    n.items.forEach((it, i) => {
+      const key = `${k}[${i}]`;
+      const v = resolveNode(it as Node, ctx, src, key);
+      if (typeof v === 'string') files.push({ path: resolvePath(dir, v, src, it as Node, key) });
+      else if (k === 'plots' && v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1) {
+        const [p, o] = Object.entries(v)[0]!;
+        if (o !== null && (typeof o !== 'object' || Array.isArray(o))) throw src.fail(it as Node, `${key}.${p}`, `options must be a mapping (${TOP_PLOT_KEYS.join(', ')})`);
+        const opts = (o ?? {}) as Record<string, unknown>;
+        for (const ok of Object.keys(opts)) if (!TOP_PLOT_KEYS.includes(ok)) throw src.fail(it as Node, `${key}.${p}.${ok}`, `unknown key '${ok}' (allowed: ${TOP_PLOT_KEYS.join(', ')})`);
+        const plot = plotProps(opts, src, it as Node, `${key}.${p}`);
+        files.push({ path: resolvePath(dir, p, src, it as Node, key), ...(plot ? { plot } : {}) });
+      } else throw src.fail(it as Node, key, k === 'plots' ? 'must be a path or {path: {x, y, template}}' : 'must be a path');
+    });
+    if (files.length) out[k] = files;
+  }
+  return out;
 }
 
 function buildStage(name: string, body: YAMLMap, base: VarsState, src: Src, file: string, dir: string, readFile: (r: string) => string | undefined, reserved: readonly string[]): Stage {
@@ -181,17 +228,8 @@ function buildStage(name: string, body: YAMLMap, base: VarsState, src: Src, file
       };
       if (opts.desc !== undefined) o.desc = String(opts.desc);
       if (kind === 'plot') {
-        const pp: PlotProps = {};
-        if (typeof opts.x === 'string') pp.x = opts.x;
-        if (typeof opts.y === 'string' || Array.isArray(opts.y)) pp.y = opts.y as string | string[];
-        if (typeof opts.title === 'string') pp.title = opts.title;
-        if (opts.template !== undefined) {
-          if (!TEMPLATES.includes(String(opts.template))) throw src.fail(node, `${key}.template`, `unknown template '${String(opts.template)}' (one of ${TEMPLATES.join(', ')})`);
-          pp.template = opts.template as PlotProps['template'];
-        }
-        if (typeof opts.x_label === 'string') pp.x_label = opts.x_label;
-        if (typeof opts.y_label === 'string') pp.y_label = opts.y_label;
-        if (Object.keys(pp).length) o.plot = pp;
+        const pp = plotProps(opts, src, node, key);
+        if (pp) o.plot = pp;
       }
       outs.push(o);
     });
@@ -240,9 +278,10 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
     if (!TOP_KEYS.includes(k)) throw src.fail(p.key as Node, k, `unknown top-level key '${k}' (allowed: ${TOP_KEYS.join(', ')})`);
   }
   const vars = loadVars(root, dir, src, readFile);
+  const declared = topLevelFiles(root, vars.ctx, src, dir);
   const stagesNode = mapGet(root, 'stages', src);
   const stages: Stage[] = [];
-  if (!stagesNode || (yaml().isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages };
+  if (!stagesNode || (yaml().isScalar(stagesNode) && stagesNode.value === null)) return { file, dir, stages, ...declared };
   if (!yaml().isMap(stagesNode)) throw src.fail(stagesNode, 'stages', 'must be a mapping of stage name -> stage');
   const names = new Set<string>();
   for (const p of stagesNode.items) {
@@ -255,7 +294,7 @@ export function parsePipeline(args: { text: string; file: string; readFile: (rep
       stages.push(buildStage(e.name, e.body as YAMLMap, base, src, file, dir, readFile, e.reserved));
     }
   }
-  return { file, dir, stages };
+  return { file, dir, stages, ...declared };
 }
 
 /** Every cairn.yaml under the workspace root (pipeline/discover.ts finds them), parsed. */

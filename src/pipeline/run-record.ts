@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendRunRecord, flatParams, type RunRecord, type RunValue } from '../cache/runs.js';
 import type { Workspace } from '../cache/workspace.js';
-import { parseMetrics } from '../metrics/flatten.js';
+import { parseMetrics } from '../io/metrics-file.js';
 import type { LockEntry, LockStage } from '../repo/lockfile.js';
 import type { Stage } from './load.js';
 

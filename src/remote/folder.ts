@@ -49,7 +49,7 @@ export class FolderRemote implements Remote {
     this.stats.requests++;
     try {
       const st = await stat(this.root);
-      if (!st.isDirectory()) throw new Error('not a directory');
+      if (!st.isDirectory()) throw new CairnError('CAIRN_REMOTE_MISSING', 'not a directory');
     } catch (e) {
       throw this.missing(e);
     }

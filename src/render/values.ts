@@ -45,3 +45,16 @@ export function showCells(revisions: { rev: string; files: Record<string, Record
   }
   return cells;
 }
+
+/**
+ * DVC's wide `metrics show` table: one row per revision and file, one column per metric
+ * (every key any of them has, in order of first appearance), `-` where a row lacks it.
+ */
+export function wideShowTable(revisions: { rev: string; files: Record<string, Record<string, Scalar>> }[], precision: number): { header: string[]; cells: string[][] } {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const rev of revisions) for (const flat of Object.values(rev.files)) for (const k of Object.keys(flat)) if (!seen.has(k)) (seen.add(k), keys.push(k));
+  const cells: string[][] = [];
+  for (const rev of revisions) for (const [path, flat] of Object.entries(rev.files)) cells.push([rev.rev, path, ...keys.map((k) => (k in flat ? formatValue(flat[k], precision) : '-'))]);
+  return { header: ['Revision', 'Path', ...keys], cells };
+}

@@ -28,7 +28,7 @@ function numberIn(lo: number, hi: number, int: boolean): Pick<KeySpec, 'parse' |
   return {
     parse: (s) => {
       const n = s.trim() === '' ? NaN : Number(s);
-      if (check(n)) throw new Error(`expected ${what}, not '${s}'`);
+      if (check(n)) throw new CairnError('CAIRN_CONFIG', `expected ${what}, not '${s}'`);
       return n;
     },
     check,
@@ -39,7 +39,7 @@ function oneOf(values: readonly string[]): Pick<KeySpec, 'parse' | 'check'> {
   const check = (v: unknown) => (typeof v === 'string' && values.includes(v) ? undefined : `expected one of ${values.join(', ')}`);
   return {
     parse: (s) => {
-      if (check(s)) throw new Error(`expected one of ${values.join(', ')}, not '${s}'`);
+      if (check(s)) throw new CairnError('CAIRN_CONFIG', `expected one of ${values.join(', ')}, not '${s}'`);
       return s;
     },
     check,
@@ -50,7 +50,7 @@ const linkTypes: Pick<KeySpec, 'parse' | 'check'> = {
   parse: (s) => {
     const list = s.split(',').map((x) => x.trim()).filter(Boolean);
     const bad = list.find((t) => !(LINK_TYPES as readonly string[]).includes(t));
-    if (bad !== undefined || list.length === 0) throw new Error(`unknown link type '${bad ?? s}' (use a list of: ${LINK_TYPES.join(', ')})`);
+    if (bad !== undefined || list.length === 0) throw new CairnError('CAIRN_CONFIG', `unknown link type '${bad ?? s}' (use a list of: ${LINK_TYPES.join(', ')})`);
     return list;
   },
   check: (v) => {
@@ -87,7 +87,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   'registry.policies': {
     desc: 'promotion policies of the model registry (a mapping; edit config.yaml, see docs/registry.md)',
     parse: () => {
-      throw new Error('is a mapping: edit it in .cairn/config.yaml');
+      throw new CairnError('CAIRN_CONFIG', 'is a mapping: edit it in .cairn/config.yaml');
     },
     check: (v) => (v && typeof v === 'object' && !Array.isArray(v) ? undefined : 'expected a mapping'),
   },
@@ -122,7 +122,7 @@ function deploySteps(): Pick<KeySpec, 'parse' | 'check'> {
   };
   return {
     parse: (s) => {
-      if (check(s)) throw new Error(`expected ascending weights in (0, 100] ending at 100, not '${s}'`);
+      if (check(s)) throw new CairnError('CAIRN_CONFIG', `expected ascending weights in (0, 100] ending at 100, not '${s}'`);
       return s.split(',').map((x) => Number(x.trim()));
     },
     check,
@@ -133,7 +133,7 @@ function deployDuration(): Pick<KeySpec, 'parse' | 'check'> {
   const check = (v: unknown) => ((typeof v === 'number' && v > 0) || (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/.test(v) && parseFloat(v) > 0) ? undefined : 'expected a duration like 60s, 500ms or 2m');
   return {
     parse: (s) => {
-      if (check(s)) throw new Error(`expected a duration like 60s, 500ms or 2m, not '${s}'`);
+      if (check(s)) throw new CairnError('CAIRN_CONFIG', `expected a duration like 60s, 500ms or 2m, not '${s}'`);
       return s;
     },
     check,
@@ -150,7 +150,7 @@ export const REMOTE_CONFIG_KEYS: Record<string, KeySpec> = {
           try {
             return s.parse(raw);
           } catch (e) {
-            throw new Error((e as Error).message.replace(new RegExp(`^${k} must be `), 'expected '));
+            throw new CairnError('CAIRN_CONFIG', (e as Error).message.replace(new RegExp(`^${k} must be `), 'expected '));
           }
         },
         check: (v) => {
@@ -172,7 +172,7 @@ export const REMOTE_CONFIG_KEYS: Record<string, KeySpec> = {
 
 const boolean: Pick<KeySpec, 'parse' | 'check'> = {
   parse: (s) => {
-    if (s !== 'true' && s !== 'false') throw new Error(`expected true or false, not '${s}'`);
+    if (s !== 'true' && s !== 'false') throw new CairnError('CAIRN_CONFIG', `expected true or false, not '${s}'`);
     return s === 'true';
   },
   check: (v) => (typeof v === 'boolean' ? undefined : 'expected true or false'),
@@ -184,7 +184,7 @@ export const POLICY_CONFIG_KEYS: Record<string, KeySpec> = {
     desc: 'gate verdicts a version needs to take the alias (pass, or a comma list)',
     parse: (s) => {
       const list = s.split(',').map((x) => x.trim()).filter(Boolean);
-      if (!list.length || list.some((x) => !['pass', 'fail', 'inconclusive'].includes(x))) throw new Error(`expected pass, fail, inconclusive or a comma list of them, not '${s}'`);
+      if (!list.length || list.some((x) => !['pass', 'fail', 'inconclusive'].includes(x))) throw new CairnError('CAIRN_CONFIG', `expected pass, fail, inconclusive or a comma list of them, not '${s}'`);
       return list.length === 1 ? list[0] : list;
     },
     check: () => undefined,

@@ -131,7 +131,7 @@ async function readListed(src: RefSource, file: string): Promise<string> {
     throw unreadableRef(src, file, e);
   }
   // the walk listed it: absent now means it cannot be read, not that it names nothing
-  if (!bytes) throw unreadableRef(src, file, new Error('listed, but its content cannot be read'));
+  if (!bytes) throw unreadableRef(src, file, 'listed, but its content cannot be read');
   return bytes.toString('utf8');
 }
 
@@ -144,7 +144,7 @@ function parsed<T>(src: Pick<RefSource, 'rev' | 'oid'>, file: string, parse: (di
     throw unreadableRef(src, file, e);
   }
   // the walk listed it: absent now means it cannot be read, not that it names nothing
-  if (v === undefined) throw unreadableRef(src, file, new Error('listed, but its content cannot be read'));
+  if (v === undefined) throw unreadableRef(src, file, 'listed, but its content cannot be read');
   return v;
 }
 

@@ -10,7 +10,7 @@ import { fetch } from '../../src/api/fetch.js';
 import { pull } from '../../src/api/pull.js';
 import { push } from '../../src/api/push.js';
 import { remoteAdd, remoteModify } from '../../src/api/remote.js';
-import { transferError } from '../../src/api/transfer.js';
+import { transferError } from '../../src/remote/selection.js';
 import { writeRunEntry, listRunEntries } from '../../src/cache/run-cache.js';
 import { CairnError } from '../../src/core/errors.js';
 import { hashBytes } from '../../src/core/hash.js';

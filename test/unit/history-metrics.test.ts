@@ -11,7 +11,10 @@ describe('flatten / parseMetrics', () => {
   it('names the file on malformed JSON/YAML and non-mapping content', () => {
     expect(() => parseMetrics('{"a":', 'm.json')).toThrow(/m\.json: not valid JSON/);
     expect(() => parseMetrics('a: [1,', 'm.yaml')).toThrow(/m\.yaml: not valid YAML/);
-    expect(() => parseMetrics('42', 'm.yaml')).toThrow(/m\.yaml: a metrics file must hold a mapping/);
+    expect(() => parseMetrics('"text"', 'm.yaml')).toThrow(/m\.yaml: a metrics file must hold a mapping/);
+    // a single number is one metric under the empty key, as DVC shows it (issue 10)
+    expect(parseMetrics('42', 'm.yaml')).toEqual({ '': 42 });
+    expect(parseMetrics('0.93', 'acc.json')).toEqual({ '': 0.93 });
     expect(() => parseMetrics('{"a":', 'm.json')).toThrow(expect.objectContaining({ code: 'CAIRN_BAD_METRICS', exitCode: 2 }));
   });
 });

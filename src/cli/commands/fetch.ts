@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { EXIT, type CairnError, type ExitCode } from '../../core/errors.js';
-import type { TransferSummary } from '../../api/transfer.js';
+import type { TransferSummary } from '../../remote/selection.js';
 import { run } from '../main.js';
 import { formatBytes, out, progress, reportError, byteMeter } from '../output.js';
 import { errorExit } from '../outcome.js';
@@ -74,7 +74,7 @@ export function register(program: Command): void {
   ).action(
     run(async (o, _c, [targets]) => {
       const { fetch } = await import('../../api/fetch.js');
-      const { transferError } = await import('../../api/transfer.js');
+      const { transferError } = await import('../../remote/selection.js');
       const r = await fetch({ ...transferOpts(o, targets), onProgress: progress(o), meter: byteMeter(o) });
       return renderTransfer(r, 'fetch', transferError(r, 'fetch'), o);
     }),

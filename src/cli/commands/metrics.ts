@@ -12,8 +12,9 @@ export function register(program: Command): void {
     .description('show metrics at revisions (default: the workspace)')
     .argument('[targets...]', 'metrics files (default: every `metrics:` out in cairn.yaml)')
     .option('--rev <rev>', 'a revision to read (repeatable; `workspace` is the working tree)', collect)
-    .option('--all-branches', 'read every local branch')
-    .option('--all-tags', 'read every tag')
+    .option('-a, --all-branches', 'read every local branch')
+    .option('-T, --all-tags', 'read every tag')
+    .option('--all', 'with several revisions, one row per metric (the long form) instead of one column per metric')
     .option('--precision <n>', 'significant digits', '5')
     .option('--json', 'print the result as JSON')
     .option('--md', 'print a Markdown table')
@@ -27,10 +28,11 @@ export function register(program: Command): void {
           return EXIT.OK;
         }
         const { textTable, mdTable, csvTable } = await import('../../render/table.js');
-        const { showCells } = await import('../../render/values.js');
+        const { showCells, wideShowTable } = await import('../../render/values.js');
         const p = Number(o.precision);
-        const cells = showCells(r.revisions, p);
-        const header = ['Revision', 'Path', 'Metric', 'Value'];
+        // several revisions: DVC's wide table (a row per revision and file, a column per metric)
+        const wide = r.revisions.length > 1 && !o.all;
+        const { header, cells } = wide ? wideShowTable(r.revisions, p) : { header: ['Revision', 'Path', 'Metric', 'Value'], cells: showCells(r.revisions, p) };
         out.line(o.md ? mdTable(header, cells) : o.csv ? csvTable(header, cells) : textTable(header, cells));
         for (const e of r.errors) out.err(`warning: ${e.message}`);
         return EXIT.OK;

@@ -32,6 +32,7 @@ export function register(program: Command): void {
     .description('compare tracked params between two revisions (default: HEAD vs the workspace)')
     .argument('[a]', 'old revision', 'HEAD')
     .argument('[b]', 'new revision', 'workspace')
+    .option('--targets <path...>', 'params files to compare (default: every file a stage tracks)')
     .option('--all', 'show unchanged params too')
     .option('--json', 'print the result as JSON')
     .option('--md', 'print GitHub-flavoured Markdown')
@@ -39,7 +40,7 @@ export function register(program: Command): void {
     .action(
       run(async (o, _c, [a, b]) => {
         const { paramsDiff } = await import('../../api/params.js');
-        const r = await paramsDiff({ cwd: process.cwd(), a: a as string, b: b as string, all: !!o.all });
+        const r = await paramsDiff({ cwd: process.cwd(), a: a as string, b: b as string, all: !!o.all, targets: o.targets as string[] | undefined });
         if (o.json) {
           out.json(r);
           return EXIT.OK;

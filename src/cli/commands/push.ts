@@ -13,7 +13,7 @@ export function register(program: Command): void {
   ).action(
     run(async (o, _c, [targets]) => {
       const { push } = await import('../../api/push.js');
-      const { transferError } = await import('../../api/transfer.js');
+      const { transferError } = await import('../../remote/selection.js');
       const r = await push({ ...transferOpts(o, targets), verifyRemote: !!o.verifyRemote, onProgress: progress(o), meter: byteMeter(o) });
       return renderTransfer(r, 'push', transferError(r, 'push'), o);
     }),

@@ -71,7 +71,7 @@ export class DelimitedScanner {
     private readonly o: DelimitedOptions,
     private readonly bad: BadData,
   ) {
-    if (o.delimiter.length !== 1) throw new Error('delimiter must be one character');
+    if (o.delimiter.length !== 1) throw new CairnError('CAIRN_USAGE', 'delimiter must be one character');
     this.delim = o.delimiter.charCodeAt(0);
     this.batchFirst = o.firstRow;
   }
@@ -134,7 +134,7 @@ export class DelimitedScanner {
     }
     const done = this.records(s, p, final);
     if (done < s.length) {
-      if (final) throw new Error('unreachable: text left after the final feed');
+      if (final) throw new CairnError('CAIRN_IO', 'unreachable: text left after the final feed');
       if (this.tooLong(s, done, s.length)) throw this.errorAt(`a record is longer than ${this.o.maxRecordBytes} bytes`, s, done, this.line);
     }
     this.keep(s, done);

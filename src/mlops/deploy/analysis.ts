@@ -5,6 +5,7 @@
 // A window whose canary answered fewer than min_requests requests is inconclusive, never a pass.
 import { chi2Contingency } from '../../stats/chi2-contingency.js';
 import { categoryBins, numericBins, psi } from '../../stats/psi.js';
+import { CairnError } from '../../core/errors.js';
 import type { Verdict } from '../../core/verdict.js';
 import type { Thresholds } from './config.js';
 
@@ -168,7 +169,7 @@ export function analyseWindow(w: Window, t: Thresholds, minRequests: number): An
 /** Check a window document (from serve or a hook) is shaped as docs/deploy.md#window says. */
 export function parseWindow(v: unknown, source: string): Window {
   const bad = (why: string): never => {
-    throw new Error(`${source}: ${why}`);
+    throw new CairnError('CAIRN_BAD_DATA', `${source}: ${why}`);
   };
   if (!v || typeof v !== 'object' || Array.isArray(v)) bad('expected a JSON object with since, until and variants');
   const o = v as Record<string, unknown>;

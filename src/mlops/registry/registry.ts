@@ -10,7 +10,7 @@ import { Containment } from '../../io/contained.js';
 import { isDirId } from '../../core/ids.js';
 import { isSafeRelpath } from '../../core/paths.js';
 import { currentBranch, gitSync, headCommit, isDirty } from '../../git/cli.js';
-import { parseMetrics } from '../../metrics/flatten.js';
+import { parseMetrics } from '../../io/metrics-file.js';
 import type { Repo } from '../../repo/repo.js';
 import { lineageTree, producers, upstream } from './lineage.js';
 import { checkPolicy, parsePolicies, type Policy } from './policy.js';

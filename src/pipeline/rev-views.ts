@@ -5,12 +5,13 @@
 // cairn.lock (or pointer file): from the local cache, else fetched from the default remote.
 import { findRepoFiles } from '../repo/walk.js';
 import { CairnError } from '../core/errors.js';
+import { flatten, type FlatMap as Flat } from '../core/flatten.js';
+import type { RevError, RevMetrics } from '../core/revs.js';
 import { History } from '../git/revision.js';
-import { parsePipeline, readParamsFile, type Pipeline } from '../pipeline/load.js';
-import { commitSource, refsAt as walkRefs, workspaceSource, WORKSPACE, type ObjectRef, type RefSource, type UncachedOuts } from '../repo/revisions.js';
-import { uncachedOuts } from '../pipeline/outs.js';
-import { flatten, parseMetrics, type Flat } from '../metrics/flatten.js';
-import type { RevError, RevMetrics } from '../metrics/revisions.js';
+import { parseMetrics } from '../io/metrics-file.js';
+import { parsePipeline, readParamsFile, type Pipeline, type PlotProps } from './load.js';
+import { commitSource, hasHistory, refsAt as walkRefs, workspaceSource, WORKSPACE, type CollectOptions, type ObjectRef, type RefScope, type RefSource, type UncachedOuts } from '../repo/revisions.js';
+import { uncachedOuts } from './outs.js';
 import { Repo } from '../repo/repo.js';
 
 export { WORKSPACE };
@@ -138,11 +139,20 @@ export function uncachedOutsAt(repo: Repo, history: History | undefined): Uncach
   };
 }
 
+/**
+ * The metrics or plots files pipelines declare: stage outs of that kind, then the top-level
+ * `metrics:` / `plots:` lists (DVC 3); each path once, its first declaration's plot props.
+ */
+export function declaredFiles(pipelines: Pipeline[], kind: 'metric' | 'plot'): Map<string, PlotProps> {
+  const out = new Map<string, PlotProps>();
+  for (const p of pipelines) for (const s of p.stages) for (const o of s.outs) if (o.kind === kind && !out.has(o.path)) out.set(o.path, o.plot ?? {});
+  for (const p of pipelines) for (const f of (kind === 'metric' ? p.metrics : p.plots) ?? []) if (!out.has(f.path)) out.set(f.path, f.plot ?? {});
+  return out;
+}
+
 /** Paths of the metrics files a revision declares. */
 async function declaredMetrics(view: RevView, kind: 'metric' | 'plot'): Promise<string[]> {
-  const out = new Set<string>();
-  for (const p of await pipelinesAt(view)) for (const s of p.stages) for (const o of s.outs) if (o.kind === kind) out.add(o.path);
-  return [...out].sort();
+  return [...declaredFiles(await pipelinesAt(view), kind).keys()].sort();
 }
 
 /** A revision's metrics files (`targets`, else the declared ones), parsed; failures go to `errors`. */
@@ -166,8 +176,12 @@ export async function readMetricsAt(repo: Repo, view: RevView, targets: string[]
   return res;
 }
 
-/** The params each stage of a revision tracks, read from that revision's params files (params and report share it). */
-export async function readParamsAt(view: RevView, errors: RevError[]): Promise<RevMetrics> {
+/**
+ * The params each stage of a revision tracks, read from that revision's params files (params
+ * and report share it). With `targets`, only those files: the keys stages track in them, or
+ * the whole file when no stage tracks it (as DVC's `--targets`).
+ */
+export async function readParamsAt(view: RevView, errors: RevError[], targets?: string[]): Promise<RevMetrics> {
   const res: RevMetrics = { rev: view.rev, oid: view.oid, files: {} };
   let pipelines;
   try {
@@ -184,6 +198,10 @@ export async function readParamsAt(view: RevView, errors: RevError[]): Promise<R
         if (sp.keys === null || cur === null) wanted.set(sp.file, null);
         else wanted.set(sp.file, new Set([...(cur ?? []), ...sp.keys]));
       }
+  if (targets) {
+    for (const f of [...wanted.keys()]) if (!targets.includes(f)) wanted.delete(f);
+    for (const t of targets) if (!wanted.has(t)) wanted.set(t, null);
+  }
   for (const [file, keys] of [...wanted].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
     const text = (await view.readFile(file))?.toString('utf8');
     if (text === undefined) {
@@ -200,4 +218,14 @@ export async function readParamsAt(view: RevView, errors: RevError[]): Promise<R
     }
   }
   return res;
+}
+
+/**
+ * The reference walk's options for a scope (--all-branches, --all-tags, --all-commits,
+ * --rev): git history opened when the scope needs it, and the `cache: false` outs read at
+ * each revision (push, fetch, status --cloud and gc walk the same references).
+ */
+export async function walkOptions(repo: Repo, scopes: RefScope): Promise<CollectOptions> {
+  const history = hasHistory(scopes) ? await History.open(repo.root) : undefined;
+  return { ...scopes, history, uncachedOuts: uncachedOutsAt(repo, history) };
 }
