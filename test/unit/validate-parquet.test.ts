@@ -1,0 +1,100 @@
+// Parquet's own flat-column decoder (io/tables/parquet.ts: pages decoded with hyparquet's page
+// functions, numeric columns into Float64Array + null marks) must give exactly the report
+// that hyparquet's general reader (parquetRead, rows of boxed values) gives, in every layout
+// the fixtures hold (fixtures/validate/parquet/, written by scripts/make-validate-parquet-fixtures.py:
+// row groups and pages, dictionary and plain, data pages v1 and v2, snappy/gzip/zstd/brotli/lz4/none),
+// and the same failures as the same table read from CSV.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readTable, type RowBatch } from '../../src/io/tables/index.js';
+import { parseSchema } from '../../src/mlops/validate/schema.js';
+import { NumSet, numericColumns, validateBatches, type ValidationReport } from '../../src/mlops/validate/validator.js';
+import { ROOT } from '../helpers.js';
+
+const DIR = join(ROOT, 'fixtures', 'validate', 'parquet');
+const schemaOf = (f: string) => parseSchema(readFileSync(join(DIR, f), 'utf8'), f);
+const schema = schemaOf('schema.yaml');
+const layouts = readdirSync(DIR).filter((f) => f.endsWith('.parquet') && f !== 'extra.parquet').sort();
+const json = (r: ValidationReport) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? `${v}n` : v), 1);
+
+/** The reference: hyparquet's own reader, its rows in batches of 7, no numeric path. */
+async function* reference(path: string): AsyncIterable<RowBatch> {
+  const { parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
+  const { compressors } = await import('hyparquet-compressors');
+  const bytes = readFileSync(path);
+  const file = { byteLength: bytes.length, slice: async (s: number, e?: number) => bytes.buffer.slice(bytes.byteOffset + s, bytes.byteOffset + (e ?? bytes.length)) as ArrayBuffer };
+  const metadata = await parquetMetadataAsync(file);
+  const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+  const objs = await parquetReadObjects({ file, metadata, compressors });
+  for (let s = 0; s < objs.length; s += 7) yield { file: path, columns, rows: objs.slice(s, s + 7).map((o) => columns.map((c) => o[c])), firstRow: s + 1 };
+}
+
+async function validate(path: string, s = schema, batchSize?: number): Promise<ValidationReport> {
+  return validateBatches(readTable(path, { numeric: numericColumns(s), batchSize }), s);
+}
+
+describe('Parquet flat decoding', () => {
+  it('the fixtures cover what they claim: six layouts, every codec, failures in every column', async () => {
+    expect(layouts).toHaveLength(6);
+    const { parquetMetadataAsync } = await import('hyparquet');
+    const codecs = new Set<string>();
+    let groups = 0;
+    for (const f of layouts) {
+      const b = readFileSync(join(DIR, f));
+      const md = await parquetMetadataAsync({ byteLength: b.length, slice: async (s: number, e?: number) => b.buffer.slice(b.byteOffset + s, b.byteOffset + (e ?? b.length)) as ArrayBuffer });
+      for (const rg of md.row_groups) for (const c of rg.columns) codecs.add(c.meta_data!.codec);
+      groups = Math.max(groups, md.row_groups.length);
+    }
+    expect([...codecs].sort()).toEqual(['BROTLI', 'GZIP', 'LZ4_RAW', 'SNAPPY', 'UNCOMPRESSED', 'ZSTD']);
+    expect(groups).toBeGreaterThanOrEqual(5);
+    const r = await validate(join(DIR, layouts[0]!));
+    expect(new Set(r.failures.map((f) => f.column))).toEqual(new Set(['id', 'n32', 'mass', 'bill', 'ratio', 'species', 'email', 'date', null]));
+  });
+
+  it.each(layouts)('%s: the same report as hyparquet’s own reader, byte for byte', async (f) => {
+    const path = join(DIR, f);
+    const want = await validateBatches(reference(path), schema);
+    expect(want.failures.length).toBeGreaterThan(10);
+    for (const bs of [undefined, 7, 64]) expect(json(await validate(path, schema, bs))).toBe(json(want));
+  });
+
+  it('every layout gives the same failures as the table read from CSV', async () => {
+    const csv = await validate(join(DIR, 'table.csv'));
+    const norm = (r: ValidationReport) => ({ ...r, files: [], failures: r.failures.map((f) => ({ ...f, examples: f.examples.map((e) => (e === null ? null : String(e))) })) });
+    for (const f of layouts) expect(norm(await validate(join(DIR, f))), f).toEqual(norm(csv));
+  });
+
+  it('NaN is a null, an INT64 beyond 2^53 keeps its exact value, -0 repeats 0, a fraction fails int', async () => {
+    const s = schemaOf('extra.schema.yaml');
+    const path = join(DIR, 'extra.parquet');
+    const got = await validate(path, s);
+    expect(json(got)).toBe(json(await validateBatches(reference(path), s)));
+    const by = (c: string, k: string) => got.failures.find((f) => f.column === c && f.check === k);
+    expect(by('x', 'nullable')?.rows).toEqual([2, 3]);
+    expect(by('x', 'unique')?.rows).toEqual([6]);
+    expect(by('k', 'max')).toMatchObject({ rows: [2], examples: [String(2n ** 60n)] });
+    expect(by('k', 'regex')).toMatchObject({ rows: [4], examples: [String(-(2n ** 60n))] });
+    expect(by('k', 'unique')?.rows).toEqual([6]);
+    expect(by('w', 'type')).toMatchObject({ rows: [2], examples: [2.5] });
+    expect(by('w', 'unique')?.rows).toEqual([6]);
+  });
+});
+
+describe('NumSet', () => {
+  it('adds like a Set of numbers: SameValueZero, through growth, colliding keys', () => {
+    const ns = new NumSet();
+    const ref = new Set<number>();
+    const keys: number[] = [0, -0, 1, -1, 0.1, 1e300, -1e-300, Number.MAX_SAFE_INTEGER, Infinity, -Infinity];
+    for (let i = 0; i < 20000; i++) keys.push(i % 7000, (i * 2654435761) % 1e6 / 8, 2 ** (i % 60), -i * 0.5);
+    const want: boolean[] = [];
+    const got: boolean[] = [];
+    for (const k of keys) {
+      want.push(!ref.has(k));
+      ref.add(k);
+      got.push(ns.add(k));
+    }
+    expect(got).toEqual(want);
+    expect(ref.size).toBeGreaterThan(10000);
+  });
+});
