@@ -1,8 +1,9 @@
 # Writes fixtures/validate/parquet/: one 300-row table with nulls and seeded violations, as CSV
 # (table.csv) and as Parquet in the layouts the reader must all decode alike: several row
 # groups and pages, dictionary and plain encoding, data pages v1 and v2, every codec
-# hyparquet-compressors reads, INT32/INT64/FLOAT/DOUBLE. Plus extra.parquet: NaN (a null),
-# an INT64 beyond 2^53, a fraction in an int column. Run with the pandera venv:
+# hyparquet-compressors reads, INT32/INT64/FLOAT/DOUBLE. Plus extra.parquet and extra-plain.parquet
+# (dictionary and plain pages): NaN (a null), an INT64 beyond 2^53, a fraction in an int
+# column, non-ASCII and 200-byte strings. Run with the pandera venv:
 #   "$(scripts/pandera-peer.sh)" scripts/make-validate-parquet-fixtures.py
 # The outputs are committed, so tests need no Python.
 import csv, os
@@ -56,5 +57,8 @@ extra = pa.table({
     'x': pa.array([1.5, float('nan'), None, 2.0, -0.0, 0.0], pa.float64()),
     'k': pa.array([1, 2**60, None, -(2**60), 5, 5], pa.int64()),
     'w': pa.array([1.0, 2.5, 3.0, None, 4.0, 4.0], pa.float64()),
+    's': pa.array(['plain', 'caf\u00e9', 'x' * 200, None, 'plain', 'na\u00efve'], pa.string()),
 })
+# dictionary pages (extra.parquet) and plain pages (extra-plain.parquet)
 pq.write_table(extra, os.path.join(HERE, 'extra.parquet'), compression='snappy', data_page_size=64, write_batch_size=2)
+pq.write_table(extra, os.path.join(HERE, 'extra-plain.parquet'), compression='snappy', use_dictionary=False, data_page_size=64, write_batch_size=2)

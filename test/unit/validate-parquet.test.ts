@@ -15,7 +15,7 @@ import { ROOT } from '../helpers.js';
 const DIR = join(ROOT, 'fixtures', 'validate', 'parquet');
 const schemaOf = (f: string) => parseSchema(readFileSync(join(DIR, f), 'utf8'), f);
 const schema = schemaOf('schema.yaml');
-const layouts = readdirSync(DIR).filter((f) => f.endsWith('.parquet') && f !== 'extra.parquet').sort();
+const layouts = readdirSync(DIR).filter((f) => f.endsWith('.parquet') && !f.startsWith('extra')).sort();
 const json = (r: ValidationReport) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? `${v}n` : v), 1);
 
 /** The reference: hyparquet's own reader, its rows in batches of 7, no numeric path. */
@@ -65,9 +65,9 @@ describe('Parquet flat decoding', () => {
     for (const f of layouts) expect(norm(await validate(join(DIR, f))), f).toEqual(norm(csv));
   });
 
-  it('NaN is a null, an INT64 beyond 2^53 keeps its exact value, -0 repeats 0, a fraction fails int', async () => {
+  it.each(['extra.parquet', 'extra-plain.parquet'])('%s: NaN is a null, an INT64 beyond 2^53 keeps its exact value, -0 repeats 0, a fraction fails int, non-ASCII strings', async (f) => {
     const s = schemaOf('extra.schema.yaml');
-    const path = join(DIR, 'extra.parquet');
+    const path = join(DIR, f);
     const got = await validate(path, s);
     expect(json(got)).toBe(json(await validateBatches(reference(path), s)));
     const by = (c: string, k: string) => got.failures.find((f) => f.column === c && f.check === k);
@@ -78,6 +78,9 @@ describe('Parquet flat decoding', () => {
     expect(by('k', 'unique')?.rows).toEqual([6]);
     expect(by('w', 'type')).toMatchObject({ rows: [2], examples: [2.5] });
     expect(by('w', 'unique')?.rows).toEqual([6]);
+    expect(by('s', 'length')?.rows).toEqual([3]);
+    expect(by('s', 'regex')).toMatchObject({ rows: [2, 6], examples: ['caf\u00e9', 'na\u00efve'] });
+    expect(by('s', 'unique')?.rows).toEqual([5]);
   });
 });
 

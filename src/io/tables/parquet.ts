@@ -9,6 +9,7 @@
 // Numeric columns the consumer asks for (ReadTableOptions.numeric) go straight into a
 // Float64Array with a null mark per cell (NumericColumn), never one boxed value per cell.
 // Nested columns still go through parquetRead.
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CairnError } from '../../core/errors.js';
@@ -61,6 +62,8 @@ type Hyparquet = typeof import('hyparquet');
 type ColumnMod = typeof import('hyparquet/src/column.js');
 type PageMod = typeof import('hyparquet/src/datapage.js');
 type ConvertMod = typeof import('hyparquet/src/convert.js');
+type EncodingMod = typeof import('hyparquet/src/encoding.js');
+type PlainMod = typeof import('hyparquet/src/plain.js');
 type ColumnDecoder = Parameters<PageMod['readDataPage']>[2];
 type SchemaTree = ColumnDecoder['schemaPath'][number];
 type Element = ColumnDecoder['element'];
@@ -71,6 +74,8 @@ interface Mods {
   column: ColumnMod;
   page: PageMod;
   convert: ConvertMod;
+  encoding: EncodingMod;
+  plain: PlainMod;
   compressors: Compressors;
 }
 
@@ -88,9 +93,104 @@ function plainNumeric(e: Element): boolean {
 
 /** The output of one flat column chunk: cells as read, or numbers with null marks. */
 interface FlatOut {
-  n: number;
   cells?: Cell[];
   num?: { values: Float64Array; frac: Uint8Array; text: Cell[]; kind: 'number' | 'bigint' };
+}
+
+/** A page's levels and values: vals are dictionary indices when dict is set. */
+interface PageValues {
+  /** definition levels, or undefined when no value is null */
+  defs: ArrayLike<number> | undefined;
+  vals: ArrayLike<unknown>;
+  dict: boolean;
+}
+
+/** A BYTE_ARRAY leaf that hyparquet turns into strings (UTF-8, no JSON, UUID, geometry...). */
+function utf8Leaf(e: Element): boolean {
+  const lt = e.logical_type as { type: string } | undefined;
+  return e.type === 'BYTE_ARRAY' && (e.converted_type === 'UTF8' || (!e.converted_type && (!lt || lt.type === 'STRING')));
+}
+
+/**
+ * PLAIN BYTE_ARRAY values of a page as strings: when every byte of them is ASCII, one latin1
+ * decode of the whole run and a slice per value, instead of hyparquet's Uint8Array view and
+ * TextDecoder call per value (most of a string column's decoding time). Undefined otherwise.
+ */
+function asciiStrings(page: Uint8Array, off: number, n: number): string[] | undefined {
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const starts = new Int32Array(n);
+  const lens = new Int32Array(n);
+  let p = off;
+  for (let i = 0; i < n; i++) {
+    if (p + 4 > page.length) return undefined;
+    const len = view.getUint32(p, true);
+    starts[i] = p + 4 - off;
+    lens[i] = len;
+    p += 4 + len;
+  }
+  if (p > page.length) return undefined;
+  const run = page.subarray(off, p);
+  // length prefixes are part of the run: a byte >= 0x80 there (a string of 128+ bytes) just takes the slow path
+  if (!isAscii(run)) return undefined;
+  const text = Buffer.from(run.buffer, run.byteOffset, run.byteLength).toString('latin1');
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = text.slice(starts[i]!, starts[i]! + lens[i]!);
+  return out;
+}
+
+/**
+ * A version-1 data page of a flat column, decoded without boxing: definition levels into a
+ * Uint8Array, dictionary indices into a Uint32Array, numbers as hyparquet's typed arrays, ASCII
+ * strings sliced from one decode. Undefined for anything else (hyparquet's readDataPage then).
+ */
+function fastPageV1(m: Mods, page: Uint8Array, daph: NonNullable<Parameters<PageMod['readDataPage']>[1]>, maxDef: number, element: Element): PageValues | undefined {
+  const enc = daph.encoding;
+  const dict = enc === 'PLAIN_DICTIONARY' || enc === 'RLE_DICTIONARY';
+  const t = element.type;
+  const plainNum = t === 'INT32' || t === 'INT64' || t === 'FLOAT' || t === 'DOUBLE';
+  if (!dict && !(enc === 'PLAIN' && (plainNum || utf8Leaf(element)))) return undefined;
+  if (dict && t === 'BOOLEAN') return undefined;
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const reader = { view, offset: 0 };
+  const nv = daph.num_values;
+  let defs: Uint8Array | undefined;
+  let nulls = 0;
+  if (maxDef) {
+    defs = new Uint8Array(nv);
+    m.encoding.readRleBitPackedHybrid(reader, 1, defs as never);
+    for (let i = 0; i < nv; i++) if (defs[i] !== 1) nulls++;
+    if (!nulls) defs = undefined;
+  }
+  const n = nv - nulls;
+  if (dict) {
+    const width = view.getUint8(reader.offset++);
+    const idx = new Uint32Array(n);
+    if (width) m.encoding.readRleBitPackedHybrid(reader, width, idx as never, view.byteLength - reader.offset);
+    return { defs, vals: idx, dict: true };
+  }
+  if (!plainNum) {
+    const strs = asciiStrings(page, reader.offset, n);
+    return strs ? { defs, vals: strs, dict: false } : undefined;
+  }
+  return { defs, vals: m.plain.readPlain(reader, t, n, element.type_length) as ArrayLike<unknown>, dict: false };
+}
+
+/** Numbers of a numeric column's dictionary, with their marks (AS_TEXT: beyond 2^53, kept in raw). */
+function numericDictionary(dict: ArrayLike<unknown>, intCol: boolean): { v: Float64Array; f: Uint8Array } {
+  const v = new Float64Array(dict.length);
+  const f = new Uint8Array(dict.length);
+  for (let i = 0; i < dict.length; i++) {
+    const x = dict[i];
+    if (typeof x === 'number') {
+      if (x !== x) f[i] = NULL_CELL;
+      else {
+        v[i] = x;
+        f[i] = intCol || Number.isInteger(x) ? 0 : 1;
+      }
+    } else if (typeof x === 'bigint' && x <= MAX_SAFE && x >= MIN_SAFE) v[i] = Number(x);
+    else f[i] = AS_TEXT;
+  }
+  return { v, f };
 }
 
 /**
@@ -102,73 +202,61 @@ function readFlatChunk(m: Mods, bytes: ArrayBuffer, meta: ColumnMeta, schemaPath
   const decoder = { pathInSchema: meta.path_in_schema, element, schemaPath, type: meta.type, codec: meta.codec, compressors: m.compressors, parsers: m.convert.DEFAULT_PARSERS, utf8: true } as ColumnDecoder;
   const maxDef = element.repetition_type === 'REQUIRED' ? 0 : 1;
   const reader = { view: new DataView(bytes), offset: 0 };
-  const out: FlatOut = { n: 0 };
+  const out: FlatOut = {};
   const intCol = meta.type === 'INT32' || meta.type === 'INT64';
   if (numeric) out.num = { values: new Float64Array(rows), frac: new Uint8Array(rows), text: new Array<Cell>(rows), kind: meta.type === 'INT64' ? 'bigint' : 'number' };
   else out.cells = new Array<Cell>(rows);
   let dictionary: ArrayLike<unknown> | undefined;
+  let numDict: { v: Float64Array; f: Uint8Array } | undefined;
   let at = 0;
   while (at < rows && reader.offset < bytes.byteLength - 1) {
     const header = m.column.parquetHeader(reader);
     if (header.type === 'DICTIONARY_PAGE') {
       const { data } = m.column.readPage(reader, header, decoder, dictionary as never, undefined, 0);
       if (data) dictionary = m.convert.convert(data, decoder) as ArrayLike<unknown>;
+      numDict = numeric && dictionary ? numericDictionary(dictionary, intCol) : undefined;
       continue;
     }
-    let page;
-    let encoding: string;
-    if (header.type === 'DATA_PAGE') {
-      const daph = header.data_page_header!;
+    let pv: PageValues | undefined;
+    if (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') {
       const compressed = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
       reader.offset += header.compressed_page_size;
-      page = m.page.readDataPage(m.page.decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, m.compressors), daph, decoder);
-      encoding = daph.encoding;
-    } else if (header.type === 'DATA_PAGE_V2') {
-      const compressed = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
-      reader.offset += header.compressed_page_size;
-      page = m.page.readDataPageV2(compressed, header, decoder);
-      encoding = header.data_page_header_v2!.encoding;
-    } else {
-      reader.offset += header.compressed_page_size;
-      continue;
-    }
-    const dict = dictionary && encoding.endsWith('_DICTIONARY') ? dictionary : undefined;
-    const raw = page.dataPage as ArrayLike<unknown>;
-    // dictionary indices stay indices; plain values get hyparquet's conversion (UTF-8, dates, ...)
-    const vals = dict ? raw : (m.convert.convert(page.dataPage, decoder) as ArrayLike<unknown>);
-    const defs = page.definitionLevels as ArrayLike<number> | undefined;
-    const count = defs && defs.length ? defs.length : vals.length;
-    if (at + count > rows) throw new Error(`column ${meta.path_in_schema.join('.')} has more values than its row group's ${rows} rows`);
-    let vi = 0;
-    if (out.num) {
-      const { values, frac, text } = out.num;
-      for (let i = 0; i < count; i++, at++) {
-        if (defs && defs.length && defs[i] !== maxDef) {
-          frac[at] = NULL_CELL;
-          continue;
-        }
-        const ix = vi++;
-        const v = dict ? dict[vals[ix] as number] : vals[ix];
-        if (typeof v === 'number') {
-          if (v !== v) frac[at] = NULL_CELL;
-          else {
-            values[at] = v;
-            frac[at] = intCol || Number.isInteger(v) ? 0 : 1;
-          }
-        } else if (typeof v === 'bigint' && v <= MAX_SAFE && v >= MIN_SAFE) {
-          values[at] = Number(v);
-        } else {
-          frac[at] = AS_TEXT;
-          text[at] = v;
-        }
+      let page;
+      let encoding: string;
+      if (header.type === 'DATA_PAGE') {
+        const daph = header.data_page_header!;
+        const raw = m.page.decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, m.compressors);
+        pv = fastPageV1(m, raw, daph, maxDef, element);
+        if (!pv) page = m.page.readDataPage(raw, daph, decoder);
+        encoding = daph.encoding;
+      } else {
+        page = m.page.readDataPageV2(compressed, header, decoder);
+        encoding = header.data_page_header_v2!.encoding;
+      }
+      if (page) {
+        const dict = dictionary !== undefined && encoding.endsWith('_DICTIONARY');
+        // dictionary indices stay indices; plain values get hyparquet's conversion (UTF-8, dates, ...)
+        const defs = page.definitionLevels as ArrayLike<number> | undefined;
+        pv = { defs: defs && defs.length ? defs : undefined, vals: (dict ? page.dataPage : m.convert.convert(page.dataPage, decoder)) as ArrayLike<unknown>, dict };
       }
     } else {
+      reader.offset += header.compressed_page_size;
+      continue;
+    }
+    const { defs, vals } = pv!;
+    if (pv!.dict && !dictionary) throw new Error(`column ${meta.path_in_schema.join('.')}: a dictionary-encoded page without a dictionary`);
+    const count = defs ? defs.length : vals.length;
+    if (at + count > rows) throw new Error(`column ${meta.path_in_schema.join('.')} has more values than its row group's ${rows} rows`);
+    if (out.num) at = putNumbers(out.num, at, count, defs, maxDef, vals, pv!.dict ? numDict : undefined, dictionary, intCol);
+    else {
       const cells = out.cells!;
-      if (!(defs && defs.length) && !dict) {
-        for (let i = 0; i < count; i++) cells[at++] = vals[i];
-      } else {
+      const dict = pv!.dict ? dictionary! : undefined;
+      let vi = 0;
+      if (!defs && !dict) for (let i = 0; i < count; i++) cells[at++] = vals[i];
+      else if (!defs) for (let i = 0; i < count; i++) cells[at++] = dict![vals[i] as number];
+      else {
         for (let i = 0; i < count; i++, at++) {
-          if (defs && defs.length && defs[i] !== maxDef) cells[at] = null;
+          if (defs[i] !== maxDef) cells[at] = null;
           else {
             const ix = vi++;
             cells[at] = dict ? dict[vals[ix] as number] : vals[ix];
@@ -178,13 +266,81 @@ function readFlatChunk(m: Mods, bytes: ArrayBuffer, meta: ColumnMeta, schemaPath
     }
   }
   if (at !== rows) throw new Error(`column ${meta.path_in_schema.join('.')} has ${at} values for ${rows} rows`);
-  out.n = at;
   return out;
 }
 
+/** A page's numbers into the column's Float64Array and marks; returns the next row. */
+function putNumbers(num: NonNullable<FlatOut['num']>, at: number, count: number, defs: ArrayLike<number> | undefined, maxDef: number, vals: ArrayLike<unknown>, nd: { v: Float64Array; f: Uint8Array } | undefined, dictionary: ArrayLike<unknown> | undefined, intCol: boolean): number {
+  const { values, frac, text } = num;
+  let vi = 0;
+  if (nd) {
+    const idx = vals as ArrayLike<number>;
+    const dv = nd.v;
+    const df = nd.f;
+    for (let i = 0; i < count; i++, at++) {
+      if (defs && defs[i] !== maxDef) {
+        frac[at] = NULL_CELL;
+        continue;
+      }
+      const k = idx[vi++]!;
+      values[at] = dv[k]!;
+      const f = (frac[at] = df[k]!);
+      if (f === AS_TEXT) text[at] = dictionary![k];
+    }
+    return at;
+  }
+  if (vals instanceof BigInt64Array) {
+    // INT64 read as two int32 halves: no BigInt made per value (hyparquet's array would make one per read)
+    const w = new Int32Array(vals.buffer, vals.byteOffset, vals.length * 2);
+    for (let i = 0; i < count; i++, at++) {
+      if (defs && defs[i] !== maxDef) {
+        frac[at] = NULL_CELL;
+        continue;
+      }
+      const ix = vi++;
+      const hi = w[2 * ix + 1]!;
+      const x = hi * 4294967296 + (w[2 * ix]! >>> 0);
+      if (hi >= -2097152 && hi < 2097152 && x >= -Number.MAX_SAFE_INTEGER) values[at] = x;
+      else {
+        frac[at] = AS_TEXT;
+        text[at] = vals[ix];
+      }
+    }
+    return at;
+  }
+  for (let i = 0; i < count; i++, at++) {
+    if (defs && defs[i] !== maxDef) {
+      frac[at] = NULL_CELL;
+      continue;
+    }
+    const v = vals[vi++];
+    if (typeof v === 'number') {
+      if (v !== v) frac[at] = NULL_CELL;
+      else {
+        values[at] = v;
+        frac[at] = intCol || Number.isInteger(v) ? 0 : 1;
+      }
+    } else if (typeof v === 'bigint' && v <= MAX_SAFE && v >= MIN_SAFE) {
+      values[at] = Number(v);
+    } else {
+      frac[at] = AS_TEXT;
+      text[at] = v;
+    }
+  }
+  return at;
+}
+
 export async function* readParquet(f: TableFile, o: { firstRow: number; batchSize: number; numeric?: ReadonlySet<string> }): AsyncIterable<RowBatch> {
-  const [hp, column, page, convert, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet/src/column.js'), import('hyparquet/src/datapage.js'), import('hyparquet/src/convert.js'), import('hyparquet-compressors')]);
-  const mods: Mods = { column, page, convert, compressors: compressors as Compressors };
+  const [hp, column, page, convert, encoding, plain, { compressors }] = await Promise.all([
+    import('hyparquet'),
+    import('hyparquet/src/column.js'),
+    import('hyparquet/src/datapage.js'),
+    import('hyparquet/src/convert.js'),
+    import('hyparquet/src/encoding.js'),
+    import('hyparquet/src/plain.js'),
+    import('hyparquet-compressors'),
+  ]);
+  const mods: Mods = { column, page, convert, encoding, plain, compressors: compressors as Compressors };
   const { buf, close } = await fileBuffer(f);
   try {
     let metadata;
