@@ -11,7 +11,7 @@ import type { Verdict } from '../core/verdict.js';
 import { batchLength, formatOf, readTable, tableFiles, type TableFile, type TableFormat } from '../io/tables/index.js';
 import { Inferrer } from '../mlops/validate/infer.js';
 import { MAX_SCHEMA_BYTES, parseSchema } from '../mlops/validate/schema.js';
-import { numericColumns, Validator, type CheckResult, type Failure, type TableFileInfo } from '../mlops/validate/validator.js';
+import { dateColumns, numericColumns, Validator, type CheckResult, type Failure, type TableFileInfo } from '../mlops/validate/validator.js';
 import type { PointerOut } from '../repo/pointer.js';
 import type { Repo } from '../repo/repo.js';
 
@@ -169,7 +169,7 @@ export async function validate(o: ValidateOptions): Promise<ValidateResult> {
   const schema = parseSchema(readSchemaFile(o.cwd, o.schema), o.schema);
   const v = new Validator(schema, { maxExamples: o.maxExamples });
   const d = await resolveData(o);
-  for await (const b of readTable(d.files, { format: o.format, numeric: numericColumns(schema) })) v.push(b);
+  for await (const b of readTable(d.files, { format: o.format, numeric: numericColumns(schema), dates: dateColumns(schema) })) v.push(b);
   const r = v.finish();
   return { verdict: r.verdict, data: d.name, schema: relative(o.cwd, resolve(o.cwd, o.schema)) || o.schema, ...(o.rev ? { rev: o.rev } : {}), source: d.source, rows: r.rows, columns: r.columns, files: r.files, failures: r.failures, checks: r.checks, summary: r.summary };
 }

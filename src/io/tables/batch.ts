@@ -16,6 +16,7 @@ export function cellValue(c: NumericColumn, i: number): Cell {
   if (k === NULL_CELL) return null;
   if (c.kind === 'number') return c.values[i];
   if (c.kind === 'bigint') return BigInt(c.values[i]!);
+  if (c.kind === 'date') return new Date(c.values[i]!).toISOString().slice(0, 10);
   return k === 0 ? String(c.values[i]) : c.values[i]!.toFixed(k);
 }
 

@@ -58,8 +58,12 @@ export interface NumericColumn {
   values: Float64Array;
   frac: Uint8Array;
   text: Cell[];
-  /** Parquet: the cells were numbers (INT32, FLOAT, DOUBLE) or bigints (INT64); CSV: absent */
-  kind?: 'number' | 'bigint';
+  /**
+   * Parquet: the cells were numbers (INT32, FLOAT, DOUBLE) or bigints (INT64). CSV: absent for
+   * decimals; 'date' for a column read as YYYY-MM-DD dates (ReadTableOptions.dates), whose
+   * values[i] is the date's epoch milliseconds (UTC) and frac[i] 0.
+   */
+  kind?: 'number' | 'bigint' | 'date';
 }
 
 export interface ReadTableOptions {
@@ -71,6 +75,8 @@ export interface ReadTableOptions {
   maxRecordBytes?: number;
   /** columns to read as numbers (RowBatch.numeric): CSV/TSV where they hold plain decimals, Parquet where they are flat INT32/INT64/FLOAT/DOUBLE */
   numeric?: ReadonlySet<string>;
+  /** CSV/TSV columns to read as dates where a cell is exactly YYYY-MM-DD with a year from 1000 (NumericColumn kind 'date') */
+  dates?: ReadonlySet<string>;
 }
 
 export const DEFAULT_BATCH = 8192;

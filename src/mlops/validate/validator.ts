@@ -500,6 +500,16 @@ export function numericColumns(schema: Schema): Set<string> {
   return new Set(schema.columns.filter((c) => (c.type === 'int' || c.type === 'float') && !c.nullValues.some((v) => PLAIN_DECIMAL.test(v.trim()))).map((c) => c.name));
 }
 
+const YMD = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The date columns a CSV reader may hand over as epoch milliseconds (ReadTableOptions.dates):
+ * format YYYY-MM-DD (the default of type date), with no null value that looks like a date.
+ */
+export function dateColumns(schema: Schema): Set<string> {
+  return new Set(schema.columns.filter((c) => c.type === 'date' && (c.format === undefined || c.format === 'YYYY-MM-DD') && !c.nullValues.some((v) => YMD.test(v) || YMD.test(v.trim()))).map((c) => c.name));
+}
+
 /** Validate a whole table (batches from io/tables' readTable) against a schema. */
 export async function validateBatches(batches: AsyncIterable<RowBatch>, schema: Schema, opts: ValidateOptions = {}): Promise<ValidationReport> {
   const v = new Validator(schema, opts);
