@@ -90,6 +90,9 @@ describe('NumSet', () => {
     const ref = new Set<number>();
     const keys: number[] = [0, -0, 1, -1, 0.1, 1e300, -1e-300, Number.MAX_SAFE_INTEGER, Infinity, -Infinity];
     for (let i = 0; i < 20000; i++) keys.push(i % 7000, (i * 2654435761) % 1e6 / 8, 2 ** (i % 60), -i * 0.5);
+    // an increasing run (kept sorted), then values inside it, below it and repeats of it
+    for (let i = 0; i < 5000; i++) keys.push(1e7 + i * 3);
+    for (let i = 0; i < 5000; i++) keys.push(1e7 + i * 2, 1e7 - i, 1e7 + 15000 + (i % 50));
     const want: boolean[] = [];
     const got: boolean[] = [];
     for (const k of keys) {

@@ -97,21 +97,66 @@ const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 
 /**
- * A set of numbers in one open-addressed Float64Array: a JS Set of a million doubles was most of
- * a numeric column's check time (each key boxed and hashed as a heap number) and ~3x the memory.
- * Same equality as a Set (SameValueZero; NaN never gets here, nulls are judged first).
+ * A set of numbers: a JS Set of a million doubles was most of a numeric column's check time
+ * (each key boxed and hashed as a heap number) and ~3x the memory. Values that arrive in
+ * increasing order (an id column) are kept as a sorted run, appended to and binary-searched;
+ * the others in an open-addressed Float64Array hash. Same equality as a Set (SameValueZero;
+ * NaN never gets here, nulls are judged first).
  */
 export class NumSet {
+  private run = new Float64Array(1 << 10);
+  private runLen = 0;
   private keys = new Float64Array(1 << 10).fill(Number.NaN);
   private shift = 22;
   private size = 0;
 
   /** Adds x; false when x was there already. */
   add(x: number): boolean {
-    F64[0] = x === 0 ? 0 : x;
+    if (x === 0) x = 0; // -0 is 0
+    const n = this.runLen;
+    if (n === 0 || x > this.run[n - 1]!) {
+      if (this.size && this.inHash(x)) return false;
+      if (n === this.run.length) {
+        const r = new Float64Array(n * 2);
+        r.set(this.run);
+        this.run = r;
+      }
+      this.run[n] = x;
+      this.runLen = n + 1;
+      return true;
+    }
+    const run = this.run;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = run[mid]!;
+      if (v === x) return false;
+      if (v < x) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return this.hashAdd(x);
+  }
+
+  private slot(x: number): number {
+    F64[0] = x;
+    return Math.imul(U32[0]! ^ Math.imul(U32[1]!, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+  }
+
+  private inHash(x: number): boolean {
     const keys = this.keys;
     const mask = keys.length - 1;
-    let i = Math.imul(U32[0]! ^ Math.imul(U32[1]!, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+    for (let i = this.slot(x); ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k !== k) return false;
+      if (k === x) return true;
+    }
+  }
+
+  private hashAdd(x: number): boolean {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let i = this.slot(x);
     for (;;) {
       const k = keys[i]!;
       if (k !== k) break;
@@ -130,7 +175,7 @@ export class NumSet {
     this.size = 0;
     for (let i = 0; i < old.length; i++) {
       const k = old[i]!;
-      if (k === k) this.add(k);
+      if (k === k) this.hashAdd(k);
     }
   }
 }
