@@ -194,33 +194,89 @@ function numericDictionary(dict: ArrayLike<unknown>, intCol: boolean): { v: Floa
 }
 
 /**
- * One flat column chunk decoded page by page (what hyparquet's readColumn does, without its
- * nested-list assembly): nulls are where the definition level is below the maximum.
+ * One flat column chunk, decoded a page at a time as batches ask for rows (what hyparquet's
+ * readColumn does, without its nested-list assembly), so memory holds one page per column and
+ * the batch, not the row group: nulls are where the definition level is below the maximum.
  */
-function readFlatChunk(m: Mods, bytes: ArrayBuffer, meta: ColumnMeta, schemaPath: SchemaTree[], rows: number, numeric: boolean): FlatOut {
-  const element = schemaPath[schemaPath.length - 1]!.element;
-  const decoder = { pathInSchema: meta.path_in_schema, element, schemaPath, type: meta.type, codec: meta.codec, compressors: m.compressors, parsers: m.convert.DEFAULT_PARSERS, utf8: true } as ColumnDecoder;
-  const maxDef = element.repetition_type === 'REQUIRED' ? 0 : 1;
-  const reader = { view: new DataView(bytes), offset: 0 };
-  const out: FlatOut = {};
-  const intCol = meta.type === 'INT32' || meta.type === 'INT64';
-  if (numeric) out.num = { values: new Float64Array(rows), frac: new Uint8Array(rows), text: new Array<Cell>(rows), kind: meta.type === 'INT64' ? 'bigint' : 'number' };
-  else out.cells = new Array<Cell>(rows);
-  let dictionary: ArrayLike<unknown> | undefined;
-  let numDict: { v: Float64Array; f: Uint8Array } | undefined;
-  let at = 0;
-  while (at < rows && reader.offset < bytes.byteLength - 1) {
-    const header = m.column.parquetHeader(reader);
-    if (header.type === 'DICTIONARY_PAGE') {
-      const { data } = m.column.readPage(reader, header, decoder, dictionary as never, undefined, 0);
-      if (data) dictionary = m.convert.convert(data, decoder) as ArrayLike<unknown>;
-      numDict = numeric && dictionary ? numericDictionary(dictionary, intCol) : undefined;
-      continue;
+class FlatColumn {
+  private readonly decoder: ColumnDecoder;
+  private readonly element: Element;
+  private readonly maxDef: number;
+  private readonly intCol: boolean;
+  private readonly reader: { view: DataView; offset: number };
+  private dictionary: ArrayLike<unknown> | undefined;
+  private numDict: { v: Float64Array; f: Uint8Array } | undefined;
+  /** the decoded page rows are taken from, and how far */
+  private page: FlatOut | undefined;
+  private pageLen = 0;
+  private pos = 0;
+
+  constructor(
+    private readonly m: Mods,
+    private readonly bytes: ArrayBuffer,
+    private readonly meta: ColumnMeta,
+    schemaPath: SchemaTree[],
+    private readonly numeric: boolean,
+  ) {
+    this.element = schemaPath[schemaPath.length - 1]!.element;
+    this.decoder = { pathInSchema: meta.path_in_schema, element: this.element, schemaPath, type: meta.type, codec: meta.codec, compressors: m.compressors, parsers: m.convert.DEFAULT_PARSERS, utf8: true } as ColumnDecoder;
+    this.maxDef = this.element.repetition_type === 'REQUIRED' ? 0 : 1;
+    this.intCol = meta.type === 'INT32' || meta.type === 'INT64';
+    this.reader = { view: new DataView(bytes), offset: 0 };
+  }
+
+  private get name(): string {
+    return this.meta.path_in_schema.join('.');
+  }
+
+  /** The next n rows (cells, or numbers with marks). */
+  take(n: number): FlatOut {
+    const out: FlatOut = this.numeric ? { num: { values: new Float64Array(n), frac: new Uint8Array(n), text: new Array<Cell>(n), kind: this.meta.type === 'INT64' ? 'bigint' : 'number' } } : { cells: new Array<Cell>(n) };
+    let filled = 0;
+    while (filled < n) {
+      if (this.pos === this.pageLen && !this.nextPage()) throw new Error(`column ${this.name} has fewer values than its row group's rows`);
+      const k = Math.min(n - filled, this.pageLen - this.pos);
+      const from = this.pos;
+      const pg = this.page!;
+      if (out.num) {
+        const src = pg.num!;
+        out.num.values.set(src.values.subarray(from, from + k), filled);
+        out.num.frac.set(src.frac.subarray(from, from + k), filled);
+        for (let i = 0; i < k; i++) if (src.frac[from + i] === AS_TEXT) out.num.text[filled + i] = src.text[from + i];
+      } else {
+        const src = pg.cells!;
+        const dst = out.cells!;
+        for (let i = 0; i < k; i++) dst[filled + i] = src[from + i];
+      }
+      this.pos += k;
+      filled += k;
     }
-    let pv: PageValues | undefined;
-    if (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') {
-      const compressed = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
+    return out;
+  }
+
+  /** After the row group's last row: a page with values left over is a broken file. */
+  finish(): void {
+    if (this.pos < this.pageLen) throw new Error(`column ${this.name} has more values than its row group's rows`);
+  }
+
+  /** Decodes the next data page (reading any dictionary page before it); false at the end. */
+  private nextPage(): boolean {
+    const { m, reader, decoder, meta, element, maxDef } = this;
+    while (reader.offset < this.bytes.byteLength - 1) {
+      const header = m.column.parquetHeader(reader);
+      if (header.type === 'DICTIONARY_PAGE') {
+        const { data } = m.column.readPage(reader, header, decoder, this.dictionary as never, undefined, 0);
+        if (data) this.dictionary = m.convert.convert(data, decoder) as ArrayLike<unknown>;
+        this.numDict = this.numeric && this.dictionary ? numericDictionary(this.dictionary, this.intCol) : undefined;
+        continue;
+      }
+      if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') {
+        reader.offset += header.compressed_page_size;
+        continue;
+      }
+      const compressed = new Uint8Array(this.bytes, reader.offset, header.compressed_page_size);
       reader.offset += header.compressed_page_size;
+      let pv: PageValues | undefined;
       let page;
       let encoding: string;
       if (header.type === 'DATA_PAGE') {
@@ -234,39 +290,43 @@ function readFlatChunk(m: Mods, bytes: ArrayBuffer, meta: ColumnMeta, schemaPath
         encoding = header.data_page_header_v2!.encoding;
       }
       if (page) {
-        const dict = dictionary !== undefined && encoding.endsWith('_DICTIONARY');
+        const dict = this.dictionary !== undefined && encoding.endsWith('_DICTIONARY');
         // dictionary indices stay indices; plain values get hyparquet's conversion (UTF-8, dates, ...)
         const defs = page.definitionLevels as ArrayLike<number> | undefined;
         pv = { defs: defs && defs.length ? defs : undefined, vals: (dict ? page.dataPage : m.convert.convert(page.dataPage, decoder)) as ArrayLike<unknown>, dict };
       }
-    } else {
-      reader.offset += header.compressed_page_size;
-      continue;
-    }
-    const { defs, vals } = pv!;
-    if (pv!.dict && !dictionary) throw new Error(`column ${meta.path_in_schema.join('.')}: a dictionary-encoded page without a dictionary`);
-    const count = defs ? defs.length : vals.length;
-    if (at + count > rows) throw new Error(`column ${meta.path_in_schema.join('.')} has more values than its row group's ${rows} rows`);
-    if (out.num) at = putNumbers(out.num, at, count, defs, maxDef, vals, pv!.dict ? numDict : undefined, dictionary, intCol);
-    else {
-      const cells = out.cells!;
-      const dict = pv!.dict ? dictionary! : undefined;
-      let vi = 0;
-      if (!defs && !dict) for (let i = 0; i < count; i++) cells[at++] = vals[i];
-      else if (!defs) for (let i = 0; i < count; i++) cells[at++] = dict![vals[i] as number];
-      else {
-        for (let i = 0; i < count; i++, at++) {
-          if (defs[i] !== maxDef) cells[at] = null;
-          else {
-            const ix = vi++;
-            cells[at] = dict ? dict[vals[ix] as number] : vals[ix];
+      const { defs, vals } = pv!;
+      if (pv!.dict && !this.dictionary) throw new Error(`column ${this.name}: a dictionary-encoded page without a dictionary`);
+      const count = defs ? defs.length : vals.length;
+      if (!count) continue;
+      if (this.numeric) {
+        const num = { values: new Float64Array(count), frac: new Uint8Array(count), text: new Array<Cell>(count), kind: 'number' as const };
+        putNumbers(num, 0, count, defs, maxDef, vals, pv!.dict ? this.numDict : undefined, this.dictionary, this.intCol);
+        this.page = { num };
+      } else {
+        const cells = new Array<Cell>(count);
+        const dict = pv!.dict ? this.dictionary! : undefined;
+        let at = 0;
+        let vi = 0;
+        if (!defs && !dict) for (let i = 0; i < count; i++) cells[at++] = vals[i];
+        else if (!defs) for (let i = 0; i < count; i++) cells[at++] = dict![vals[i] as number];
+        else {
+          for (let i = 0; i < count; i++, at++) {
+            if (defs[i] !== maxDef) cells[at] = null;
+            else {
+              const ix = vi++;
+              cells[at] = dict ? dict[vals[ix] as number] : vals[ix];
+            }
           }
         }
+        this.page = { cells };
       }
+      this.pageLen = count;
+      this.pos = 0;
+      return true;
     }
+    return false;
   }
-  if (at !== rows) throw new Error(`column ${meta.path_in_schema.join('.')} has ${at} values for ${rows} rows`);
-  return out;
 }
 
 /** A page's numbers into the column's Float64Array and marks; returns the next row. */
@@ -362,7 +422,8 @@ export async function* readParquet(f: TableFile, o: { firstRow: number; batchSiz
     for (const rg of metadata.row_groups) {
       const n = Number(rg.num_rows);
       const cols: ArrayLike<Cell>[] = columns.map(() => []);
-      const num: (NumericColumn | undefined)[] = columns.map(() => undefined);
+      const readers: (FlatColumn | undefined)[] = columns.map(() => undefined);
+      const decodeError = (err: unknown, from: number, to: number): CairnError => badData(f.name, `cannot decode rows ${from}..${to}: ${(err as Error).message}`, { row: from });
       try {
         for (const chunk of rg.columns) {
           const meta = chunk.meta_data;
@@ -370,10 +431,8 @@ export async function* readParquet(f: TableFile, o: { firstRow: number; batchSiz
           const j = at.get(meta.path_in_schema[0]!);
           if (j === undefined || !flat[j]) continue;
           const from = Number(meta.dictionary_page_offset || meta.data_page_offset);
-          const bytes = await buf.slice(from, from + Number(meta.total_compressed_size));
-          const r = readFlatChunk(mods, bytes, meta, [tree, tree.children[j]!], n, asNumber[j]!);
-          if (r.num) num[j] = r.num;
-          else cols[j] = r.cells!;
+          // the compressed chunk is read whole (a fraction of the decoded size); pages are decoded as batches need them
+          readers[j] = new FlatColumn(mods, await buf.slice(from, from + Number(meta.total_compressed_size)), meta, [tree, tree.children[j]!], asNumber[j]!);
         }
         if (nested.length) {
           const parts: ArrayLike<Cell>[][] = columns.map(() => []);
@@ -396,14 +455,22 @@ export async function* readParquet(f: TableFile, o: { firstRow: number; batchSiz
           }
         }
       } catch (err) {
-        throw badData(f.name, `cannot decode rows ${firstRow}..${firstRow + n - 1}: ${(err as Error).message}`, { row: firstRow });
+        throw decodeError(err, firstRow, firstRow + n - 1);
       }
-      const anyNum = num.some(Boolean);
+      const anyNum = asNumber.some(Boolean);
       for (let s0 = 0; s0 < n; s0 += o.batchSize) {
         const e = Math.min(n, s0 + o.batchSize);
-        // plain arrays (typed arrays too): one element kind keeps the consumers' loops monomorphic
-        const bcols = cols.map((c, j) => (num[j] ? [] : (Array.prototype.slice.call(c, s0, e) as Cell[])));
-        const bnum = anyNum ? num.map((c) => c && { values: c.values.subarray(s0, e), frac: c.frac.subarray(s0, e), text: c.text.slice(s0, e), kind: c.kind }) : undefined;
+        let bcols: Cell[][];
+        let bnum: (NumericColumn | undefined)[] | undefined;
+        try {
+          const taken = readers.map((r) => r?.take(e - s0));
+          if (e === n) for (const r of readers) r?.finish();
+          // plain arrays (typed arrays too): one element kind keeps the consumers' loops monomorphic
+          bcols = cols.map((c, j) => (taken[j] ? (taken[j]!.cells ?? []) : (Array.prototype.slice.call(c, s0, e) as Cell[])));
+          bnum = anyNum ? taken.map((t) => t?.num) : undefined;
+        } catch (err) {
+          throw decodeError(err, firstRow, firstRow + (e - s0) - 1);
+        }
         yield columnBatch(f.name, columns, bcols, firstRow, e - s0, bnum);
         yielded = true;
         firstRow += e - s0;
