@@ -84,6 +84,42 @@ describe('Parquet flat decoding', () => {
   });
 });
 
+describe('a broken Parquet page', () => {
+  it('is unreadable data naming the rows, found only when the batches reach it (pages are decoded as rows are read)', async () => {
+    const { parquetMetadataAsync } = await import('hyparquet');
+    const { parquetHeader } = await import('hyparquet/src/column.js');
+    const bytes = Buffer.from(readFileSync(join(DIR, 'snappy-dict-v1.parquet')));
+    const md = await parquetMetadataAsync({ byteLength: bytes.length, slice: async (s: number, e?: number) => bytes.buffer.slice(bytes.byteOffset + s, bytes.byteOffset + (e ?? bytes.length)) as ArrayBuffer });
+    const meta = md.row_groups[0]!.columns[0]!.meta_data!;
+    // the last data page header of the first column in the first row group (of 100 rows)
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    const view = new DataView(bytes.buffer, bytes.byteOffset + start, Number(meta.total_compressed_size));
+    const reader = { view, offset: 0 };
+    let last = -1;
+    let pages = 0;
+    while (reader.offset < view.byteLength - 1) {
+      const at = reader.offset;
+      const h = parquetHeader(reader);
+      if (h.type === 'DATA_PAGE') {
+        last = at;
+        pages++;
+      }
+      reader.offset += h.compressed_page_size;
+    }
+    expect(pages).toBeGreaterThan(2);
+    bytes.fill(0xff, start + last, start + last + 12);
+    const seen: number[] = [];
+    const run = async () => {
+      for await (const b of readTable([{ name: 'broken.parquet', bytes }], { batchSize: 7, numeric: numericColumns(schema) })) seen.push(b.firstRow);
+    };
+    await expect(run()).rejects.toMatchObject({ code: 'CAIRN_BAD_DATA', message: expect.stringMatching(/^cannot read broken\.parquet at row \d+: cannot decode rows \d+\.\.\d+: /) });
+    // the batches before the broken page were read, the ones after it not
+    expect(seen[0]).toBe(1);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)!).toBeLessThan(100);
+  });
+});
+
 describe('NumSet', () => {
   it('adds like a Set of numbers: SameValueZero, through growth, colliding keys', () => {
     const ns = new NumSet();
