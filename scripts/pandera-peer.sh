@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/pandera-peer.sh  -- creates (or reuses) .cache/venv-pandera/ with pandera, pandas
 # and pyarrow from PyPI: the peer of bench/validate.mjs and the writer of the Parquet test fixture
-# (scripts/make-validate-fixture.py). Prints the venv's python path on success.
+# (scripts/make-validate-fixture.py) and of fixtures/validate/parquet/ (scripts/make-validate-parquet-fixtures.py). Prints the venv's python path on success.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 V="$ROOT/.cache/venv-pandera"

@@ -11,10 +11,14 @@ import type { Verdict } from '../core/verdict.js';
 import { batchLength, formatOf, readTable, tableFiles, type TableFile, type TableFormat } from '../io/tables/index.js';
 import { Inferrer } from '../mlops/validate/infer.js';
 import { MAX_SCHEMA_BYTES, parseSchema } from '../mlops/validate/schema.js';
-import { numericColumns, Validator, type CheckResult, type Failure, type TableFileInfo } from '../mlops/validate/validator.js';
-import { parsePointer, POINTER_SUFFIX, readPointer, type PointerOut } from '../repo/pointer.js';
-import { findRepoRoot, Repo } from '../repo/repo.js';
-import { commitView, openHistory, readDataAt, refsAt } from '../pipeline/rev-views.js';
+import { dateColumns, numericColumns, Validator, type CheckResult, type Failure, type TableFileInfo } from '../mlops/validate/validator.js';
+import type { PointerOut } from '../repo/pointer.js';
+import type { Repo } from '../repo/repo.js';
+
+// What only a tracked target or --rev needs (the repository, its cache, git history: ~40
+// modules) is imported when needed, so validating a plain file starts with the table reader only.
+const POINTER_SUFFIX = '.cairn';
+const repoMod = () => import('../repo/repo.js');
 
 export interface ValidateOptions {
   cwd: string;
@@ -95,13 +99,13 @@ function cachedFiles(repo: Repo, out: PointerOut, name: string): TableFile[] {
 }
 
 /** Workspace data: the path itself when present, else the cached bytes its pointer names. */
-function resolveWorkspace(cwd: string, data: string): Resolved {
+async function resolveWorkspace(cwd: string, data: string): Promise<Resolved> {
   const target = data.endsWith(POINTER_SUFFIX) ? data.slice(0, -POINTER_SUFFIX.length) : data;
   const abs = resolve(cwd, target);
   if (existsSync(abs)) return { files: tableFiles(abs, target), name: target, source: 'workspace' };
   const ptr = abs + POINTER_SUFFIX;
-  if (existsSync(ptr) && findRepoRoot(cwd)) {
-    const p = readPointer(ptr, target + POINTER_SUFFIX);
+  if (existsSync(ptr) && (await repoMod()).findRepoRoot(cwd)) {
+    const p = (await import('../repo/pointer.js')).readPointer(ptr, target + POINTER_SUFFIX);
     const out = p.outs.find((o) => resolve(dirname(ptr), o.path) === abs) ?? p.outs[0]!;
     return { files: [], name: target, source: 'cache', pointerOut: out };
   }
@@ -110,14 +114,15 @@ function resolveWorkspace(cwd: string, data: string): Resolved {
 
 async function resolveData(o: { cwd: string; data: string; rev?: string }): Promise<Resolved> {
   if (!o.rev) {
-    const r = resolveWorkspace(o.cwd, o.data);
+    const r = await resolveWorkspace(o.cwd, o.data);
     if (r.pointerOut) {
-      const repo = await Repo.open(o.cwd);
+      const repo = await (await repoMod()).Repo.open(o.cwd);
       return { files: cachedFiles(repo, r.pointerOut, r.name), name: r.name, source: 'cache' };
     }
     return r;
   }
   // a revision: committed bytes, else the object its pointer or lock names at that revision
+  const [{ Repo }, { parsePointer }, { commitView, openHistory, readDataAt, refsAt }] = await Promise.all([repoMod(), import('../repo/pointer.js'), import('../pipeline/rev-views.js')]);
   const repo = await Repo.open(o.cwd);
   const target = o.data.endsWith(POINTER_SUFFIX) ? o.data.slice(0, -POINTER_SUFFIX.length) : o.data;
   const rel = repoRelative(repo.root, resolve(o.cwd, target));
@@ -164,7 +169,7 @@ export async function validate(o: ValidateOptions): Promise<ValidateResult> {
   const schema = parseSchema(readSchemaFile(o.cwd, o.schema), o.schema);
   const v = new Validator(schema, { maxExamples: o.maxExamples });
   const d = await resolveData(o);
-  for await (const b of readTable(d.files, { format: o.format, numeric: numericColumns(schema) })) v.push(b);
+  for await (const b of readTable(d.files, { format: o.format, numeric: numericColumns(schema), dates: dateColumns(schema) })) v.push(b);
   const r = v.finish();
   return { verdict: r.verdict, data: d.name, schema: relative(o.cwd, resolve(o.cwd, o.schema)) || o.schema, ...(o.rev ? { rev: o.rev } : {}), source: d.source, rows: r.rows, columns: r.columns, files: r.files, failures: r.failures, checks: r.checks, summary: r.summary };
 }

@@ -2,7 +2,7 @@
 // in every possible split of the text (a record may end anywhere in a chunk), and numeric
 // columns that give back exactly the text they were read from.
 import { describe, expect, it } from 'vitest';
-import { cellText } from '../../src/io/tables/batch.js';
+import { cellValue } from '../../src/io/tables/batch.js';
 import { DelimitedScanner } from '../../src/io/tables/delimited.js';
 import type { RowBatch } from '../../src/io/tables/types.js';
 
@@ -63,7 +63,7 @@ describe('DelimitedScanner', () => {
       const b = r.batches.find((x) => (x.length ?? 0) > 0)!;
       const nc = b.numeric![0]!;
       const want = cells.map((c) => (c.startsWith('"') ? c.slice(1, -1) : c));
-      expect(Array.from({ length: cells.length }, (_, i) => cellText(nc, i))).toEqual(want);
+      expect(Array.from({ length: cells.length }, (_, i) => cellValue(nc, i))).toEqual(want);
       expect(b.cols[0]).toEqual(want);
       const fast = Array.from({ length: 7 }, (_, i) => nc.values[i]);
       expect(fast).toEqual([0, 7, -12, 3.5, 0, -0.25, 123456789012345]);

@@ -25,7 +25,24 @@ export interface DelimitedOptions {
   firstRow: number;
   /** columns to read as numbers where they hold plain decimals */
   numeric?: ReadonlySet<string>;
+  /** columns to read as dates where they hold YYYY-MM-DD (epoch milliseconds, NumericColumn kind 'date') */
+  dates?: ReadonlySet<string>;
 }
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): what
+ * Date.UTC gives, divided by a day, without the call per cell.
+ */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const MONTH_DAYS = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** 10^k for k <= 22 are exact doubles, so m / 10^k (m < 2^53) rounds as Number() does. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -46,6 +63,8 @@ export class DelimitedScanner {
   private fracs: (Uint8Array | undefined)[] = [];
   private texts: (string | undefined)[][] = [];
   private isNum: boolean[] = [];
+  /** columns read as numbers that are YYYY-MM-DD dates */
+  private isDate: boolean[] = [];
   /**
    * Per column, the distinct texts seen so far while the column looks categorical: a field
    * equal to one of them reuses that string instead of making a new one (most of a CSV's
@@ -92,7 +111,7 @@ export class DelimitedScanner {
     if (!this.columns) return columnBatch(this.file, [], [], this.batchFirst, 0);
     const n = this.n;
     const num = this.isNum.some(Boolean)
-      ? this.columns.map((_, j): NumericColumn | undefined => (this.isNum[j] ? { values: this.vals[j]!.subarray(0, n), frac: this.fracs[j]!.subarray(0, n), text: this.texts[j]! } : undefined))
+      ? this.columns.map((_, j): NumericColumn | undefined => (this.isNum[j] ? { values: this.vals[j]!.subarray(0, n), frac: this.fracs[j]!.subarray(0, n), text: this.texts[j]!, ...(this.isDate[j] ? { kind: 'date' as const } : {}) } : undefined))
       : undefined;
     return columnBatch(this.file, this.columns, this.cols, this.batchFirst, n, num);
   }
@@ -191,7 +210,8 @@ export class DelimitedScanner {
     }
     this.line = line + 1;
     this.columns = names;
-    this.isNum = names.map((c) => this.o.numeric?.has(c) ?? false);
+    this.isDate = names.map((c) => this.o.dates?.has(c) ?? false);
+    this.isNum = names.map((c, j) => (this.o.numeric?.has(c) ?? false) || this.isDate[j]!);
     this.seen = names.map(() => []);
     this.seenMiss = names.map(() => 0);
     this.newColumns();
@@ -273,6 +293,7 @@ export class DelimitedScanner {
     const batchSize = this.o.batchSize;
     const maxChars = this.o.maxRecordBytes / 3;
     const isNum = this.isNum;
+    const isDate = this.isDate;
     let cols = this.cols;
     let vals = this.vals;
     let fracs = this.fracs;
@@ -312,7 +333,28 @@ export class DelimitedScanner {
         } else {
           let e = p;
           let fast = false;
-          if (isNum[k]) {
+          if (isDate[k]) {
+            // YYYY-MM-DD, a year from 1000 (what isoDate in validate/coerce reads, as Date.UTC would)
+            if (p + 10 < len && s.charCodeAt(p + 4) === 45 && s.charCodeAt(p + 7) === 45) {
+              const y0 = s.charCodeAt(p) - 48, y1 = s.charCodeAt(p + 1) - 48, y2 = s.charCodeAt(p + 2) - 48, y3 = s.charCodeAt(p + 3) - 48;
+              const m0 = s.charCodeAt(p + 5) - 48, m1 = s.charCodeAt(p + 6) - 48, d0 = s.charCodeAt(p + 8) - 48, d1 = s.charCodeAt(p + 9) - 48;
+              const after = s.charCodeAt(p + 10);
+              const digits = (y0 >>> 0) <= 9 && (y1 >>> 0) <= 9 && (y2 >>> 0) <= 9 && (y3 >>> 0) <= 9 && (m0 >>> 0) <= 9 && (m1 >>> 0) <= 9 && (d0 >>> 0) <= 9 && (d1 >>> 0) <= 9;
+              if (digits && y0 > 0 && (after === delim || after === LF || after === CR)) {
+                const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+                const mo = m0 * 10 + m1;
+                const d = d0 * 10 + d1;
+                if (mo >= 1 && mo <= 12 && d >= 1 && d <= MONTH_DAYS[mo]! && !(mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)))) {
+                  vals[k]![n] = daysFromCivil(y, mo, d) * 86_400_000;
+                  fracs[k]![n] = 0;
+                  e = p + 10;
+                  c = after;
+                  p = e;
+                  fast = true;
+                }
+              }
+            }
+          } else if (isNum[k]) {
             // a plain decimal: [-]digits[.digits], no leading zero, at most 15 digits
             let neg = false;
             let m = 0;

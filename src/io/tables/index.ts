@@ -105,7 +105,7 @@ export async function* readTable(input: string | TableFile[], opts: ReadTableOpt
     if (!format) {
       throw new CairnError('CAIRN_USAGE', `cannot tell the table format of ${f.name} from its name`, { hint: `pass --format (${TABLE_FORMATS.join(', ')})`, data: { file: f.name } });
     }
-    const o = { batchSize, maxRecordBytes, firstRow, numeric: opts.numeric };
+    const o = { batchSize, maxRecordBytes, firstRow, numeric: opts.numeric, dates: opts.dates };
     const it =
       format === 'csv' ? readDelimited(f, ',', o)
       : format === 'tsv' ? readDelimited(f, '\t', o)

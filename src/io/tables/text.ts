@@ -15,6 +15,8 @@ export interface TextReadOptions {
   firstRow: number;
   /** CSV/TSV columns to read as numbers (ReadTableOptions.numeric) */
   numeric?: ReadonlySet<string>;
+  /** CSV/TSV columns to read as YYYY-MM-DD dates (ReadTableOptions.dates) */
+  dates?: ReadonlySet<string>;
 }
 
 export function badData(file: string, what: string, at: { row?: number; line?: number; byte?: number } = {}): CairnError {

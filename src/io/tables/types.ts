@@ -36,8 +36,8 @@ export interface RowBatch {
   /** rows in the batch, when the reader knows it without making rows */
   length?: number;
   /**
-   * CSV/TSV columns asked for as numbers (ReadTableOptions.numeric): numeric[j] set means
-   * column j was read as numbers where it held plain decimals; cols[j] still gives its text.
+   * Columns asked for as numbers (ReadTableOptions.numeric): numeric[j] set means column j
+   * was read as numbers (NumericColumn); cols[j] still gives its cells as read.
    */
   numeric?: (NumericColumn | undefined)[];
   /** with numeric: cols as read, whose numeric columns are empty (cols rebuilds their text) */
@@ -45,15 +45,25 @@ export interface RowBatch {
 }
 
 /**
- * A CSV column read as numbers: values[i] is the number a plain decimal cell holds (optional
- * minus, digits without a leading zero, optional fraction, at most 15 digits: exactly what
- * Number() gives), and frac[i] its count of fraction digits, so the text is values[i].toFixed(frac[i]).
- * Any other cell (empty, quoted, exponent, too long, not a number) has frac[i] = 255 and its text in text[i].
+ * A column read as numbers. From CSV: values[i] is the number a plain decimal cell holds
+ * (optional minus, digits without a leading zero, optional fraction, at most 15 digits: exactly
+ * what Number() gives), and frac[i] its count of fraction digits, so the text is
+ * values[i].toFixed(frac[i]). From Parquet (`kind` set): values[i] is the cell's value (an INT64
+ * as the Number it equals exactly) and frac[i] is 0 for a whole number, 1 for any other.
+ * frac[i] = NULL_CELL (254) marks a null; any other cell (CSV: empty, quoted, exponent, too
+ * long, not a number; Parquet: an INT64 beyond 2^53) has frac[i] = AS_TEXT (255) and the cell
+ * as read in text[i].
  */
 export interface NumericColumn {
   values: Float64Array;
   frac: Uint8Array;
-  text: (string | undefined)[];
+  text: Cell[];
+  /**
+   * Parquet: the cells were numbers (INT32, FLOAT, DOUBLE) or bigints (INT64). CSV: absent for
+   * decimals; 'date' for a column read as YYYY-MM-DD dates (ReadTableOptions.dates), whose
+   * values[i] is the date's epoch milliseconds (UTC) and frac[i] 0.
+   */
+  kind?: 'number' | 'bigint' | 'date';
 }
 
 export interface ReadTableOptions {
@@ -63,8 +73,10 @@ export interface ReadTableOptions {
   batchSize?: number;
   /** longest record (CSV line, JSON Lines line, JSON array element) accepted, in bytes; default 16 MiB */
   maxRecordBytes?: number;
-  /** CSV/TSV columns to read as numbers where they hold plain decimals (RowBatch.numeric) */
+  /** columns to read as numbers (RowBatch.numeric): CSV/TSV where they hold plain decimals, Parquet where they are flat INT32/INT64/FLOAT/DOUBLE */
   numeric?: ReadonlySet<string>;
+  /** CSV/TSV columns to read as dates where a cell is exactly YYYY-MM-DD with a year from 1000 (NumericColumn kind 'date') */
+  dates?: ReadonlySet<string>;
 }
 
 export const DEFAULT_BATCH = 8192;

@@ -5,7 +5,7 @@
 // failure into a fraction test but still lists every failing row.
 import { CairnError } from '../../core/errors.js';
 import type { Verdict } from '../../core/verdict.js';
-import { AS_TEXT, cellText } from '../../io/tables/batch.js';
+import { AS_TEXT, cellString, cellValue, NULL_CELL } from '../../io/tables/batch.js';
 import { batchLength, type NumericColumn, type RowBatch } from '../../io/tables/index.js';
 import { coercer, dateCoercer, FAIL, type Coerce, type Typed } from './coerce.js';
 import { VALUE_CHECKS, type CheckName, type ColumnSpec, type Schema, type Severity } from './schema.js';
@@ -93,6 +93,105 @@ function fmt(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/**
+ * A set of numbers: a JS Set of a million doubles was most of a numeric column's check time
+ * (each key boxed and hashed as a heap number) and ~3x the memory. Values that arrive in
+ * increasing order (an id column) are kept as a sorted run, appended to and binary-searched;
+ * the others in an open-addressed Float64Array hash. Same equality as a Set (SameValueZero;
+ * NaN never gets here, nulls are judged first).
+ */
+export class NumSet {
+  private run = new Float64Array(1 << 10);
+  private runLen = 0;
+  private keys = new Float64Array(1 << 10).fill(Number.NaN);
+  private shift = 22;
+  private size = 0;
+
+  /** Adds x; false when x was there already. */
+  add(x: number): boolean {
+    if (x === 0) x = 0; // -0 is 0
+    const n = this.runLen;
+    if (n === 0 || x > this.run[n - 1]!) {
+      if (this.size && this.inHash(x)) return false;
+      if (n === this.run.length) {
+        const r = new Float64Array(n * 2);
+        r.set(this.run);
+        this.run = r;
+      }
+      this.run[n] = x;
+      this.runLen = n + 1;
+      return true;
+    }
+    const run = this.run;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = run[mid]!;
+      if (v === x) return false;
+      if (v < x) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return this.hashAdd(x);
+  }
+
+  private slot(x: number): number {
+    F64[0] = x;
+    return Math.imul(U32[0]! ^ Math.imul(U32[1]!, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+  }
+
+  private inHash(x: number): boolean {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    for (let i = this.slot(x); ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k !== k) return false;
+      if (k === x) return true;
+    }
+  }
+
+  private hashAdd(x: number): boolean {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let i = this.slot(x);
+    for (;;) {
+      const k = keys[i]!;
+      if (k !== k) break;
+      if (k === x) return false;
+      i = (i + 1) & mask;
+    }
+    keys[i] = x;
+    if (++this.size * 2 > keys.length) this.grow();
+    return true;
+  }
+
+  private grow(): void {
+    const old = this.keys;
+    this.keys = new Float64Array(old.length * 2).fill(Number.NaN);
+    this.shift--;
+    this.size = 0;
+    for (let i = 0; i < old.length; i++) {
+      const k = old[i]!;
+      if (k === k) this.hashAdd(k);
+    }
+  }
+}
+
+/** The values a unique column has seen: numbers in a NumSet, anything else in a Set. */
+class Uniq {
+  readonly nums = new NumSet();
+  private readonly rest = new Set<Typed>();
+  /** Adds t (not a number); false when it was there already. */
+  add(t: Typed): boolean {
+    if (this.rest.has(t)) return false;
+    this.rest.add(t);
+    return true;
+  }
+}
+
 interface ColumnState {
   spec: ColumnSpec;
   coerce: Coerce;
@@ -101,7 +200,7 @@ interface ColumnState {
   min?: number;
   max?: number;
   inSet?: Set<unknown>;
-  seen?: Set<Typed>;
+  seen?: Uniq;
   nulls: number;
   nonNull: number;
   present: boolean;
@@ -148,7 +247,7 @@ function columnState(spec: ColumnSpec, schema: Schema, cap: number): ColumnState
   if (spec.regex) add('regex');
   if (spec.length) add('length');
   if (spec.unique) add('unique');
-  return { spec, coerce, nullSet: new Set(spec.nullValues), min: bound('min'), max: bound('max'), inSet, seen: spec.unique ? new Set() : undefined, nulls: 0, nonNull: 0, present: false, acc };
+  return { spec, coerce, nullSet: new Set(spec.nullValues), min: bound('min'), max: bound('max'), inSet, seen: spec.unique ? new Uniq() : undefined, nulls: 0, nonNull: 0, present: false, acc };
 }
 
 function expectedOf(c: ColumnSpec, check: CheckName): string {
@@ -274,17 +373,15 @@ export class Validator {
         if (re && !(fast && str.length <= fastMax ? fast : re).test(str)) a.regex!.add(first + i, v);
         if (len && (str.length < lmin || str.length > lmax)) a.length!.add(first + i, v);
       }
-      if (seen) {
-        if (seen.has(t)) a.unique!.add(first + i, v);
-        else seen.add(t);
-      }
+      if (seen && !(typeof t === 'number' ? seen.nums.add(t) : seen.add(t))) a.unique!.add(first + i, v);
     }
   }
 
   /**
-   * A column read as numbers (numericColumns): a plain decimal cell is never null (null values
-   * that look like numbers keep a column off that path) and already has its value; other
-   * cells take judgeColumn's path one at a time.
+   * A column read as numbers (numericColumns): a plain decimal cell (CSV) or a number (Parquet)
+   * already has its value, and a CSV one is never null (null values that look like numbers keep
+   * a column off that path); a null cell counts as one; other cells take judgeColumn's path one
+   * at a time. Failing values are reported as read (cellValue), as judgeColumn would.
    */
   private judgeNumeric(s: ColumnState, nc: NumericColumn, n: number, first: number): void {
     s.present = true;
@@ -300,34 +397,36 @@ export class Validator {
     let one: unknown[] | undefined;
     for (let i = 0; i < n; i++) {
       const k = frac[i]!;
-      if (k === AS_TEXT) {
-        (one ??= [undefined])[0] = nc.text[i];
-        this.judgeColumn(s, one, 1, first + i, true);
+      if (k >= NULL_CELL) {
+        if (k === NULL_CELL) {
+          s.nulls++;
+          a.nullable?.add(first + i, null);
+        } else {
+          (one ??= [undefined])[0] = nc.text[i];
+          this.judgeColumn(s, one, 1, first + i, true);
+        }
         continue;
       }
       s.nonNull++;
       if (intOnly && k !== 0) {
-        a.type!.add(first + i, cellText(nc, i));
+        a.type!.add(first + i, cellValue(nc, i));
         continue;
       }
       const x = values[i]!;
-      if (min !== undefined && (exMin ? !(x > min) : !(x >= min))) a.min!.add(first + i, cellText(nc, i));
-      if (max !== undefined && (exMax ? !(x < max) : !(x <= max))) a.max!.add(first + i, cellText(nc, i));
-      if (inSet && !inSet.has(x)) a.in!.add(first + i, cellText(nc, i));
-      if (textChecks) this.textChecks(s, cellText(nc, i), first + i);
-      if (seen) {
-        if (seen.has(x)) a.unique!.add(first + i, cellText(nc, i));
-        else seen.add(x);
-      }
+      if (min !== undefined && (exMin ? !(x > min) : !(x >= min))) a.min!.add(first + i, cellValue(nc, i));
+      if (max !== undefined && (exMax ? !(x < max) : !(x <= max))) a.max!.add(first + i, cellValue(nc, i));
+      if (inSet && !inSet.has(x)) a.in!.add(first + i, cellValue(nc, i));
+      if (textChecks) this.textChecks(s, cellString(nc, i), cellValue(nc, i), first + i);
+      if (seen && !seen.nums.add(x)) a.unique!.add(first + i, cellValue(nc, i));
     }
   }
 
-  private textChecks(s: ColumnState, str: string, row: number): void {
+  private textChecks(s: ColumnState, str: string, v: unknown, row: number): void {
     const spec = s.spec;
     const re = spec.regex;
     const len = spec.length;
-    if (re && !(spec.regexFast && str.length <= (spec.regexFastMax ?? 0) ? spec.regexFast : re).test(str)) s.acc.regex!.add(row, str);
-    if (len && (str.length < (len.min ?? 0) || str.length > (len.max ?? Number.POSITIVE_INFINITY))) s.acc.length!.add(row, str);
+    if (re && !(spec.regexFast && str.length <= (spec.regexFastMax ?? 0) ? spec.regexFast : re).test(str)) s.acc.regex!.add(row, v);
+    if (len && (str.length < (len.min ?? 0) || str.length > (len.max ?? Number.POSITIVE_INFINITY))) s.acc.length!.add(row, v);
   }
 
   private judgeSet(u: number, b: RowBatch): void {
@@ -444,6 +543,16 @@ const PLAIN_DECIMAL = /^-?\d/;
  */
 export function numericColumns(schema: Schema): Set<string> {
   return new Set(schema.columns.filter((c) => (c.type === 'int' || c.type === 'float') && !c.nullValues.some((v) => PLAIN_DECIMAL.test(v.trim()))).map((c) => c.name));
+}
+
+const YMD = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The date columns a CSV reader may hand over as epoch milliseconds (ReadTableOptions.dates):
+ * format YYYY-MM-DD (the default of type date), with no null value that looks like a date.
+ */
+export function dateColumns(schema: Schema): Set<string> {
+  return new Set(schema.columns.filter((c) => c.type === 'date' && (c.format === undefined || c.format === 'YYYY-MM-DD') && !c.nullValues.some((v) => YMD.test(v) || YMD.test(v.trim()))).map((c) => c.name));
 }
 
 /** Validate a whole table (batches from io/tables' readTable) against a schema. */
