@@ -16,6 +16,30 @@ export function time(cmd, args, opts = {}) {
   return s;
 }
 
+/**
+ * CPU seconds (user + system) per run of a command, the mean of n runs: /usr/bin/time over a
+ * shell loop of n runs, so its 10 ms resolution is divided by n. On a shared machine the wall
+ * time swings with the load, the CPU time much less. Null where /usr/bin/time is missing.
+ */
+export function cpu(n, cmd, args, opts = {}) {
+  if (!existsSync('/usr/bin/time')) return null;
+  const loop = 'n=$1; shift; i=0; while [ $i -lt $n ]; do "$@" >/dev/null 2>&1 || exit 1; i=$((i+1)); done';
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', 'sh', '-c', loop, 'sh', String(n), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const [u, s] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return (u + s) / n;
+}
+
+/** One run under /usr/bin/time: {wall, cpu (user + system), stdout} in seconds. */
+export function timed(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const [u, s] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, cpu: u + s, stdout: r.stdout };
+}
+
 /** Best (minimum) of n runs of fn() -> seconds. */
 export function best(n, fn) {
   let m = Infinity;

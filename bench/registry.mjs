@@ -1,12 +1,13 @@
 // bench/registry: a repo with 10,000 registry tags (versions and alias moves, written with
 // git fast-import and real cairn records), then `cairn model show NAME@production`,
 // `model list` and `model history NAME production` timed (index warm, and cold once), against
-// `gto show NAME#production --ref` and `gto show` on the same repo in the same run.
+// `gto show NAME#production --ref` and `gto show` on the same repo in the same run. Wall time is
+// the best of 5; CPU time (user + system) the mean of 10 runs, which a loaded machine moves less.
 // BENCH_TAGS=2000 for a quick run; GTO from scripts/gto-peer.sh (skipped when it cannot install).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { best, cairn, ROOT, sh, sizeArg, time } from './lib.mjs';
+import { best, cairn, CLI, cpu, ROOT, sh, sizeArg, time, timed } from './lib.mjs';
 
 const { toMessage } = await import(join(ROOT, 'dist', 'mlops', 'registry', 'record.js'));
 
@@ -83,26 +84,40 @@ const index = join(dir, '.cairn', 'state', 'registry-index.json');
 
 rmSync(index, { force: true });
 const cold = time(process.execPath, [join(ROOT, 'bin', 'cairn.js'), 'model', 'show', 'churn@production', '--json'], { cwd: dir, env });
-const show = best(5, () => cairn(dir, 'model', 'show', 'churn@production', '--json'));
-const list = best(5, () => cairn(dir, 'model', 'list', '--json'));
-const hist = best(5, () => cairn(dir, 'model', 'history', 'churn', 'production', '--json'));
-// the floor every cairn command pays (Node start-up, command modules): a command that reads nothing
-const floor = best(5, () => cairn(dir, 'remote', 'list'));
-const out = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'cairn.js'), 'model', 'show', 'churn@production', '--json'], { cwd: dir, env, encoding: 'utf8' }));
-console.log(`repo: ${tagCount} tags; churn@production = ${out.version}`);
-console.log(`cairn model show churn@production: ${(show * 1000).toFixed(0)} ms (cold index: ${(cold * 1000).toFixed(0)} ms)`);
-console.log(`cairn model list: ${(list * 1000).toFixed(0)} ms`);
-console.log(`cairn model history churn production: ${(hist * 1000).toFixed(0)} ms`);
-console.log(`cairn remote list (start-up floor): ${(floor * 1000).toFixed(0)} ms`);
+const cmds = {
+  show: ['model', 'show', 'churn@production', '--json'],
+  list: ['model', 'list', '--json'],
+  hist: ['model', 'history', 'churn', 'production', '--json'],
+  // the floor every cairn command pays (Node start-up, command modules): a command that reads nothing
+  floor: ['remote', 'list'],
+};
+const wall = {};
+const cpuOf = {};
+for (const [k, args] of Object.entries(cmds)) {
+  wall[k] = best(5, () => cairn(dir, ...args));
+  cpuOf[k] = cpu(10, process.execPath, [CLI, ...args], { cwd: dir, env });
+}
+const nodeWall = best(5, () => time(process.execPath, ['-e', '0']));
+const nodeCpu = cpu(10, process.execPath, ['-e', '0']);
+const ms = (s) => (s === null ? '-' : `${(s * 1000).toFixed(0)} ms`);
+const show = wall.show;
+const list = wall.list;
+const out = JSON.parse(execFileSync(process.execPath, [CLI, ...cmds.show], { cwd: dir, env, encoding: 'utf8' }));
+console.log(`repo: ${tagCount} tags; churn@production = ${out.version}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`cairn model show churn@production: ${ms(show)} wall, ${ms(cpuOf.show)} CPU (cold index: ${ms(cold)})`);
+console.log(`cairn model list: ${ms(list)} wall, ${ms(cpuOf.list)} CPU`);
+console.log(`cairn model history churn production: ${ms(wall.hist)} wall, ${ms(cpuOf.hist)} CPU`);
+console.log(`cairn remote list (start-up floor): ${ms(wall.floor)} wall, ${ms(cpuOf.floor)} CPU`);
+console.log(`node -e 0 (Node's own start-up): ${ms(nodeWall)} wall, ${ms(nodeCpu)} CPU`);
 
 const g = spawnSync(join(ROOT, 'scripts', 'gto-peer.sh'), { encoding: 'utf8' });
 if (g.status !== 0) {
   console.log(`gto: not installable here, peer skipped (${g.stderr.trim().split('\n').at(-1)})`);
 } else {
   const gto = g.stdout.trim();
-  const r = spawnSync(gto, ['show', 'churn#production', '--ref'], { cwd: dir, encoding: 'utf8' });
-  const gshow = time(gto, ['show', 'churn#production', '--ref'], { cwd: dir });
-  const glist = time(gto, ['show'], { cwd: dir });
-  console.log(`gto show churn#production --ref: ${(gshow * 1000).toFixed(0)} ms -> ${r.stdout.trim()} | cairn/gto ratio ${(show / gshow).toFixed(3)}`);
-  console.log(`gto show (all models): ${(glist * 1000).toFixed(0)} ms | cairn model list / gto show ratio ${(list / glist).toFixed(3)}`);
+  const gshow = timed(gto, ['show', 'churn#production', '--ref'], { cwd: dir });
+  const glist = timed(gto, ['show'], { cwd: dir });
+  const ratio = (a, b) => (a === null || b === null ? '-' : (a / b).toFixed(4));
+  console.log(`gto show churn#production --ref: ${ms(gshow.wall)} wall, ${ms(gshow.cpu)} CPU -> ${gshow.stdout.trim()} | cairn/gto ratio ${ratio(show, gshow.wall)} wall, ${ratio(cpuOf.show, gshow.cpu)} CPU`);
+  console.log(`gto show (all models): ${ms(glist.wall)} wall, ${ms(glist.cpu)} CPU | cairn model list / gto show ratio ${ratio(list, glist.wall)} wall, ${ratio(cpuOf.list, glist.cpu)} CPU`);
 }

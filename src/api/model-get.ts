@@ -1,7 +1,8 @@
 // cairn model get NAME@ALIAS -o DIR: the version's files in DIR, from the cache or the remote.
 import { resolve } from 'node:path';
 import { CairnError } from '../core/errors.js';
-import { loadFor, materializeInto, resolveEntry, trusted } from '../mlops/registry/registry.js';
+import { materializeInto } from '../mlops/registry/files.js';
+import { loadFor, resolveEntry, trusted } from '../mlops/registry/registry.js';
 import { ensureObjects, recordItems } from '../mlops/registry/transfer.js';
 import { Repo } from '../repo/repo.js';
 

@@ -1,6 +1,6 @@
 // cairn model register NAME --path PATH: an immutable version record in the tag NAME@vX.Y.Z.
 import { resolve } from 'node:path';
-import { registerVersion } from '../mlops/registry/registry.js';
+import { registerVersion } from '../mlops/registry/register.js';
 import type { VersionRecord } from '../mlops/registry/record.js';
 import { Repo } from '../repo/repo.js';
 import { resolveTarget } from '../repo/tracked.js';

@@ -15,6 +15,18 @@ const SECRET_WORDS = new Set(['secret', 'password', 'passwd', 'passphrase', 'tok
  * metric named `tokens_per_sec` are not.
  */
 export function isSecretKey(key: string): boolean {
+  let r = secretKeys.get(key);
+  if (r === undefined) {
+    r = secretKeyUncached(key);
+    // keys repeat (a --json listing of thousands of records has a few dozen distinct keys)
+    if (secretKeys.size < 10_000) secretKeys.set(key, r);
+  }
+  return r;
+}
+
+const secretKeys = new Map<string, boolean>();
+
+function secretKeyUncached(key: string): boolean {
   const last = (key.split('.').pop() ?? key).toLowerCase();
   const words = last.split(/[_-]+/);
   if (words.some((w) => SECRET_WORDS.has(w))) return true;
@@ -46,16 +58,23 @@ function registerEnvSecrets(): void {
 /** Mask secrets in a piece of text. */
 export function maskText(s: string): string {
   registerEnvSecrets();
-  let out = s.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+  return maskKnown(s);
+}
+
+/** maskText without re-reading the environment (maskSecrets reads it once per call). */
+function maskKnown(s: string): string {
+  // a URL with credentials has '://' in it: most strings have none and skip the regex
+  let out = s.includes('://') ? s.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`) : s;
   for (const v of known) if (out.includes(v)) out = out.split(v).join(MASK);
   return out;
 }
 
 /** Mask secrets in data about to be rendered: secret-named keys (also as dotted keys) get MASK, strings are masked as text. */
 export function maskSecrets<T>(data: T): T {
+  registerEnvSecrets();
   const walk = (v: unknown, key: string | undefined): unknown => {
     if (key !== undefined && isSecretKey(key) && v !== undefined && v !== null && typeof v !== 'object') return MASK;
-    if (typeof v === 'string') return maskText(v);
+    if (typeof v === 'string') return maskKnown(v);
     if (Array.isArray(v)) return v.map((x) => walk(x, undefined));
     if (v && typeof v === 'object') {
       if (v instanceof Error) return v;

@@ -7,7 +7,7 @@ import { CairnError } from '../core/errors.js';
 import { HASH_ALGORITHMS } from '../core/hash.js';
 import { isSecretKey, MASK } from '../core/secrets.js';
 import { LINK_TYPES } from '../cache/materialize.js';
-import { REMOTE_KEYS } from '../remote/open.js';
+import { REMOTE_KEYS } from '../remote/keys.js';
 
 export interface KeySpec {
   desc: string;

@@ -50,7 +50,7 @@ const SIDEWAYS: Record<string, string> = {
   'repo/checkout.ts -> cache/build.ts': "a vanished pointer's data is removed only when it hashes to the cached content",
   'repo/checkout.ts -> git/cli.ts': "a vanished pointer's path is kept when git now tracks it",
   'repo/config-schema.ts -> cache/materialize.ts': 'the config schema validates cache.type against the link types',
-  'repo/config-schema.ts -> remote/open.ts': 'the config schema validates remote.* keys against the remote settings',
+  'repo/config-schema.ts -> remote/keys.ts': 'the config schema validates remote.* keys against the remote settings',
   'repo/revisions.ts -> cache/odb.ts': 'the reference walk reads directory manifests from the object store (type only)',
   'repo/revisions.ts -> git/revision.ts': 'the reference walk reads commits through git history (type only; passed in)',
   // rank 2: remotes move a repo's cache objects (types only, except the run-cache files)

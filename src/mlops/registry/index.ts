@@ -3,7 +3,8 @@
 // from the remote when needed. Everything else of the registry is reached through api/model-*.
 import { Repo } from '../../repo/repo.js';
 import type { VersionRecord } from './record.js';
-import { loadFor, materializeInto, resolveEntry, trusted } from './registry.js';
+import { materializeInto } from './files.js';
+import { loadFor, resolveEntry, trusted } from './registry.js';
 import { ensureObjects, recordItems } from './transfer.js';
 
 export type { VersionRecord, DataRef, AliasEvent } from './record.js';

@@ -7,7 +7,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CairnError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { gitSync } from '../../git/cli.js';
-import { interpretTag, type TagInfo } from './record.js';
+import { interpretTag, type TagInfo, type VersionRecord } from './record.js';
+import { buildState, type AliasEntry, type ModelState, type VersionEntry } from './state.js';
 import { parseTagName, type TagName } from './tags.js';
 
 export interface RawTag {
@@ -28,7 +29,7 @@ export interface RawTag {
 }
 
 const INDEX_FILE = 'registry-index.json';
-const INDEX_VERSION = 2;
+const INDEX_VERSION = 3;
 /** a tag message larger than this is not a record (hostile or foreign) */
 export const MAX_MESSAGE = 1 << 20;
 
@@ -126,7 +127,9 @@ export interface RegistryIndex<S> {
   /** version tags deleted and re-created under the same name since this clone first saw them */
   rewritten: Record<string, { was: string; now: string }>;
   summaries: Record<string, S>;
-  /** the tags of one model (read from its own index file) */
+  /** one model's state, folded from its tags (read from its own index file); undefined for a model without tags */
+  model(name: string): ModelState | undefined;
+  /** the tags of one model (parsed from its index file only when asked for) */
   tagsOf(name: string): RawTag[];
   fromIndex: boolean;
 }
@@ -140,36 +143,113 @@ const readJson = <T>(file: string): T | undefined => {
 };
 
 /**
- * The registry index: a head (key, per-model summaries) and one file of parsed tags per model,
- * so `model show NAME@ALIAS` reads one model's tags and `model list` only the head. Rebuilt when
- * the tag refs changed; a tag whose object is unchanged keeps its parsed message from the old
- * index, so a rebuild parses only new tags.
+ * A model's index file: one line of JSON with its state as buildState folded it (each version
+ * entry naming its tag by position instead of carrying its record) and the byte offsets of the
+ * tags, then the tags' JSON one after another. Reading a model parses the line (a third of the
+ * bytes, no folding); a version's record is parsed from its tag's bytes when first read, and
+ * the tags only when asked for (push, pull, the next rebuild).
  */
-export function readRegistryIndex<S>(root: string, stateDir: string, summarize: (tags: RawTag[], rewritten: Record<string, { was: string; now: string }>) => S): RegistryIndex<S> {
+interface ModelFileHead {
+  state: { name: string; counter: number; versions: (Omit<VersionEntry, 'record'> & { t: number })[]; aliases: [string, AliasEntry[]][] };
+  at: number[];
+}
+
+function encodeModel(m: ModelState, tags: RawTag[]): string {
+  const pos = new Map(tags.map((t, i) => [t.tag, i]));
+  const parts = tags.map((t) => JSON.stringify(t));
+  const at = [0];
+  for (const p of parts) at.push(at[at.length - 1]! + Buffer.byteLength(p));
+  const versions = m.versions.map(({ record: _r, ...v }) => ({ ...v, t: pos.get(v.tag)! }));
+  const head: ModelFileHead = { state: { name: m.name, counter: m.counter, versions, aliases: [...m.aliases] }, at };
+  // JSON.stringify writes no raw newline: the first one ends the head
+  return JSON.stringify(head) + '\n' + parts.join('');
+}
+
+interface ModelFile {
+  state: ModelState;
+  tags(): RawTag[];
+}
+
+function readModelFile(file: string): ModelFile | undefined {
+  let buf: Buffer;
+  let head: ModelFileHead;
+  let nl: number;
+  try {
+    buf = readFileSync(file);
+    nl = buf.indexOf(10);
+    if (nl < 0) return undefined;
+    head = JSON.parse(buf.toString('utf8', 0, nl)) as ModelFileHead;
+    if (!head?.state || !Array.isArray(head.state.versions) || !Array.isArray(head.state.aliases) || !Array.isArray(head.at)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const base = nl + 1;
+  const { at } = head;
+  const tagAt = (i: number): RawTag => JSON.parse(buf.toString('utf8', base + at[i]!, base + at[i + 1]!)) as RawTag;
+  let all: RawTag[] | undefined;
+  const versions = head.state.versions.map(({ t, ...v }): VersionEntry => {
+    let record: VersionRecord | null | undefined;
+    // the same keys in the same order as buildState's entries; the record parsed on first read
+    return {
+      name: v.name,
+      version: v.version,
+      tag: v.tag,
+      commit: v.commit,
+      get record(): VersionRecord | null {
+        if (record === undefined) record = ((all?.[t] ?? tagAt(t)).info?.record ?? null) as VersionRecord | null;
+        return record;
+      },
+      problems: v.problems,
+      registered_at: v.registered_at,
+      deprecated: v.deprecated,
+    };
+  });
+  return {
+    state: { name: head.state.name, versions, aliases: new Map(head.state.aliases), counter: head.state.counter },
+    tags: () => (all ??= at.slice(0, -1).map((_, i) => tagAt(i))),
+  };
+}
+
+/**
+ * The registry index: a head (key, per-model summaries) and one file per model (its folded
+ * state and its parsed tags), so `model show NAME@ALIAS` reads one model's state and `model
+ * list` only the head. Rebuilt when the tag refs changed; a tag whose object is unchanged keeps
+ * its parsed message from the old index, so a rebuild parses only new tags.
+ */
+export function readRegistryIndex<S>(root: string, stateDir: string, summarize: (m: ModelState) => S): RegistryIndex<S> {
   const gitDir = gitCommonDir(root);
   const key = tagsStateKey(gitDir);
   const headFile = join(stateDir, INDEX_FILE);
   const old = readJson<IndexHead<S>>(headFile);
   const valid = old && old.v === INDEX_VERSION && old.models && typeof old.models === 'object';
   const fileOf = (name: string) => join(stateDir, MODELS_DIR, `${name}.json`);
+  let rebuilt: RegistryIndex<S> | undefined;
+  const again = () => (rebuilt ??= rebuild());
   if (valid && old.key === key) {
     const summaries: Record<string, S> = {};
     for (const [n, m] of Object.entries(old.models)) summaries[n] = m.summary;
+    const files = new Map<string, ModelFile | undefined>();
+    const fileFor = (name: string): ModelFile | undefined => {
+      if (!files.has(name)) files.set(name, readModelFile(fileOf(name)));
+      return files.get(name);
+    };
+    const has = (name: string) => Object.hasOwn(old.models, name);
     return {
       key,
       rewritten: old.rewritten ?? {},
       summaries,
-      tagsOf: (name) => (old.models[name] ? (readJson<RawTag[]>(fileOf(name)) ?? rebuild().tagsOf(name)) : []),
+      model: (name) => (has(name) ? (fileFor(name)?.state ?? again().model(name)) : undefined),
+      tagsOf: (name) => (has(name) ? (fileFor(name)?.tags() ?? again().tagsOf(name)) : []),
       fromIndex: true,
     };
   }
-  return rebuild();
+  return again();
 
   function rebuild(): RegistryIndex<S> {
     // parsed messages of the previous index, by tag object id
     const prev = new Map<string, TagInfo>();
     if (valid) {
-      for (const n of Object.keys(old.models)) for (const t of readJson<RawTag[]>(fileOf(n)) ?? []) if (t.info) prev.set(t.oid, t.info);
+      for (const n of Object.keys(old.models)) for (const t of readModelFile(fileOf(n))?.tags() ?? []) if (t.info) prev.set(t.oid, t.info);
     }
     const tags = listRegistryTagsFromGit(root).map((t) => {
       const info = prev.get(t.oid) ?? interpretTag(t);
@@ -196,21 +276,25 @@ export function readRegistryIndex<S>(root: string, stateDir: string, summarize: 
     }
     const models: IndexHead<S>['models'] = {};
     const summaries: Record<string, S> = {};
+    const states = new Map<string, ModelState>();
     for (const [n, list] of byModel) {
-      summaries[n] = summarize(list, rewritten);
+      // each model folds on its own tags only (GTO alias tags resolve within their model)
+      const m = buildState(list, rewritten).get(n)!;
+      states.set(n, m);
+      summaries[n] = summarize(m);
       models[n] = { file: `${MODELS_DIR}/${n}.json`, summary: summaries[n]! };
     }
     // written only when the refs did not move while we read them; the head last
     if (tagsStateKey(gitDir) === key) {
       try {
-        for (const [n, list] of byModel) writeFileAtomic(fileOf(n), JSON.stringify(list), { fsync: false });
+        for (const [n, list] of byModel) writeFileAtomic(fileOf(n), encodeModel(states.get(n)!, list), { fsync: false });
         if (seenChanged) writeFileAtomic(seenFile, JSON.stringify(seen), { fsync: false });
         writeFileAtomic(headFile, JSON.stringify({ v: INDEX_VERSION, key, rewritten, models } satisfies IndexHead<S>), { fsync: false });
       } catch {
         /* a read-only state dir only costs speed */
       }
     }
-    return { key, rewritten, summaries, tagsOf: (name) => byModel.get(name) ?? [], fromIndex: false };
+    return { key, rewritten, summaries, model: (name) => states.get(name), tagsOf: (name) => byModel.get(name) ?? [], fromIndex: false };
   }
 }
 
