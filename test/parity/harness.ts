@@ -17,7 +17,7 @@ export const DVC_PY = join(ROOT, '.cache', 'venv-dvc', 'bin', 'python');
 export const DRIVER = join(ROOT, 'test', 'parity', 'dvc-driver.py');
 
 export type Tool = 'dvc' | 'cairn';
-export type Field = 'exit' | 'status' | 'ran' | 'restored' | 'rows' | 'files' | 'objects' | 'out';
+export type Field = 'exit' | 'status' | 'ran' | 'restored' | 'rows' | 'files' | 'objects' | 'out' | 'says';
 
 /** One step of a scenario. Strings may hold tokens that differ per tool: %P pointer suffix
  * (.dvc | .cairn), %Y pipeline file (dvc.yaml | cairn.yaml), %L lock file, %D metadata folder. */
@@ -25,7 +25,7 @@ export type Step =
   | { kind: 'write'; files: Record<string, string>; exec?: string[] }
   | { kind: 'sh'; cmd: string }
   | { kind: 'probe'; cmd: string }
-  | { kind: 'run'; what: 'exit' | 'status' | 'repro' | 'rows' | 'files'; argv: string[]; dvc?: string[]; cairn?: string[] }
+  | { kind: 'run'; what: 'exit' | 'status' | 'repro' | 'rows' | 'files'; argv: string[]; dvc?: string[]; cairn?: string[]; says?: RegExp }
   | { kind: 'files' }
   | { kind: 'objects' };
 
@@ -55,6 +55,8 @@ export interface Observation {
   files?: Record<string, string>;
   objects?: number;
   out?: string;
+  /** whether the command's output matched the step's `says` pattern (a warning, say) */
+  says?: boolean;
 }
 
 export interface RunResult {
@@ -80,6 +82,8 @@ export const objects = (): Step => ({ kind: 'objects' });
 export const exit = (...argv: string[]): Step => ({ kind: 'run', what: 'exit', argv });
 export const add = (...t: string[]): Step => exit('add', ...t);
 export const checkout = (...t: string[]): Step => exit('checkout', ...t);
+/** a command whose output must (or must not) mention something, for both tools */
+export const saying = (says: RegExp, ...argv: string[]): Step => ({ kind: 'run', what: 'exit', argv, says });
 export const commit = (...t: string[]): Step => ({ kind: 'run', what: 'exit', argv: ['commit', ...t], dvc: ['commit', '-f', ...t] });
 export const remove = (...t: string[]): Step => exit('remove', ...t);
 export const status = (...t: string[]): Step => ({ kind: 'run', what: 'status', argv: ['status', '--json', ...t] });
@@ -201,6 +205,7 @@ export async function runScenario(sc: Scenario, tool: Tool, lane: Lane, base: st
       const argv = (step[tool] ?? step.argv).map((a) => tokens(tool, a));
       const r = await cli(argv);
       const o: Observation = { at: i, step: step.argv.join(' '), exit: r.code === 0 ? 'ok' : 'fail' };
+      if (step.says) o.says = step.says.test(r.stdout + r.stderr);
       try {
         if (step.what === 'status') o.status = tool === 'dvc' ? dvcStatus(r.stdout) : cairnStatus(r.stdout);
         else if (step.what === 'repro') Object.assign(o, tool === 'dvc' ? dvcRepro(r.stdout + r.stderr) : cairnRepro(r.stdout));
@@ -367,7 +372,9 @@ export function cairnRows(stdout: string): string[] {
 export async function runAll(scenarios: Scenario[], dvcLanes: number, cairnLanes: number): Promise<Map<string, { dvc: RunResult; cairn: RunResult }>> {
   const base = mkdtempSync(join(tmpdir(), 'cairn-parity-'));
   const got = { dvc: new Map<string, RunResult>(), cairn: new Map<string, RunResult>() };
-  const queues = { dvc: [...scenarios], cairn: [...scenarios] };
+  // the longest scenarios first, so no lane is left with a long one at the end
+  const longestFirst = [...scenarios].sort((a, b) => b.steps.length - a.steps.length);
+  const queues = { dvc: [...longestFirst], cairn: [...longestFirst] };
   const work = async (tool: Tool, k: number) => {
     const home = join(base, `home-${tool}-${k}`);
     mkdirSync(home);
@@ -395,7 +402,7 @@ export function stable(x: unknown): string {
 /** Fields where the two observation lists differ, as `at:field` keys. */
 export function differences(d: Observation[], c: Observation[]): { key: string; dvc: unknown; cairn: unknown }[] {
   const out: { key: string; dvc: unknown; cairn: unknown }[] = [];
-  const fields: Field[] = ['exit', 'status', 'ran', 'restored', 'rows', 'files', 'objects', 'out'];
+  const fields: Field[] = ['exit', 'status', 'ran', 'restored', 'rows', 'files', 'objects', 'out', 'says'];
   for (let i = 0; i < Math.max(d.length, c.length); i++) {
     const a = d[i];
     const b = c[i];

@@ -2,12 +2,14 @@
 // with DVC (scripts/dvc-peer.sh installs it into .cache/venv-dvc) and with the cairn CLI, and
 // what a user sees must agree, except the differences on purpose (`differs`, docs/dvc.md) and
 // the known bugs in pending.ts (which must still differ, so a fix forces their removal).
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DVC_PY, differences, runAll, type RunResult } from './harness.js';
 import { pending } from './pending.js';
 import { scenarios } from './scenarios.js';
+import { ROOT } from '../helpers.js';
 
 const ready = existsSync(DVC_PY) && spawnSync(DVC_PY, ['-c', 'import dvc.cli'], { encoding: 'utf8' }).status === 0;
 const only = process.env.PARITY_ONLY ? new RegExp(process.env.PARITY_ONLY) : null;
@@ -21,7 +23,7 @@ describe.skipIf(!ready)('parity with DVC', () => {
     if (process.env.PARITY_DUMP) {
       const dump = chosen.map((s) => {
         const r = results.get(s.name)!;
-        return { name: s.name, obsDvc: r.dvc.obs, obsCairn: r.cairn.obs, ms: { dvc: r.dvc.ms, dvcTool: r.dvc.toolMs, cairn: r.cairn.ms, cairnTool: r.cairn.toolMs }, diff: differences(r.dvc.obs, r.cairn.obs), dvc: r.dvc.obs, cairn: r.cairn.obs, dvcLog: r.dvc.log, cairnLog: r.cairn.log };
+        return { name: s.name, ms: { dvc: r.dvc.ms, dvcTool: r.dvc.toolMs, cairn: r.cairn.ms, cairnTool: r.cairn.toolMs }, diff: differences(r.dvc.obs, r.cairn.obs), dvc: r.dvc.obs, cairn: r.cairn.obs, dvcLog: r.dvc.log, cairnLog: r.cairn.log };
       });
       writeFileSync(process.env.PARITY_DUMP, JSON.stringify({ seconds: (Date.now() - t0) / 1000, dump }, null, 1));
     }
@@ -42,6 +44,24 @@ describe.skipIf(!ready)('parity with DVC', () => {
       }
     });
   }
+});
+
+// the lists themselves, checked without DVC
+describe('parity lists', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'dvc.md'), 'utf8');
+  it('every pending entry names a scenario, and docs/dvc.md lists it', () => {
+    for (const p of pending) {
+      expect(scenarios.map((s) => s.name), p.scenario).toContain(p.scenario);
+      expect(doc, `docs/dvc.md lists pending '${p.scenario}'`).toContain(p.scenario);
+    }
+  });
+  it('every difference on purpose is in docs/dvc.md', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
+    for (const s of scenarios.filter((x) => x.differs?.length)) {
+      expect(doc, `docs/dvc.md lists the difference of '${s.name}'`).toContain(s.name);
+    }
+  });
 });
 
 if (!ready) {

@@ -19,6 +19,7 @@ export const pending: Pending[] = [
   { scenario: 'checkout recreates a tracked empty folder', item: I3, bullet: '`checkout` recreates a tracked empty folder.' },
   { scenario: 'checkout removes data whose pointer git took away', item: I3, bullet: 'After `git checkout` of a branch where a pointer is gone, `checkout` removes that data if its content is cached (DVC does), instead of leaving it untracked.' },
   { scenario: 'checkout of one file inside a folder', item: I3, bullet: '`checkout data/sub/file` restores only that path; today it restores the whole folder.' },
+  { scenario: 'checkout keeps an untracked file inside a tracked folder, and says so', item: I3, bullet: '`checkout` warns about untracked files that it keeps inside a tracked folder. The docs promise the warning; none is printed.' },
   { scenario: 'add keeps desc and meta of an existing pointer', item: I3, bullet: '`add`/`commit` keep the per-output fields (`desc`, `meta`, `type`, `labels`) and the comments of an existing pointer.' },
   { scenario: 'remove deletes a .gitignore it left empty', item: I3, bullet: '`remove` deletes a `.gitignore` it left empty.' },
   { scenario: 'repro runs a stage with no deps every time', item: I4, bullet: 'A stage with no deps runs on every `repro`. It is a callback stage, as in DVC, and is never restored from the run-cache.' },
