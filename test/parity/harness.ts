@@ -387,11 +387,14 @@ export async function runAll(scenarios: Scenario[], dvcLanes: number, cairnLanes
       lane.dvc?.close();
     }
   };
-  await Promise.all([
-    ...Array.from({ length: dvcLanes }, (_, k) => work('dvc', k)),
-    ...Array.from({ length: cairnLanes }, (_, k) => work('cairn', k)),
-  ]);
-  rmSync(base, { recursive: true, force: true });
+  try {
+    await Promise.all([
+      ...Array.from({ length: dvcLanes }, (_, k) => work('dvc', k)),
+      ...Array.from({ length: cairnLanes }, (_, k) => work('cairn', k)),
+    ]);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
   return new Map(scenarios.map((s) => [s.name, { dvc: got.dvc.get(s.name)!, cairn: got.cairn.get(s.name)! }]));
 }
 
