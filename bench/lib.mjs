@@ -114,3 +114,61 @@ export function sizeArg(envName, def) {
   const v = process.env[envName];
   return v ? Number(v) : def;
 }
+
+// ---- DVC as a peer (scripts/dvc-peer.sh installs it into .cache/venv-dvc) ------------------
+
+export const DVC = join(ROOT, '.cache', 'venv-dvc', 'bin', 'dvc');
+/** DVC's environment: no analytics, its state database (hash memo) in a folder we can wipe */
+export function dvcEnv(siteCache) {
+  return { ...process.env, DVC_NO_ANALYTICS: '1', DVC_SITE_CACHE_DIR: siteCache, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+}
+
+/** true when .cache/venv-dvc holds a working dvc; else prints why the DVC rows are skipped */
+export function dvcReady() {
+  const ok = existsSync(DVC) && spawnSync(DVC, ['version'], { stdio: 'ignore', env: dvcEnv('/tmp/cairn-bench-dvc-site') }).status === 0;
+  if (!ok) console.log('DVC peer skipped: no .cache/venv-dvc (run scripts/dvc-peer.sh)');
+  return ok;
+}
+
+/** Fresh dir with `git init` and `dvc init`; returns {dir, env} (DVC's site cache under dir/..). */
+export function freshDvcRepo(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const env = dvcEnv(`${dir}-site-cache`);
+  rmSync(env.DVC_SITE_CACHE_DIR, { recursive: true, force: true });
+  sh(dir, 'git', ['init', '-q']);
+  timeCpu(DVC, ['init', '-q'], { cwd: dir, env });
+  return { dir, env };
+}
+
+/** Run a command under /usr/bin/time: {s: wall seconds, cpu: user + system seconds of the
+ * command and its children}; throws on a non-zero exit. CPU time is far less disturbed than
+ * wall time when the machine is shared. */
+export function timeCpu(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, encoding: 'utf8', ...opts });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return { s, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, stdout: r.stdout };
+}
+
+/** the run with the least wall time of n runs of fn() -> {s, cpu} */
+export function bestRun(n, fn) {
+  let b;
+  for (let i = 0; i < n; i++) {
+    const r = fn();
+    if (!b || r.s < b.s) b = r;
+  }
+  return b;
+}
+
+export function cairnCpu(cwd, ...args) {
+  return timeCpu(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CAIRN_NO_PROGRESS: '1' } });
+}
+
+/** one line: wall and CPU of DVC and cairn, and the ratios cairn/DVC */
+export function reportDvc(name, dvc, ours) {
+  console.log(`${name}: dvc ${dvc.s.toFixed(3)} s (cpu ${dvc.cpu.toFixed(2)} s) | cairn ${ours.s.toFixed(3)} s (cpu ${ours.cpu.toFixed(2)} s) | ratio cairn/dvc ${(ours.s / dvc.s).toFixed(2)} wall, ${(ours.cpu / dvc.cpu).toFixed(2)} cpu`);
+  return ours.s / dvc.s;
+}

@@ -1,13 +1,15 @@
 // bench/push-pull: 1,000 files of 100 KiB plus one 256 MiB file, `cairn push` then
 // `cairn pull` into an empty cache, against `aws s3 sync` of the same files up and down,
 // same S3 server (Ceph RGW on loopback, started here unless CAIRN_BENCH_S3_ENDPOINT is set).
+// Second peer: `dvc push` / `dvc pull` (with dvc-s3, scripts/dvc-peer.sh) of the same files to
+// the same server, pull into an empty cache; wall and CPU time of both.
 // Quick run: BENCH_SMALL=1 (100 files + 32 MiB).
 // Usage: npx tsc -p . && node bench/push-pull.mjs
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { CLI, ROOT, prng } from './lib.mjs';
+import { CLI, DVC, ROOT, cairnCpu, dvcReady, freshDvcRepo, prng, reportDvc, timeCpu } from './lib.mjs';
 
 const SMALL = !!process.env.BENCH_SMALL;
 const NFILES = SMALL ? 100 : 1000;
@@ -100,6 +102,30 @@ async function main() {
     console.log(`  up:   aws s3 sync ${up.toFixed(2)} s | cairn push ${push.s.toFixed(2)} s (${pj.transferred} objects, ${pj.requests.requests} requests) | ratio ${(push.s / up).toFixed(2)}`);
     console.log(`  down: aws s3 sync ${down.toFixed(2)} s | cairn pull ${pull.s.toFixed(2)} s (${pl.fetch.transferred} objects, incl. checkout) | ratio ${(pull.s / down).toFixed(2)}`);
     console.log(`  down without checkout: cairn fetch ${fetch.s.toFixed(2)} s | ratio ${(fetch.s / down).toFixed(2)}`);
+    if (dvcReady()) {
+      // the same data in a DVC repo, its own bucket on the same server
+      const d = freshDvcRepo(join(base, 'dvc'));
+      execFileSync('cp', ['-a', join(base, 'aws-down'), join(d.dir, 'data')]);
+      const env = { ...awsEnv, DVC_NO_ANALYTICS: '1', DVC_SITE_CACHE_DIR: d.env.DVC_SITE_CACHE_DIR };
+      const b3 = `dvc-bench-${Date.now().toString(36)}`;
+      run(repo, AWS, ['--endpoint-url', ep, 's3', 'mb', `s3://${b3}`]);
+      const dvc = (...a) => timeCpu(DVC, a, { cwd: d.dir, env });
+      dvc('add', '-q', 'data');
+      dvc('remote', 'add', '-d', 'bench', `s3://${b3}/store`);
+      dvc('remote', 'modify', 'bench', 'endpointurl', ep);
+      const dPush = dvc('push', '-q');
+      execFileSync('sh', ['-c', 'chmod -R u+w .dvc/cache data; rm -rf .dvc/cache data'], { cwd: d.dir });
+      const dPull = dvc('pull', '-q');
+      // cairn again, with its CPU time: push into a fresh prefix, pull into an empty cache
+      run(repo, process.execPath, [CLI, 'remote', 'add', 'bench2', `s3://${b1}/store2`]);
+      run(repo, process.execPath, [CLI, 'remote', 'modify', 'bench2', 'endpoint', ep]);
+      const env2 = { ...awsEnv };
+      const cPush = timeCpu(process.execPath, [CLI, 'push', '-r', 'bench2'], { cwd: repo, env: env2 });
+      execFileSync('sh', ['-c', 'chmod -R u+w .cairn/cache data 2>/dev/null; rm -rf .cairn/cache data'], { cwd: repo });
+      const cPull = timeCpu(process.execPath, [CLI, 'pull', '-r', 'bench2'], { cwd: repo, env: env2 });
+      reportDvc('  up:   dvc push vs cairn push', dPush, cPush);
+      reportDvc('  down: dvc pull vs cairn pull (into an empty cache, with checkout)', dPull, cPull);
+    }
   } finally {
     server.stop();
     rmSync(base, { recursive: true, force: true });

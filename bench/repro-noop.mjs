@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // bench/repro-noop: second `cairn repro` (nothing to do) on a 50-stage chain and a 200-stage
 // foreach fan-out over small files, and the overhead per executed stage (cmd `true`).
-// Peer: GNU make on the same graphs (DVC is not installed here; make is the closest
-// "rerun what changed" tool on the machine). One run each; run `npm run build` first.
+// Peers: GNU make on the same graphs, and DVC (scripts/dvc-peer.sh; the same stages in a
+// dvc.yaml, its no-op `dvc repro`, wall and CPU time). One run each; run `npm run build` first.
 // Sizes: CHAIN=50 FANOUT=200 TRUE_STAGES=50 (env) ; data lives under /tmp.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DVC, dvcReady, freshDvcRepo, reportDvc, timeCpu, cairnCpu } from './lib.mjs';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'cairn.js');
 const CHAIN = Number(process.env.CHAIN ?? 50);
@@ -38,6 +39,21 @@ function project(name, files) {
   return dir;
 }
 
+const withDvc = dvcReady();
+/** the same project for DVC: cairn.yaml becomes dvc.yaml; returns {dir, env} */
+function dvcProject(name, files) {
+  const d = freshDvcRepo(join(base, `dvc-${name}`));
+  for (const [p, c] of Object.entries(files)) {
+    const q = p === 'cairn.yaml' ? 'dvc.yaml' : p;
+    mkdirSync(dirname(join(d.dir, q)), { recursive: true });
+    writeFileSync(join(d.dir, q), c);
+  }
+  // cairn creates the parent folder of an out before the stage runs; DVC does not
+  for (const o of ['d', 'out']) mkdirSync(join(d.dir, o), { recursive: true });
+  return d;
+}
+const dvc = (d, ...a) => timeCpu(DVC, a, { cwd: d.dir, env: d.env });
+
 function row(label, peer, ours, unit = 'ms') {
   console.log(`${label.padEnd(46)} make ${peer.toFixed(2).padStart(8)} ${unit}   cairn ${ours.toFixed(2).padStart(8)} ${unit}   ratio ${(ours / peer).toFixed(2)}`);
 }
@@ -58,6 +74,11 @@ function row(label, peer, ours, unit = 'ms') {
   const peer = make(dir);
   row(`chain of ${CHAIN}: second repro, nothing to do`, peer, ours);
   row(`chain of ${CHAIN}: per stage`, peer / CHAIN, ours / CHAIN);
+  if (withDvc) {
+    const d = dvcProject('chain', { 'cairn.yaml': y, 'in.txt': 'hello\n' });
+    dvc(d, 'repro', '-q');
+    reportDvc(`chain of ${CHAIN}: second repro, nothing to do`, dvc(d, 'repro', '-q'), cairnCpu(dir, 'repro'));
+  }
 }
 
 // 2. fan-out: foreach over FANOUT small input files
@@ -78,6 +99,11 @@ function row(label, peer, ours, unit = 'ms') {
   const peer = make(dir);
   row(`foreach fan-out of ${FANOUT}: second repro`, peer, ours);
   row(`foreach fan-out of ${FANOUT}: per stage`, peer / FANOUT, ours / FANOUT);
+  if (withDvc) {
+    const d = dvcProject('fanout', files);
+    dvc(d, 'repro', '-q');
+    reportDvc(`foreach fan-out of ${FANOUT}: second repro`, dvc(d, 'repro', '-q'), cairnCpu(dir, 'repro'));
+  }
 }
 
 // 3. overhead per executed stage: TRUE_STAGES independent stages whose cmd is `true`
@@ -99,5 +125,16 @@ function row(label, peer, ours, unit = 'ms') {
   const peer = make(dir);
   row(`${TRUE_STAGES} stages of \`true\`: overhead per executed stage`, peer / TRUE_STAGES, (forced - noop) / TRUE_STAGES);
   console.log(`  (cairn: forced repro ${forced.toFixed(0)} ms, no-op repro ${noop.toFixed(0)} ms; make runs ${TRUE_STAGES} \`true\` recipes)`);
+  if (withDvc) {
+    const d = dvcProject('true', { 'cairn.yaml': y });
+    dvc(d, 'repro', '-q');
+    const dn = dvc(d, 'repro', '-q');
+    const df = dvc(d, 'repro', '-q', '--force', '--no-run-cache');
+    const cn = cairnCpu(dir, 'repro');
+    const cf = cairnCpu(dir, 'repro', '--force', '--no-run-cache');
+    reportDvc(`${TRUE_STAGES} stages of \`true\`: no-op repro`, dn, cn);
+    reportDvc(`${TRUE_STAGES} stages of \`true\`: forced repro`, df, cf);
+    console.log(`  per executed stage: dvc ${(((df.s - dn.s) / TRUE_STAGES) * 1000).toFixed(1)} ms, cairn ${(((cf.s - cn.s) / TRUE_STAGES) * 1000).toFixed(1)} ms`);
+  }
 }
 rmSync(base, { recursive: true, force: true });

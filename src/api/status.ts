@@ -13,6 +13,7 @@ import { loadGraph, lockReader } from '../pipeline/project.js';
 import { walkOptions } from '../pipeline/rev-views.js';
 import { jobsFor, remoteFor } from '../remote/selection.js';
 import { selectItems } from '../repo/selection.js';
+import { splitCommitTargets } from '../pipeline/commit-stage.js';
 
 export type { CloudState, CloudTarget } from '../remote/cloud-compare.js';
 
@@ -95,10 +96,15 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
     const cloud = await cloudStatus(repo, opts);
     return { targets: [], clean: cloud.inSync, cloud };
   }
-  const data = opts.data === false ? { targets: [], clean: true } : dataStatus(repo, opts);
   const named = (opts.targets?.length ?? 0) > 0;
-  if (opts.pipeline === false || (opts.pipeline === undefined && named)) return data;
-  const pipeline = await pipelineStatus(repo);
+  // a named target may be a stage (`name`, `file:name`, a group, a cairn.yaml, or one of its
+  // outs), as in `dvc status STAGE`: its lock comparison is reported, and only its
+  const split = named && opts.pipeline !== false ? splitCommitTargets(repo, opts.cwd, opts.targets!) : undefined;
+  const stageIds = split?.stages.length ? new Set(split.stages.map((s) => s.id)) : undefined;
+  const dataTargets = split ? split.data : opts.targets;
+  const data = opts.data === false || (stageIds && !dataTargets?.length) ? { targets: [], clean: true } : dataStatus(repo, { ...opts, targets: dataTargets });
+  if (opts.pipeline === false || (opts.pipeline === undefined && named && !stageIds)) return data;
+  const pipeline = await pipelineStatus(repo, stageIds);
   if (pipeline.stages.length === 0 && opts.pipeline === undefined) return data;
   return { ...data, pipeline, clean: data.clean && pipeline.changed.length === 0 };
 }
@@ -114,15 +120,16 @@ async function cloudStatus(repo: Repo, opts: StatusOptions): Promise<CloudStatus
   }
 }
 
-async function pipelineStatus(repo: Repo): Promise<PipelineStatusResult> {
+async function pipelineStatus(repo: Repo, only?: Set<string>): Promise<PipelineStatusResult> {
   const { graph } = loadGraph(repo, { checkDeps: false });
+  const order = only ? graph.order.filter((id) => only.has(id)) : graph.order;
   const ws = repo.workspace();
   const readFile = workspaceReader(repo.root);
   const lockOf = lockReader(repo.root);
   // external deps (s3://, https://) are looked at without downloading: ETag, listing, HEAD
-  const urls = graph.nodes.flatMap((n) => n.stage.external ?? []);
+  const urls = order.flatMap((id) => graph.byId.get(id)!.stage.external ?? []);
   const external = urls.length ? await (await import('../remote/external.js')).probeAll(urls, { config: repo.config, base: repo.root }, { tolerant: true }) : undefined;
-  const stages = graph.order.map((id): PipelineStageStatus => {
+  const stages = order.map((id): PipelineStageStatus => {
     const st = graph.byId.get(id)!.stage;
     // tolerant: a missing params file or key is a deleted dep or param here, not an error
     const { changes } = stageState(ws, st, lockOf(st.file).stages[st.name], readFile, external, false, true);

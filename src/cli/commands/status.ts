@@ -15,7 +15,7 @@ export function register(program: Command): void {
   program
     .command('status')
     .description('show tracked data that differs from its pointer file')
-    .argument('[targets...]', 'tracked files or directories (default: all)')
+    .argument('[targets...]', 'tracked files or directories, or stages (default: all)')
     .option('--json', 'print the result as JSON')
     .option('--exit-code', 'exit with 1 when anything is not up to date')
     .option('-c, --cloud', 'compare the local cache with the remote instead')
