@@ -116,17 +116,17 @@ describe('the request log', () => {
     expect(log.written).toBe(400);
   });
 
-  it('encodes lines into its buffer as they come: non-ASCII text whole, a line longer than the buffer, a full buffer written at once, nothing lost at close', () => {
+  it('writes a batch once it holds a megabyte of text whatever batchLines says, keeps non-ASCII text and huge lines whole, loses nothing at close', () => {
     const file = join(tempDir(), 'r.jsonl');
-    // never flushed by count or time: only a full buffer or close() writes
+    // never flushed by count or time: only the size bound or close() writes
     const log = new RequestLog({ file, batchLines: 1_000_000, batchMs: 600_000, rotateBytes: 1 << 30, keep: 2 });
     const text = ['é', 'ß', '€', '日本', '😀', 'a\u2028b'];
     const recs: object[] = [];
     for (let i = 0; i < 3000; i++) recs.push({ id: `r${i}`, s: text[i % text.length]!.repeat(1 + (i % 40)) });
-    recs.splice(1500, 0, { id: 'big', s: '€'.repeat(400_000) }); // 1.2 MB of UTF-8: more than the buffer
+    recs.splice(1500, 0, { id: 'big', s: '€'.repeat(1_200_000) }); // one line over the bound
     for (const r of recs) log.append(r);
     const before = readFileSync(file, 'utf8');
-    expect(before.length).toBeGreaterThan(0); // the buffer filled: written whole lines
+    expect(before.length).toBeGreaterThan(0); // the big line pushed its batch over the bound
     expect(before.endsWith('\n')).toBe(true);
     log.close();
     const lines = readFileSync(file, 'utf8').split('\n');
