@@ -206,6 +206,29 @@ describe('cairn serve (api)', () => {
     expect(new Set(lines.map((l) => l.id))).toEqual(ids);
   });
 
+  it('stopping with requests in flight loses no line: every answered request is in the log', async () => {
+    const dir = await servedRepo();
+    // nothing is written before the stop: all lines wait in the buffer
+    writeFileSync(join(dir, '.cairn', 'config.yaml'), 'serve:\n  batch_lines: 100000\n  batch_ms: 60000\n');
+    const h = await start(dir);
+    const ids: string[] = [];
+    const one = async (i: number) => {
+      try {
+        const r = await call(`${h.url}/predict`, 'POST', { x1: i, x2: 1 }, { 'x-request-id': `inflight-${i}` });
+        if (r.status === 200) ids.push(`inflight-${i}`);
+      } catch {
+        // refused once the server closed: not answered, not logged
+      }
+    };
+    const load = Promise.all(Array.from({ length: 400 }, (_, i) => one(i)));
+    while (ids.length < 50) await new Promise((r) => setTimeout(r, 2));
+    await h.stop();
+    await load;
+    expect(ids.length).toBeGreaterThan(0);
+    const lines = logLines(h.files.log);
+    expect(lines.map((l) => l.id).sort()).toEqual([...ids].sort());
+  });
+
   it('serves through a JSON Lines command (Python), restarts it when it dies, and refuses a canary whose predictor cannot load', async () => {
     const dir = await servedRepo([{ weights: { x1: 1, x2: -1 } }, { weights: { x1: 1 } }, '{not json']);
     const h = await start(dir, { predictor: undefined, predictorCmd: `python3 ${PY_PREDICTOR}` });

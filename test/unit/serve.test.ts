@@ -116,6 +116,25 @@ describe('the request log', () => {
     expect(log.written).toBe(400);
   });
 
+  it('writes a batch once it holds a megabyte of text whatever batchLines says, keeps non-ASCII text and huge lines whole, loses nothing at close', () => {
+    const file = join(tempDir(), 'r.jsonl');
+    // never flushed by count or time: only the size bound or close() writes
+    const log = new RequestLog({ file, batchLines: 1_000_000, batchMs: 600_000, rotateBytes: 1 << 30, keep: 2 });
+    const text = ['é', 'ß', '€', '日本', '😀', 'a\u2028b'];
+    const recs: object[] = [];
+    for (let i = 0; i < 3000; i++) recs.push({ id: `r${i}`, s: text[i % text.length]!.repeat(1 + (i % 40)) });
+    recs.splice(1500, 0, { id: 'big', s: '€'.repeat(1_200_000) }); // one line over the bound
+    for (const r of recs) log.append(r);
+    const before = readFileSync(file, 'utf8');
+    expect(before.length).toBeGreaterThan(0); // the big line pushed its batch over the bound
+    expect(before.endsWith('\n')).toBe(true);
+    log.close();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => JSON.parse(l) as object)).toEqual(recs);
+    expect(log.written).toBe(recs.length);
+  });
+
   it('flushes a partial batch after batchMs', async () => {
     const file = join(tempDir(), 'r.jsonl');
     const log = new RequestLog({ file, batchLines: 1000, batchMs: 5, rotateBytes: 1 << 20, keep: 2 });

@@ -43,8 +43,17 @@ export async function loadModulePredictor(modulePath: string, modelDir: string):
   const predict = p.predict.bind(p) as (rows: Row[]) => unknown;
   const close = typeof p.close === 'function' ? (p.close.bind(p) as () => unknown) : undefined;
   return {
-    async predict(rows) {
-      return checkOutputs(await predict(rows), rows.length);
+    // no async wrapper around the module's own promise: one promise per request, not three
+    predict(rows) {
+      try {
+        const out = predict(rows);
+        if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
+          return Promise.resolve(out).then((o) => checkOutputs(o, rows.length));
+        }
+        return Promise.resolve(checkOutputs(out, rows.length));
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
     },
     async close() {
       await close?.();

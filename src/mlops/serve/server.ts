@@ -113,18 +113,28 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const weightGauge = new prom.Gauge({ name: 'cairn_serve_canary_weight', help: 'percentage of requests routed to the canary', registers: [registry] });
   const feedbackCount = new prom.Counter({ name: 'cairn_serve_feedback_total', help: 'feedback labels received', registers: [registry] });
 
-  // per loaded model: the `"model":..,"version":..,"variant":..` part of its log lines
-  const heads = new WeakMap<LoadedModel, Record<Variant, string>>();
-  const headOf = (m: LoadedModel): Record<Variant, string> => {
-    const mv = `"model":${JSON.stringify(m.name)},"version":${JSON.stringify(m.version)}`;
-    const h = { stable: `${mv},"variant":"stable"`, canary: `${mv},"variant":"canary"` };
-    heads.set(m, h);
-    return h;
+  // per loaded model and side, serialised once: the `"model":..,"version":..,"variant":..` part
+  // of its log lines and the `"version":..,"variant":..}` end of its /predict answers
+  interface Parts {
+    head: string;
+    tail: string;
+  }
+  const parts = new WeakMap<LoadedModel, Record<Variant, Parts>>();
+  const partsOf = (m: LoadedModel): Record<Variant, Parts> => {
+    const v = JSON.stringify(m.version);
+    const side = (variant: Variant): Parts => ({
+      head: `"model":${JSON.stringify(m.name)},"version":${v},"variant":"${variant}"`,
+      tail: `,"version":${v},"variant":"${variant}"}`,
+    });
+    const p = { stable: side('stable'), canary: side('canary') };
+    parts.set(m, p);
+    return p;
   };
-  const bodyTail: Record<Variant, (m: LoadedModel) => string> = {
-    stable: (m) => `"version":${JSON.stringify(m.version)},"variant":"stable"`,
-    canary: (m) => `"version":${JSON.stringify(m.version)},"variant":"canary"`,
-  };
+  // generated request ids keep the UUID shape (36 of [0-9a-f-]): the first 24 characters of a
+  // random UUID drawn at start, then a 48-bit counter in hex. Unique across restarts without
+  // drawing random bytes per request; the sticky hash spreads consecutive ids.
+  const idPrefix = randomUUID().slice(0, 24);
+  let idSeq = 0;
   // one toISOString per millisecond, not per request
   let isoMs = -1;
   let isoStr = '';
@@ -151,7 +161,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const time = now();
     const hdr = req.headers['x-request-id'];
     if (hdr !== undefined && (typeof hdr !== 'string' || !REQUEST_ID.test(hdr))) return reply.code(400).send({ error: 'x-request-id must be 1 to 200 printable ASCII characters' });
-    const id = hdr ?? randomUUID();
+    const id = hdr ?? idPrefix + (++idSeq).toString(16).padStart(12, '0');
     void reply.header('x-request-id', id);
     const rows = rowsOf(req.body, s.maxRows);
     if (typeof rows === 'string') return reply.code(400).send({ error: rows });
@@ -170,18 +180,19 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const ok = error === undefined;
     // the line is assembled by hand (same bytes as JSON.stringify of the record, key order fixed):
     // half the cost of stringifying an object on the hot path
-    const head = heads.get(model) ?? headOf(model);
+    const p = (parts.get(model) ?? partsOf(model))[variant];
     const inputs = JSON.stringify(rows);
+    // a generated id is [0-9a-f-] only: no escaping needed
     const idJson = hdr === undefined ? `"${id}"` : JSON.stringify(id);
     if (ok) {
-      log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${head[variant]},"inputs":${inputs},"outputs":${outJson},"latency_ms":${ms},"status":"ok"}\n`);
-      window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: predictions! });
+      log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${p.head},"inputs":${inputs},"outputs":${outJson},"latency_ms":${ms},"status":"ok"}\n`);
+      window.add(variant, time, id, model.version, true, ms, predictions!);
       counts[variant].ok++;
       latency[variant].observe(ms / 1000);
-      return reply.type('application/json; charset=utf-8').send(`{"predictions":${outJson},${bodyTail[variant](model)}}`);
+      return reply.type('application/json; charset=utf-8').send(`{"predictions":${outJson}${p.tail}`);
     }
-    log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${head[variant]},"inputs":${inputs},"outputs":null,"latency_ms":${ms},"status":"error","error":${JSON.stringify(error)}}\n`);
-    window.record(variant, { t: time, id, version: model.version, ok, latency: ms, outputs: [] });
+    log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${p.head},"inputs":${inputs},"outputs":null,"latency_ms":${ms},"status":"error","error":${JSON.stringify(error)}}\n`);
+    window.add(variant, time, id, model.version, false, ms, []);
     counts[variant].error++;
     latency[variant].observe(ms / 1000);
     return reply.code(500).send({ error, version: model.version, variant });

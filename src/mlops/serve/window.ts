@@ -187,6 +187,11 @@ export class WindowStore {
     this.rings[variant].push(r.t, r.id, r.version, r.ok, r.latency, r.outputs);
   }
 
+  /** record() without a record object (the /predict hot path) */
+  add(variant: Variant, t: number, id: string, version: string, ok: boolean, latency: number, outputs: readonly unknown[]): void {
+    this.rings[variant].push(t, id, version, ok, latency, outputs);
+  }
+
   feedback(id: string, label: unknown): void {
     const key = idKey(id);
     this.labels.delete(key);
