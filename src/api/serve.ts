@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { newToken } from '../mlops/serve/admin-guard.js';
 import { loadModel, type LoadedModel } from '../mlops/serve/models.js';
 import { PredictorLoadError } from '../mlops/serve/predictor.js';
-import { AdminError, startServer, type ServeState } from '../mlops/serve/server.js';
+import { AdminError, loadServeModules, startServer, type ServeState } from '../mlops/serve/server.js';
 import { resolveServeSettings, type ServeFlags, type ServeSettings } from '../mlops/serve/settings.js';
 import { Repo } from '../repo/repo.js';
 
@@ -51,6 +51,8 @@ function alive(pid: unknown): boolean {
 
 export async function serve(opts: ServeOptions): Promise<ServeHandle> {
   const repo = await Repo.open(opts.cwd);
+  // before any model is resolved or downloaded: are the optional peers installed?
+  await loadServeModules();
   const root = repo.root;
   const serveCfg = repo.config.get('serve');
   const settings = resolveServeSettings({

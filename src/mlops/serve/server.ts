@@ -4,6 +4,7 @@
 // fastify and prom-client are imported here only, and this module only by cairn serve.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { loadServePeers } from './peers.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminCheck } from './admin-guard.js';
 import { LatencyBuckets, latencyMetric } from './metrics.js';
@@ -73,9 +74,11 @@ export function rowsOf(body: unknown, maxRows: number): Row[] | string {
   return rows as Row[];
 }
 
+/** fastify and prom-client (optional peers): a usage error naming the install command when absent. */
+export const loadServeModules = () => loadServePeers(() => Promise.all([import('fastify'), import('prom-client')]));
+
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
-  const { default: Fastify } = await import('fastify');
-  const prom = await import('prom-client');
+  const [{ default: Fastify }, prom] = await loadServeModules();
   const s = deps.settings;
   const now = deps.now ?? Date.now;
   const started = new Date(now()).toISOString();
