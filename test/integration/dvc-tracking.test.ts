@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cairn, cleanup, gen, git, tempRepo } from '../helpers.js';
+import { cairn, cleanup, gen, git, tempDir, tempRepo } from '../helpers.js';
 
 afterEach(cleanup);
 
@@ -189,6 +189,20 @@ describe('checkout', () => {
     // --force deletes it, as documented
     ok(root, ['checkout', '--force']);
     expect(existsSync(join(root, 'data/mine.txt'))).toBe(false);
+  });
+
+  it('pull gives the same kept-file warnings as checkout', async () => {
+    const root = await tempRepo({ 'data/a.csv': 'a' });
+    const store = tempDir('cairn-store-');
+    ok(root, ['remote', 'add', '-d', 'store', store]);
+    ok(root, ['add', 'data']);
+    ok(root, ['push']);
+    writeFileSync(join(root, 'data/mine.txt'), 'not tracked');
+    rmSync(join(root, 'data/a.csv'));
+    const p = ok(root, ['-q', 'pull']);
+    expect(p.stderr).toContain('warning: kept data/mine.txt: untracked');
+    expect(read(join(root, 'data/a.csv'))).toBe('a');
+    expect(read(join(root, 'data/mine.txt'))).toBe('not tracked');
   });
 
   it('after git checkout of a branch without the pointer, removes the data when it is cached and unchanged', async () => {

@@ -3,6 +3,7 @@ import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out, progress } from '../output.js';
 import { failedExit } from '../outcome.js';
+import type { CheckoutResult } from '../../api/checkout.js';
 
 export function register(program: Command): void {
   program
@@ -31,17 +32,7 @@ export function register(program: Command): void {
         for (const m of r.missing) {
           out.err(`warning: ${m.path} (${m.pointerFile}) is not in the cache: run \`cairn pull\` to download it or \`cairn repro\` to rebuild it`);
         }
-        // untracked files left inside a tracked folder are named even when nothing else changed
-        for (const t of r.targets) {
-          for (const k of t.kept) out.err(`warning: kept ${t.path}/${k}: untracked (not in the pointer and not in the cache; use --force to delete)`);
-        }
-        for (const v of r.vanished) {
-          if (v.status === 'kept') {
-            out.err(
-              `warning: kept ${v.path}: no pointer file tracks it any more and ${v.reason === 'modified' ? 'it was modified since cairn recorded it' : 'its content is not in the cache'}; it is now untracked`,
-            );
-          }
-        }
+        checkoutWarnings(r);
         if (o.quiet) return code;
         for (const v of r.vanished) if (v.status === 'removed') out.line(`removed ${v.path} (no pointer file tracks it any more; its content is in the cache)`);
         for (const t of r.targets) {
@@ -53,4 +44,19 @@ export function register(program: Command): void {
         return code;
       }),
     );
+}
+
+/** What a checkout kept without replacing it (pull prints the same): on stderr, also with -q. */
+export function checkoutWarnings(r: Pick<CheckoutResult, 'targets' | 'vanished'>): void {
+  // untracked files left inside a tracked folder are named even when nothing else changed
+  for (const t of r.targets) {
+    for (const k of t.kept) out.err(`warning: kept ${t.path}/${k}: untracked (not in the pointer and not in the cache; use --force to delete)`);
+  }
+  for (const v of r.vanished) {
+    if (v.status === 'kept') {
+      out.err(
+        `warning: kept ${v.path}: no pointer file tracks it any more and ${v.reason === 'modified' ? 'it was modified since cairn recorded it' : 'its content is not in the cache'}; it is now untracked`,
+      );
+    }
+  }
 }

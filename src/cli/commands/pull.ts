@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { run } from '../main.js';
 import { out, progress, byteMeter } from '../output.js';
+import { checkoutWarnings } from './checkout.js';
 import { addTransferFlags, summaryLine, transferOpts } from './fetch.js';
 
 export function register(program: Command): void {
@@ -19,6 +20,7 @@ export function register(program: Command): void {
         out.json(r);
         return EXIT.OK;
       }
+      checkoutWarnings(r.checkout);
       if (!o.quiet) {
         out.line(summaryLine(r.fetch, 'fetch'));
         const changed = r.checkout.targets.filter((t) => t.status === 'updated');
