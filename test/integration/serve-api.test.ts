@@ -41,6 +41,9 @@ describe('cairn serve (api)', () => {
     expect(r.body).toEqual({ predictions: [1], version: 'v1.0.0', variant: 'stable' });
     const firstId = r.headers.get('x-request-id')!;
     expect(firstId).toMatch(/^[0-9a-f-]{36}$/);
+    // a success is written on the raw response (server.ts): the same headers as fastify's reply
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(r.body)));
     r = await call(`${u}/predict`, 'POST', { rows: [{ x1: 2, x2: 1 }, { x1: 0, x2: 1 }] }, { 'x-request-id': 'req-multi' });
     expect(r.body.predictions).toEqual([1, 0]);
     expect(r.headers.get('x-request-id')).toBe('req-multi');
@@ -48,6 +51,7 @@ describe('cairn serve (api)', () => {
     r = await call(`${u}/predict`, 'POST', { rows: [{ x1: 'a' }] }, { 'x-request-id': 'req-bad-row' });
     expect(r.status).toBe(500);
     expect(r.body).toMatchObject({ error: "row has no numeric 'x1'", version: 'v1.0.0', variant: 'stable' });
+    expect(r.headers.get('x-request-id')).toBe('req-bad-row');
 
     // hostile input: 400 (or 413/415), never logged
     for (const [body, headers, status] of [

@@ -165,9 +165,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const hdr = req.headers['x-request-id'];
     if (hdr !== undefined && (typeof hdr !== 'string' || !REQUEST_ID.test(hdr))) return reply.code(400).send({ error: 'x-request-id must be 1 to 200 printable ASCII characters' });
     const id = hdr ?? idPrefix + (++idSeq).toString(16).padStart(12, '0');
-    void reply.header('x-request-id', id);
     const rows = rowsOf(req.body, s.maxRows);
-    if (typeof rows === 'string') return reply.code(400).send({ error: rows });
+    if (typeof rows === 'string') return reply.header('x-request-id', id).code(400).send({ error: rows });
     const variant: Variant = canary && routeOf(id, weight) === 'canary' ? 'canary' : 'stable';
     const model = variant === 'canary' ? canary! : stable;
     let predictions: unknown[] | undefined;
@@ -192,13 +191,20 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       window.add(variant, time, id, model.version, true, ms, predictions!);
       counts[variant].ok++;
       latency[variant].observe(ms / 1000);
-      return reply.type('application/json; charset=utf-8').send(`{"predictions":${outJson}${p.tail}`);
+      // answered on the raw response (no fastify hook runs on /predict: cairn registers none
+      // outside /admin, and its metrics and log are done above): about 1 µs per request less
+      // than reply.send's serialiser and hook chain; failures keep fastify's reply below
+      const out = `{"predictions":${outJson}${p.tail}`;
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out), 'x-request-id': id });
+      reply.raw.end(out);
+      return reply;
     }
     log.appendLine(`{"time":"${isoOf(time)}","id":${idJson},${p.head},"inputs":${inputs},"outputs":null,"latency_ms":${ms},"status":"error","error":${JSON.stringify(error)}}\n`);
     window.add(variant, time, id, model.version, false, ms, []);
     counts[variant].error++;
     latency[variant].observe(ms / 1000);
-    return reply.code(500).send({ error, version: model.version, variant });
+    return reply.header('x-request-id', id).code(500).send({ error, version: model.version, variant });
   });
 
   app.post('/feedback', async (req, reply) => {
