@@ -9,7 +9,7 @@ import { writePointer, type Pointer } from '../repo/pointer.js';
 import { Repo } from '../repo/repo.js';
 import { updateKnownTargets } from '../repo/known-targets.js';
 import { listTracked, resolveTarget, selectTracked } from '../repo/tracked.js';
-import { commitStages, splitCommitTargets, type CommittedStage } from '../pipeline/commit-stage.js';
+import { commitStages, splitStageTargets, type CommittedStage } from '../pipeline/commit-stage.js';
 
 export interface CommitOptions {
   cwd: string;
@@ -44,7 +44,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
   return repo.withLock('commit', async () => {
     const ws = repo.workspace(opts.onProgress);
     const typed = opts.targets ?? [];
-    const split = typed.length ? splitCommitTargets(repo, opts.cwd, typed) : { data: [], stages: [] };
+    const split = typed.length ? splitStageTargets(repo, opts.cwd, typed) : { data: [], stages: [] };
     const rels = split.data.map((t) => resolveTarget(repo, opts.cwd, t));
     // only stages named: no data target (an empty selection would mean every tracked target)
     const selected = typed.length && !rels.length ? [] : selectTracked(listTracked(repo), rels);

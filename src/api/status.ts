@@ -13,7 +13,7 @@ import { loadGraph, lockReader } from '../pipeline/project.js';
 import { walkOptions } from '../pipeline/rev-views.js';
 import { jobsFor, remoteFor } from '../remote/selection.js';
 import { selectItems } from '../repo/selection.js';
-import { splitCommitTargets } from '../pipeline/commit-stage.js';
+import { splitStageTargets } from '../pipeline/commit-stage.js';
 
 export type { CloudState, CloudTarget } from '../remote/cloud-compare.js';
 
@@ -98,8 +98,8 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
   }
   const named = (opts.targets?.length ?? 0) > 0;
   // a named target may be a stage (`name`, `file:name`, a group, a cairn.yaml, or one of its
-  // outs), as in `dvc status STAGE`: its lock comparison is reported, and only its
-  const split = named && opts.pipeline !== false ? splitCommitTargets(repo, opts.cwd, opts.targets!) : undefined;
+  // outs), as in `dvc status STAGE`: the comparison with cairn.lock of the named stages only
+  const split = named && opts.pipeline !== false ? splitStageTargets(repo, opts.cwd, opts.targets!) : undefined;
   const stageIds = split?.stages.length ? new Set(split.stages.map((s) => s.id)) : undefined;
   const dataTargets = split ? split.data : opts.targets;
   const data = opts.data === false || (stageIds && !dataTargets?.length) ? { targets: [], clean: true } : dataStatus(repo, { ...opts, targets: dataTargets });

@@ -74,12 +74,12 @@ export async function commitStages(repo: Repo, ws: Workspace, stages: { id: stri
 }
 
 /**
- * Split `commit` targets: a pointer-tracked path stays data; otherwise a stage name
+ * Split `commit` and `status` targets: a pointer-tracked path stays data; otherwise a stage name
  * (`name`, `file:name`, a foreach group, a cairn.yaml) or a path that is, or holds, a stage
  * out names that stage (as DVC's granular targets). Anything else stays data, so the data
  * commit reports it as not tracked. Pipelines are loaded only when some target is not data.
  */
-export function splitCommitTargets(repo: Repo, cwd: string, typed: string[]): { data: string[]; stages: { id: string; stage: Stage }[] } {
+export function splitStageTargets(repo: Repo, cwd: string, typed: string[]): { data: string[]; stages: { id: string; stage: Stage }[] } {
   const tracked = listTracked(repo);
   const data: string[] = [];
   const ids: string[] = [];

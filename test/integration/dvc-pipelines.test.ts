@@ -172,6 +172,29 @@ describe('commit <stage>', () => {
   });
 });
 
+describe('status <stage>', () => {
+  it('reports only the named stages (by name, or by one of their outs), tracked data beside them, and still refuses an unknown target', () => {
+    const dir = repoWith({ 'in.txt': 'x', 'raw.csv': 'r', 'cairn.yaml': `stages:\n  a:\n    cmd: ${step('a.txt in.txt')}\n    deps: [in.txt]\n    outs: [a.txt]\n  b:\n    cmd: ${step('b.txt a.txt')}\n    deps: [a.txt]\n    outs: [b.txt]\n` });
+    ok(dir, ['add', 'raw.csv']);
+    const never = JSON.parse(ok(dir, ['status', '--json', 'b']).stdout) as { targets: unknown[]; pipeline: { stages: JsonStage[]; changed: string[] } };
+    expect(never.pipeline.stages.map((x) => x.id)).toEqual(['b']);
+    expect(never.pipeline.changed).toEqual(['b']);
+    expect(never.targets).toEqual([]);
+    ok(dir, ['repro']);
+    ran(dir);
+    writeFileSync(join(dir, 'in.txt'), 'y');
+    const a = JSON.parse(ok(dir, ['status', '--json', 'a.txt', 'raw.csv']).stdout) as { targets: { path: string; state: string }[]; pipeline: { stages: JsonStage[]; changed: string[] } };
+    expect(a.pipeline.stages.map((x) => x.id)).toEqual(['a']);
+    expect(a.pipeline.changed).toEqual(['a']);
+    expect(a.targets.map((t) => [t.path, t.state])).toEqual([['raw.csv', 'up-to-date']]);
+    // b's own lock comparison holds (its dep a.txt is as recorded): only a is reported changed
+    expect((JSON.parse(ok(dir, ['status', '--json', 'b']).stdout) as { pipeline: { changed: string[] } }).pipeline.changed).toEqual([]);
+    const bad = cairn(dir, ['status', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("'nope' is not tracked by cairn");
+  });
+});
+
 describe('vars', () => {
   it('merges nested mappings from params.yaml and several vars entries, takes stage-level vars, and ${...} in matrix values', () => {
     const dir = repoWith({

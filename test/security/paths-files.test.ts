@@ -66,6 +66,16 @@ describe('symlinks and special files in place of cairn files', () => {
     execFileSync('rm', ['-f', join(a.root, 'conf'), join(a.root, 'cairn.yaml')]);
   });
 
+  it('a stage-level vars file outside the repo, or behind a symlinked folder, is refused', () => {
+    const a = repo();
+    a.write({ 'cairn.yaml': 'stages:\n  s:\n    vars:\n      - ../../etc/passwd\n    cmd: echo hi\n' });
+    expectRefused(a.cairn(['repro', '--dry']), { exit: 2, mentions: ['cairn.yaml', 'stages.s.vars'] });
+    a.link('conf', join(a.outside, 'dir'));
+    a.write({ 'cairn.yaml': 'stages:\n  s:\n    vars:\n      - conf/a.txt\n    cmd: echo hi\n' });
+    expectRefused(a.cairn(['repro', '--dry']), { exit: 2, mentions: ['conf/a.txt', 'symlink'] });
+    execFileSync('rm', ['-f', join(a.root, 'conf'), join(a.root, 'cairn.yaml')]);
+  });
+
   it('a committed config linked to /dev/zero, and a FIFO params file, do not hang', () => {
     const a = hostileRepo();
     a.write({ 'cairn.yaml': 'stages:\n  s:\n    cmd: echo hi\n' });
