@@ -9,7 +9,7 @@ import { applyCheckout, recordSnapshots, verifyPlanObjects } from '../cache/mate
 import { planCheckout } from '../cache/checkout-plan.js';
 import type { Workspace } from '../cache/workspace.js';
 import { findRunEntry, runKey, writeRunEntry, type RunEntry } from '../cache/run-cache.js';
-import { readLock, serializeLock, writeLock, LOCK_FILE, type ExternalEntry, type LockEntry, type LockFile, type LockStage } from '../repo/lockfile.js';
+import { readLock, sameLockStage, writeLock, LOCK_FILE, type ExternalEntry, type LockEntry, type LockFile, type LockStage } from '../repo/lockfile.js';
 import type { Graph } from './graph.js';
 import type { PlanStep } from './plan.js';
 import { describeChanges, lockCmd, lockPath, stageState, type ExternalStates } from './stage-state.js';
@@ -316,12 +316,13 @@ export async function executePlan(o: ExecOptions): Promise<{ results: StageResul
   /** Update one stage's lock entry and write the file atomically (synchronous: no interleaving). */
   function commit(file: string, name: string, entry: LockStage): void {
     const lf = lockOf(file);
-    const before = serializeLock(lf);
+    const same = sameLockStage(lf.stages[name], entry);
     lf.stages[name] = entry;
     const dir = dirname(file);
     const rel = dir === '.' ? LOCK_FILE : `${dir}/${LOCK_FILE}`;
-    // an entry that records the same state (a callback stage, a restore) leaves the file alone
-    if (existsSync(join(ws.root, dir, LOCK_FILE)) && serializeLock(lf) === before) return;
+    // an entry that records the same state (a callback stage, a restore) leaves the file alone;
+    // only this entry is compared, not the whole file serialised twice per stage
+    if (same && existsSync(join(ws.root, dir, LOCK_FILE))) return;
     ws.guard.check(rel, { action: 'write' });
     writeLock(join(ws.root, dir, LOCK_FILE), lf);
     written.add(rel);

@@ -190,6 +190,11 @@ export function canonicalStage(s: LockStage): Record<string, unknown> {
   return o;
 }
 
+/** Whether two entries of one stage would be written the same (the canonical form serializeLock writes). */
+export function sameLockStage(a: LockStage | undefined, b: LockStage): boolean {
+  return a !== undefined && JSON.stringify(canonicalStage(a)) === JSON.stringify(canonicalStage(b));
+}
+
 export function serializeLock(lock: LockFile): string {
   const stages: Record<string, unknown> = {};
   for (const name of Object.keys(lock.stages).sort(sortStr)) stages[name] = canonicalStage(lock.stages[name]!);
